@@ -1,0 +1,20 @@
+# Every dependency comes from a Debian 12 package; scripts/setup.sh installs them.
+# A missing package fails here, naming the package to install.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+
+macro(rrg_require_package pkg debian_pkg)
+  find_package(${pkg} ${ARGN} QUIET)
+  if(NOT ${pkg}_FOUND)
+    message(FATAL_ERROR "rrg: could not find ${pkg}. Install it with `apt-get install ${debian_pkg}` "
+                        "(or run scripts/setup.sh, which installs everything rrg needs).")
+  endif()
+endmacro()
+
+rrg_require_package(nlohmann_json nlohmann-json3-dev 3.10)
+rrg_require_package(CLI11 libcli11-dev)
+
+pkg_check_modules(XLSXWRITER QUIET IMPORTED_TARGET xlsxwriter)
+if(NOT XLSXWRITER_FOUND)
+  message(FATAL_ERROR "rrg: could not find libxlsxwriter. Install it with `apt-get install libxlsxwriter-dev`.")
+endif()

@@ -1,0 +1,26 @@
+// Error types shared by all rrg libraries.
+//
+// Libraries never print or exit: they throw. `InputError` means the user gave rrg something it
+// cannot use (a malformed file, an unknown metric name, a bad flag combination); the CLI turns it
+// into exit status 2. Any other std::exception is a failure of the environment or of rrg itself
+// and becomes exit status 1. The message of an InputError is complete on its own: it names the
+// file, the line/column or record, what was expected, and what to do.
+#pragma once
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+
+namespace rrg {
+
+class InputError : public std::invalid_argument {
+ public:
+  explicit InputError(const std::string& message) : std::invalid_argument(message) {}
+};
+
+// Formats "path:line:column: message" (line/column omitted when 0), the layout compilers and
+// linters use, so editors can jump to the spot.
+std::string location_message(const std::string& path, std::size_t line, std::size_t column,
+                             const std::string& message);
+
+}  // namespace rrg

@@ -1,0 +1,29 @@
+// The explicit list of labelers rrg knows (one line per labeler in registry.cpp).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rrg/labelers/labeler.h"
+
+namespace rrg::labelers {
+
+// Settings of the labelers; each field names the labeler that reads it.
+struct LabelerOptions {
+  // rules: directory with the phrase and cue lists; empty = the lists compiled into rrg.
+  std::string rules_dir;
+};
+
+struct LabelerInfo {
+  std::string name;         // e.g. "rules"
+  std::string description;  // one line for --help
+};
+
+const std::vector<LabelerInfo>& labeler_infos();
+
+// Builds labeler `name`. Throws rrg::InputError for an unknown name (suggesting close matches)
+// or unusable options.
+std::unique_ptr<Labeler> make_labeler(const std::string& name, const LabelerOptions& options);
+
+}  // namespace rrg::labelers

@@ -1,0 +1,18 @@
+// Formatting helpers for rrg::InputError messages.
+#include "rrg/core/errors.h"
+
+namespace rrg {
+
+std::string location_message(const std::string& path, std::size_t line, std::size_t column,
+                             const std::string& message) {
+  std::string out = path;
+  if (line > 0) {
+    out += ":" + std::to_string(line);
+    if (column > 0) out += ":" + std::to_string(column);
+  }
+  out += ": ";
+  out += message;
+  return out;
+}
+
+}  // namespace rrg

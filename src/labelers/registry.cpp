@@ -1,0 +1,46 @@
+// The labeler registry: one line per labeler, filled once (std::call_once).
+#include "rrg/labelers/registry.h"
+
+#include <functional>
+#include <mutex>
+
+#include "rrg/core/errors.h"
+
+namespace rrg::labelers {
+namespace {
+
+struct Entry {
+  LabelerInfo info;
+  std::function<std::unique_ptr<Labeler>(const LabelerOptions&)> make;
+};
+
+std::vector<Entry>& entries() {
+  static std::vector<Entry> table;
+  static std::once_flag filled;
+  std::call_once(filled, [] {
+    // One line per labeler, added by the labeler's own commit.
+  });
+  return table;
+}
+
+}  // namespace
+
+const std::vector<LabelerInfo>& labeler_infos() {
+  static const std::vector<LabelerInfo> infos = [] {
+    std::vector<LabelerInfo> out;
+    for (const auto& entry : entries()) out.push_back(entry.info);
+    return out;
+  }();
+  return infos;
+}
+
+std::unique_ptr<Labeler> make_labeler(const std::string& name, const LabelerOptions& options) {
+  std::string known;
+  for (const auto& entry : entries()) {
+    if (entry.info.name == name) return entry.make(options);
+    known += (known.empty() ? "" : ", ") + entry.info.name;
+  }
+  throw InputError("unknown labeler '" + name + "' (known: " + known + ")");
+}
+
+}  // namespace rrg::labelers

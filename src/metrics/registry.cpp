@@ -1,0 +1,47 @@
+// The scorer registry: one line per scorer, filled once (std::call_once), no self-registration.
+#include "rrg/metrics/registry.h"
+
+#include <functional>
+#include <mutex>
+
+#include "rrg/core/errors.h"
+
+namespace rrg::metrics {
+namespace {
+
+struct Entry {
+  ScorerInfo info;
+  std::function<std::unique_ptr<Scorer>(const ScorerOptions&)> make;
+};
+
+std::vector<Entry>& entries() {
+  static std::vector<Entry> table;
+  static std::once_flag filled;
+  std::call_once(filled, [] {
+    // Order here is the order of the output table.
+    // (Scorers are added by their own commits: one line each.)
+  });
+  return table;
+}
+
+}  // namespace
+
+const std::vector<ScorerInfo>& scorer_infos() {
+  static const std::vector<ScorerInfo> infos = [] {
+    std::vector<ScorerInfo> out;
+    for (const auto& entry : entries()) out.push_back(entry.info);
+    return out;
+  }();
+  return infos;
+}
+
+std::unique_ptr<Scorer> make_scorer(const std::string& id, const ScorerOptions& options) {
+  std::string known;
+  for (const auto& entry : entries()) {
+    if (entry.info.id == id) return entry.make(options);
+    known += (known.empty() ? "" : ", ") + entry.info.id;
+  }
+  throw InputError("unknown scorer '" + id + "' (known: " + known + ")");
+}
+
+}  // namespace rrg::metrics

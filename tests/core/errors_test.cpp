@@ -1,0 +1,22 @@
+#include "rrg/core/errors.h"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+TEST(LocationMessage, NamesFileLineAndColumn) {
+  EXPECT_EQ(rrg::location_message("refs.jsonl", 42, 7, "expected a string"),
+            "refs.jsonl:42:7: expected a string");
+  EXPECT_EQ(rrg::location_message("refs.jsonl", 42, 0, "x"), "refs.jsonl:42: x");
+  EXPECT_EQ(rrg::location_message("refs.jsonl", 0, 0, "x"), "refs.jsonl: x");
+}
+
+TEST(InputError, IsAnInvalidArgument) {
+  try {
+    throw rrg::InputError("bad");
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "bad");
+  }
+}
+
+}  // namespace

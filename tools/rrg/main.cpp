@@ -1,0 +1,37 @@
+// rrg: the command-line front end. main() only wires subcommands together and maps exceptions
+// to exit codes; each subcommand lives in its own file (setup_X / run_X).
+//
+// Exit codes: 0 success; 1 failure of the environment or of rrg (server unreachable, disk full);
+// 2 bad usage or bad input (unknown flag, malformed file, unknown metric). A closed stdout pipe
+// (`rrg ... | head`) is not an error.
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "rrg/core/errors.h"
+#include "rrg/core/version.h"
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  CLI::App app{"rrg: radiology report generation and evaluation toolkit"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version",
+                       std::string("rrg ") + rrg::version() + " (rev " + rrg::git_revision() +
+                           ", features:" + rrg::build_features() + ")");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  } catch (const rrg::InputError& e) {
+    std::cerr << "rrg: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "rrg: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
