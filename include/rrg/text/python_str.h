@@ -1,0 +1,30 @@
+// Python 3 string semantics on UTF-8 text.
+//
+// The reference implementations rrg reproduces (NLTK, rouge-score, pycocoevalcap) are Python
+// programs, and their numbers depend on Python's definitions: `str.split()` splits on Unicode
+// whitespace (NBSP, U+3000, U+2028, U+001C..U+001F, ...), `str.lower()` applies full Unicode
+// lower-casing including the special cases (U+0130 'İ' -> "i̇", final sigma, U+212A Kelvin -> 'k').
+// These functions reproduce Python 3.11 (Unicode 14.0) exactly; the tables are generated from
+// Python's unicodedata by scripts/gen_unicode_tables.py.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rrg::text {
+
+// Python str.isspace() of a single code point.
+bool python_isspace(char32_t code_point);
+
+// Python str.lower() of valid UTF-8 text.
+std::string python_lower(std::string_view utf8);
+
+// Python str.split() without arguments: runs of Unicode whitespace separate tokens, leading and
+// trailing whitespace yield no empty tokens. The views point into `utf8`.
+std::vector<std::string_view> python_split(std::string_view utf8);
+
+// Python str.strip() without arguments (Unicode whitespace at both ends).
+std::string_view python_strip(std::string_view utf8);
+
+}  // namespace rrg::text
