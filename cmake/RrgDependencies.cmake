@@ -18,3 +18,14 @@ pkg_check_modules(XLSXWRITER QUIET IMPORTED_TARGET xlsxwriter)
 if(NOT XLSXWRITER_FOUND)
   message(FATAL_ERROR "rrg: could not find libxlsxwriter. Install it with `apt-get install libxlsxwriter-dev`.")
 endif()
+
+# libtorch is only linked into the separately built module librrg_torch.so (src/torch_module),
+# never into rrg itself.
+if(RRG_WITH_TORCH)
+  find_package(Torch QUIET)
+  if(NOT Torch_FOUND)
+    message(FATAL_ERROR "rrg: could not find libtorch (TorchConfig.cmake), needed for the CheXbert "
+                        "labeler. Install it with `apt-get install libtorch-dev`, or configure with "
+                        "-DRRG_WITH_TORCH=OFF to build rrg without it.")
+  endif()
+endif()
