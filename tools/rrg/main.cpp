@@ -13,11 +13,15 @@
 
 #include "rrg/core/errors.h"
 #include "rrg/core/version.h"
+#include "cli_common.h"
+#include "evaluate.h"
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"rrg: radiology report generation and evaluation toolkit"};
   app.require_subcommand(1);
+  rrg::cli::set_command_line(argc, argv);
+  rrg::cli::setup_evaluate(app);
   app.set_version_flag("--version",
                        std::string("rrg ") + rrg::version() + " (rev " + rrg::git_revision() +
                            ", features:" + rrg::build_features() + ")");
