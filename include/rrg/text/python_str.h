@@ -24,7 +24,13 @@ std::string python_lower(std::string_view utf8);
 // trailing whitespace yield no empty tokens. The views point into `utf8`.
 std::vector<std::string_view> python_split(std::string_view utf8);
 
+// The same, into a caller-owned vector (cleared first) so hot loops reuse its capacity.
+void python_split(std::string_view utf8, std::vector<std::string_view>& tokens);
+
 // Python str.strip() without arguments (Unicode whitespace at both ends).
 std::string_view python_strip(std::string_view utf8);
+
+// The Unicode version of the generated tables ("14.0.0" for Python 3.11).
+const char* python_unicode_version();
 
 }  // namespace rrg::text
