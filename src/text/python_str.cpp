@@ -189,7 +189,7 @@ std::string python_lower(std::string_view utf8) {
 namespace {
 
 // Length of the whitespace code point at s[i], or 0 when s[i] does not start one.
-inline std::size_t space_length(std::string_view s, std::size_t i) {
+std::size_t space_length(std::string_view s, std::size_t i) {
   const auto b = static_cast<unsigned char>(s[i]);
   if (b < 0x80) return ascii_space(b) ? 1 : 0;
   // Every non-ASCII whitespace code point starts with 0xC2 (U+0085, U+00A0), 0xE1 (U+1680),
@@ -246,6 +246,10 @@ std::string_view python_strip(std::string_view utf8) {
     end = start;
   }
   return utf8.substr(begin, end - begin);
+}
+
+std::size_t python_space_length(std::string_view utf8, std::size_t pos) {
+  return pos < utf8.size() ? space_length(utf8, pos) : 0;
 }
 
 const char* python_unicode_version() {

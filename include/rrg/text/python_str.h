@@ -8,6 +8,7 @@
 // Python's unicodedata by scripts/gen_unicode_tables.py.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,10 @@ namespace rrg::text {
 
 // Python str.isspace() of a single code point.
 bool python_isspace(char32_t code_point);
+
+// Byte length of the whitespace code point (Python str.isspace(), which is also what `\s`
+// matches in Python's `re` for str patterns) starting at utf8[pos], or 0 when there is none.
+std::size_t python_space_length(std::string_view utf8, std::size_t pos);
 
 // Python str.lower() of valid UTF-8 text.
 std::string python_lower(std::string_view utf8);
