@@ -4,7 +4,9 @@
 // Exit codes: 0 success; 1 failure of the environment or of rrg (server unreachable, disk full);
 // 2 bad usage or bad input (unknown flag, malformed file, unknown metric). A closed stdout pipe
 // (`rrg ... | head`) is not an error.
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -35,6 +37,12 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "rrg: error: " << e.what() << "\n";
+    return 1;
+  }
+  std::cout.flush();
+  if (std::cout.fail()) {
+    if (errno == EPIPE) return 0;  // the reader went away (`rrg ... | head`): not an error
+    std::cerr << "rrg: error: cannot write to standard output (" << std::strerror(errno) << ")\n";
     return 1;
   }
   return 0;
