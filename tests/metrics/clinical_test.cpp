@@ -19,6 +19,7 @@
 #include "rrg/core/errors.h"
 #include "rrg/core/version.h"
 #include "sklearn_oracle.h"
+#include "support/test_support.h"
 
 namespace {
 
@@ -343,6 +344,17 @@ TEST(ClinicalMetrics, KeyNamesAreUniqueAndDocumentedShape) {
                           "chexpert_table_auc_pleural_effusion", "chexpert_table_macro_auc",
                           "chexpert_table_n_valid"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), key), names.end()) << key;
+  }
+}
+
+TEST(ClinicalMetrics, DocsListEveryKey) {
+  const std::string docs =
+      rrg::testing::read_file(rrg::testing::source_dir() + "/docs/metrics-clinical.md");
+  for (const auto& name : rrg::metrics::clinical_metric_names()) {
+    EXPECT_NE(docs.find("`" + name + "`"), std::string::npos) << name;
+  }
+  for (const char* name : {"n_agree", "n_disagree"}) {
+    EXPECT_NE(docs.find("`" + std::string(name) + "`"), std::string::npos) << name;
   }
 }
 
