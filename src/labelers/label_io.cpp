@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "rrg/core/errors.h"
+#include "rrg/text/suggest.h"
 
 namespace rrg::labelers {
 namespace {
@@ -79,38 +80,13 @@ std::string json_quoted(std::string_view text) {
       .dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      const std::size_t substitute = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
-      row[j] = std::min({above + 1, row[j - 1] + 1, substitute});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 std::string unknown_observation_message(const std::string& where, const std::string& key) {
-  std::string message = where + ": unknown observation " + json_quoted(key);
-  const std::string folded = lower(key);
-  std::size_t best = 0;
-  std::size_t best_distance = std::string::npos;
+  const std::vector<std::string> names(kObservationNames.begin(), kObservationNames.end());
+  std::string message = where + ": unknown observation " + json_quoted(key) +
+                        text::did_you_mean(key, names) +
+                        "; label objects use the 14 CheXpert observation names:";
   for (std::size_t i = 0; i < kNumObservations; ++i) {
-    const std::size_t d = edit_distance(folded, lower(kObservationNames[i]));
-    if (d < best_distance) best = i, best_distance = d;
-  }
-  // Suggest only plausible typos (a third of the name may differ), not arbitrary columns.
-  if (best_distance * 3 <= kObservationNames[best].size()) {
-    message += " (did you mean " + json_quoted(kObservationNames[best]) + "?)";
-  }
-  message += "; label objects use the 14 CheXpert observation names:";
-  for (std::size_t i = 0; i < kNumObservations; ++i) {
-    message += (i == 0 ? " " : ", ") + std::string(kObservationNames[i]);
+    message += (i == 0 ? " " : ", ") + names[i];
   }
   return message;
 }

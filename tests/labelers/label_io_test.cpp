@@ -95,13 +95,13 @@ TEST(LabelJson, UnknownObservationSuggestsTheClosestName) {
     label_row_from_json(nlohmann::json::parse(R"({"Cardiomegally": 1})"), "pred.jsonl:4");
   });
   EXPECT_EQ(typo.rfind("pred.jsonl:4: unknown observation \"Cardiomegally\" (did you mean "
-                       "\"Cardiomegaly\"?)",
+                       "'Cardiomegaly'?)",
                        0),
             0u)
       << typo;
   const std::string lowercase = error_of(
       [] { label_row_from_json(nlohmann::json::parse(R"({"pleural effusion": 1})"), "p"); });
-  EXPECT_NE(lowercase.find("did you mean \"Pleural Effusion\"?"), std::string::npos) << lowercase;
+  EXPECT_NE(lowercase.find("did you mean 'Pleural Effusion'?"), std::string::npos) << lowercase;
   const std::string unrelated = error_of(
       [] { label_row_from_json(nlohmann::json::parse(R"({"Report Impression": 1})"), "p"); });
   EXPECT_EQ(unrelated.find("did you mean"), std::string::npos) << unrelated;

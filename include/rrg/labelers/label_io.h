@@ -39,7 +39,7 @@ Label label_from_json(const nlohmann::ordered_json& value, const std::string& wh
 
 // Parses a label object. Observations missing from the object are blank (not mentioned), as in
 // score_labels.py. A key that is not one of the 14 observation names (compared exactly) throws
-// rrg::InputError naming the key and the closest observation name; a non-object throws too.
+// rrg::InputError naming the key and close observation names; a non-object throws too.
 LabelRow label_row_from_json(const nlohmann::json& object, const std::string& where);
 LabelRow label_row_from_json(const nlohmann::ordered_json& object, const std::string& where);
 
