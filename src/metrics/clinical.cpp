@@ -160,25 +160,19 @@ void append_table(Builder& b, const ClinicalTable* table) {
   }
   for (std::size_t k = 0; k < kNumObservations; ++k) {
     const std::string slug = labelers::observation_slug(k);
-    const ObservationRow* row = table != nullptr ? &table->rows[k] : nullptr;
-    const auto value = [&](auto getter) -> std::optional<double> {
-      if (row == nullptr) return std::nullopt;
-      return getter(*row);
-    };
     const std::pair<const char*, const char*> names[] = {
         {"auc", "AUC"},     {"f1", "F1"},      {"recall", "Recall"}, {"specificity", "Specificity"},
         {"n_pos", "N_pos"}, {"n_neg", "N_neg"}};
-    const std::optional<double> values[] = {
-        value([](const ObservationRow& r) { return r.auc; }),
-        value([](const ObservationRow& r) { return std::optional<double>(r.f1); }),
-        value([](const ObservationRow& r) { return std::optional<double>(r.recall); }),
-        value([](const ObservationRow& r) { return std::optional<double>(r.specificity); }),
-        value([](const ObservationRow& r) {
-          return std::optional<double>(static_cast<double>(r.n_pos));
-        }),
-        value([](const ObservationRow& r) {
-          return std::optional<double>(static_cast<double>(r.n_neg));
-        })};
+    std::array<std::optional<double>, 6> values;  // all unset when only the names are wanted
+    if (table != nullptr) {
+      const ObservationRow& r = table->rows[k];
+      values = {r.auc,
+                r.f1,
+                r.recall,
+                r.specificity,
+                static_cast<double>(r.n_pos),
+                static_cast<double>(r.n_neg)};
+    }
     for (std::size_t s = 0; s < 6; ++s) {
       Signature sig = b.signature(names[s].second);
       sig.set("obs", slug).set("unc", zeros);
