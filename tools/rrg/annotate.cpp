@@ -45,9 +45,8 @@ void run_annotate(const AnnotateFlags& flags) {
 
   const io::ReportFile reports = io::read_report_file(flags.input, in_format);
   const pipelines::AnnotationResult result = pipelines::annotate(reports, *labeler);
-  const std::string content = out_format == "csv"
-                                  ? pipelines::annotation_csv(result, flags.csv_ids)
-                                  : pipelines::annotation_jsonl(result);
+  const std::string content = out_format == "csv" ? pipelines::annotation_csv(result, flags.csv_ids)
+                                                  : pipelines::annotation_jsonl(result);
   if (flags.output == "-") {
     std::cout << content;
   } else {
@@ -93,7 +92,8 @@ void setup_annotate(CLI::App& app) {
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"auto", "jsonl", "csv"}))
       ->capture_default_str();
-  cmd->add_flag("--csv-ids", flags->csv_ids, "CSV output: add an \"id\" column before \"Report Impression\"");
+  cmd->add_flag("--csv-ids", flags->csv_ids,
+                "CSV output: add an \"id\" column before \"Report Impression\"");
   cmd->add_option("--rules-dir", flags->rules_dir,
                   "rules labeler: read phrase and cue lists from DIR instead of the built-in ones")
       ->type_name("DIR");

@@ -6,13 +6,14 @@
 // (`rrg ... | head`) is not an error.
 #include <cerrno>
 #include <csignal>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
+#include "annotate.h"
 #include "cli_common.h"
 #include "evaluate.h"
 #include "rrg/core/errors.h"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   rrg::cli::set_command_line(argc, argv);
   rrg::cli::setup_evaluate(app);
+  rrg::cli::setup_annotate(app);
   app.set_version_flag("--version", std::string("rrg ") + rrg::version() + " (rev " +
                                         rrg::git_revision() +
                                         ", features:" + rrg::build_features() + ")");

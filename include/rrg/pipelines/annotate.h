@@ -13,11 +13,11 @@ namespace rrg::pipelines {
 
 struct AnnotationResult {
   std::vector<std::string> ids;
-  std::vector<std::string> texts;                 // the report each row was labelled from
-  std::vector<labelers::LabelResult> labels;      // one per id
-  std::string labeler_identity;                   // e.g. "rules@3f2a9c1d"
-  std::size_t n_distinct = 0;                     // distinct texts sent to the labeler
-  std::size_t n_errors = 0;                       // rows whose LabelResult carries an error
+  std::vector<std::string> texts;             // the report each row was labelled from
+  std::vector<labelers::LabelResult> labels;  // one per id
+  std::string labeler_identity;               // e.g. "rules@3f2a9c1d"
+  std::size_t n_distinct = 0;                 // distinct texts sent to the labeler
+  std::size_t n_errors = 0;                   // rows whose LabelResult carries an error
   std::vector<std::pair<std::string, double>> timings_seconds;
 };
 
