@@ -1,0 +1,51 @@
+// BLEU's sufficient statistics for one sample: lengths and clipped n-gram matches.
+//
+// Both BLEU conventions rrg reproduces (pycocoevalcap's BleuScorer and NLTK's corpus_bleu /
+// sentence_bleu) reduce a sample to the same integers: the hypothesis length, the length of the
+// reference closest to it (ties go to the shorter reference: pycocoevalcap's
+// `min((abs(l - testlen), l))`, NLTK's closest_ref_length), and for n = 1..4 the number of
+// hypothesis n-grams whose count is clipped by the largest count of that n-gram in any one
+// reference ("modified precision" numerators). They differ only in how these integers become a
+// score, so both scorers share this counter.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "rrg/metrics/token_ids.h"
+
+namespace rrg::metrics {
+
+inline constexpr std::size_t kBleuMaxOrder = 4;
+
+struct BleuCounts {
+  std::size_t hyp_length = 0;
+  std::size_t closest_ref_length = 0;
+  std::array<std::size_t, kBleuMaxOrder> matches{};  // matches[k]: clipped (k+1)-gram matches
+
+  // Number of (k+1)-grams in the hypothesis: max(0, hyp_length - k).
+  std::size_t hyp_ngrams(std::size_t k) const { return hyp_length > k ? hyp_length - k : 0; }
+};
+
+// Counts samples; reuses its scratch buffers, so keep one per thread and call it repeatedly.
+class BleuCounter {
+ public:
+  BleuCounts count(TokenSpan hypothesis, const std::vector<TokenSpan>& references);
+
+ private:
+  struct Entry {
+    std::uint64_t hash;
+    std::uint32_t position;  // first occurrence in the hypothesis
+    std::uint32_t count;     // occurrences in the hypothesis
+    std::uint32_t max_ref;   // largest count in one reference so far
+    std::uint32_t current;   // count in the reference being scanned
+  };
+  std::vector<std::uint64_t> hyp_hashes_;
+  std::vector<std::uint64_t> ref_hashes_;
+  std::vector<std::int32_t> slots_;
+  std::vector<Entry> entries_;
+};
+
+}  // namespace rrg::metrics
