@@ -4,13 +4,14 @@
 // document frequencies. Pass 2 builds, per sample, the hypothesis vectors and each reference's
 // vectors and accumulates the similarity in exactly the order cider_scorer.py does: n-grams of
 // one order in order of first occurrence in the text (Python dict insertion order), references in
-// input order. Texts are re-tokenized in pass 2 rather than kept, to bound memory.
+// input order. The n-gram ids of the first chunks are kept between the passes; beyond a fixed
+// budget, texts are tokenized again in pass 2, so memory stays bounded on huge corpora.
 //
 // Last-bit note: the idf weights use the C library's log(), which is what np.log calls on
 // machines without AVX-512 (this one included). A line-by-line Python restatement of
 // cider_scorer.py run with Debian's NumPy reproduces this scorer bit for bit on every shared
 // parity case; the shared expected.json values were produced elsewhere and differ from both by
-// up to ~20 ulp (<= 7e-16 absolute) because that machine's log rounds some arguments (e.g.
+// up to 23 ulp (<= 7e-16 absolute) because that machine's log rounds some arguments (e.g.
 // log 3, log 10) to the other neighbouring double. Such platform differences are far below the
 // 1e-9 acceptance tolerance and cannot be reproduced portably.
 #include "rrg/metrics/coco_cider_scorer.h"
@@ -79,32 +80,64 @@ class NgramIds {
   std::array<Table, kOrders - 1> tables_;
 };
 
-// The n-gram ids of one text, per order: ids[order - 1][i] is the n-gram starting at token i.
-struct TextNgrams {
-  std::array<std::vector<std::uint32_t>, kOrders> ids;
-
-  void compute(TokenSpan text, NgramIds& table) {
-    ids[0].assign(text.begin(), text.end());
-    for (std::size_t order = 2; order <= kOrders; ++order) {
-      const std::vector<std::uint32_t>& prev = ids[order - 2];
-      std::vector<std::uint32_t>& cur = ids[order - 1];
-      cur.clear();
-      if (text.size < order) continue;
-      for (std::size_t i = 0; i + order <= text.size; ++i) {
-        cur.push_back(table.get_or_add(order, prev[i], text[i + order - 1]));
+// The n-gram ids of every text of a chunk of samples (hypothesis first, then its references),
+// per order: ids(t, order) lists the n-grams of text t in position order.
+class ChunkNgrams {
+ public:
+  void compute(const TokenChunk& chunk, NgramIds& table) {
+    ids_.clear();
+    begin_.assign(1, 0);
+    sample_text_.assign(1, 0);
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+      add_text(chunk.hypothesis(i), table);
+      for (std::size_t r = 0; r < chunk.reference_count(i); ++r) {
+        add_text(chunk.reference(i, r), table);
       }
+      sample_text_.push_back((begin_.size() - 1) / kOrders);
     }
   }
+
+  std::size_t size() const { return sample_text_.size() - 1; }
+  std::size_t reference_count(std::size_t i) const {
+    return sample_text_[i + 1] - sample_text_[i] - 1;
+  }
+  // Text 0 of a sample is its hypothesis, text r + 1 its reference r.
+  TokenSpan ids(std::size_t sample, std::size_t text, std::size_t order) const {
+    const std::size_t slot = (sample_text_[sample] + text) * kOrders + (order - 1);
+    return {ids_.data() + begin_[slot], begin_[slot + 1] - begin_[slot]};
+  }
+  std::size_t id_count() const { return ids_.size(); }
+
+ private:
+  void add_text(TokenSpan text, NgramIds& table) {
+    const std::size_t unigrams = ids_.size();
+    ids_.insert(ids_.end(), text.begin(), text.end());
+    begin_.push_back(ids_.size());
+    std::size_t previous = unigrams;  // first id of the previous order
+    for (std::size_t order = 2; order <= kOrders; ++order) {
+      const std::size_t current = ids_.size();
+      for (std::size_t i = 0; i + order <= text.size; ++i) {
+        ids_.push_back(table.get_or_add(order, ids_[previous + i], text[i + order - 1]));
+      }
+      begin_.push_back(ids_.size());
+      previous = current;
+    }
+  }
+
+  std::vector<std::uint32_t> ids_;
+  std::vector<std::size_t> begin_;        // (text * kOrders + order - 1) -> offset; one extra
+  std::vector<std::size_t> sample_text_;  // sample -> index of its first text; one extra
 };
 
 // The distinct n-grams of one order of one text, in order of first occurrence, with their
 // tf-idf values; also answers "value of n-gram id" lookups.
 class NgramVector {
  public:
-  void build(const std::vector<std::uint32_t>& ids, const std::vector<std::uint32_t>& df,
-             const std::vector<double>& idf) {
+  // idf[d]: the weight of an n-gram with document frequency d; idf_squared[d] = idf[d] ** 2.
+  void build(TokenSpan ids, const std::vector<std::uint32_t>& df, const std::vector<double>& idf,
+             const std::vector<double>& idf_squared) {
     std::size_t table_size = 16;
-    while (table_size < 2 * ids.size()) table_size *= 2;
+    while (table_size < 2 * ids.size) table_size *= 2;
     slots_.assign(table_size, -1);
     entries_.clear();
     const std::size_t mask = table_size - 1;
@@ -129,7 +162,8 @@ class NgramVector {
     for (Entry& entry : entries_) {
       const std::uint32_t frequency = entry.id < df.size() ? df[entry.id] : 0;
       entry.value = static_cast<double>(entry.tf) * idf[frequency];
-      norm_squared_ += python_pow(entry.value, 2.0);
+      // float(1) * w == w, so the square of a once-occurring n-gram is precomputed per df.
+      norm_squared_ += entry.tf == 1 ? idf_squared[frequency] : python_square(entry.value);
     }
     norm_ = std::sqrt(norm_squared_);
   }
@@ -186,19 +220,24 @@ MetricScores CocoCiderScorer::score(const TextCorpus& corpus) const {
   CorpusTokenizer tokenizer(Tokenizer::kPythonSplit);
   TokenChunk chunk;
   NgramIds ngram_ids;
-  TextNgrams ngrams;
 
-  // Pass 1: document frequency = number of samples whose references contain the n-gram.
+  // Pass 1: n-gram ids of every text, and document frequency = number of samples whose
+  // references contain the n-gram. The n-gram ids of the first chunks are kept for pass 2 while
+  // they fit in kKeptIds; later chunks are tokenized again in pass 2 (bounded memory).
+  constexpr std::size_t kKeptIds = std::size_t{16} << 20;  // 64 MiB of ids
+  std::vector<ChunkNgrams> kept;
+  std::size_t kept_ids = 0;
+  ChunkNgrams scratch;
   std::array<std::vector<std::uint32_t>, kOrders> df, last_sample;
   for (std::size_t first = 0; first < n_samples; first += kChunkSamples) {
     const std::size_t last = std::min(n_samples, first + kChunkSamples);
     tokenizer.tokenize(corpus, first, last, chunk);
-    for (std::size_t i = 0; i < chunk.size(); ++i) {
+    scratch.compute(chunk, ngram_ids);
+    for (std::size_t i = 0; i < scratch.size(); ++i) {
       const auto sample_mark = static_cast<std::uint32_t>(first + i + 1);
-      for (std::size_t r = 0; r < chunk.reference_count(i); ++r) {
-        ngrams.compute(chunk.reference(i, r), ngram_ids);
+      for (std::size_t r = 0; r < scratch.reference_count(i); ++r) {
         for (std::size_t k = 0; k < kOrders; ++k) {
-          for (std::uint32_t id : ngrams.ids[k]) {
+          for (std::uint32_t id : scratch.ids(i, r + 1, k + 1)) {
             if (id >= df[k].size()) {
               const std::size_t size = std::max<std::size_t>(id + 1, df[k].size() * 2);
               df[k].resize(size, 0);
@@ -212,35 +251,46 @@ MetricScores CocoCiderScorer::score(const TextCorpus& corpus) const {
         }
       }
     }
+    if (kept.size() * kChunkSamples == first && kept_ids + scratch.id_count() <= kKeptIds) {
+      kept_ids += scratch.id_count();
+      kept.push_back(scratch);
+    }
   }
   for (auto& marks : last_sample) std::vector<std::uint32_t>().swap(marks);
 
   // idf[d] = ref_len - np.log(max(1.0, d)) for every possible document frequency d.
   const double ref_len = std::log(static_cast<double>(n_samples));
-  std::vector<double> idf(n_samples + 1);
+  std::vector<double> idf(n_samples + 1), idf_squared(n_samples + 1);
   for (std::size_t d = 0; d <= n_samples; ++d) {
     idf[d] = ref_len - std::log(std::max(1.0, static_cast<double>(d)));
+    idf_squared[d] = python_square(idf[d]);
   }
   const double two_sigma_squared = 2.0 * python_pow(kSigma, 2.0);
 
   // Pass 2: scores.
   std::array<NgramVector, kOrders> hyp_vectors, ref_vectors;
   std::vector<double>& scores = out.per_sample[0];
-  for (std::size_t first = 0; first < n_samples; first += kChunkSamples) {
-    const std::size_t last = std::min(n_samples, first + kChunkSamples);
-    tokenizer.tokenize(corpus, first, last, chunk);
-    for (std::size_t i = 0; i < chunk.size(); ++i) {
-      const TokenSpan hyp = chunk.hypothesis(i);
-      ngrams.compute(hyp, ngram_ids);
-      for (std::size_t k = 0; k < kOrders; ++k) hyp_vectors[k].build(ngrams.ids[k], df[k], idf);
-      const double hyp_length = static_cast<double>(ngrams.ids[1].size());  // bigram count
+  for (std::size_t first = 0, c = 0; first < n_samples; first += kChunkSamples, ++c) {
+    const ChunkNgrams* ngrams = &scratch;
+    if (c < kept.size()) {
+      ngrams = &kept[c];
+    } else {
+      tokenizer.tokenize(corpus, first, std::min(n_samples, first + kChunkSamples), chunk);
+      scratch.compute(chunk, ngram_ids);
+    }
+    for (std::size_t i = 0; i < ngrams->size(); ++i) {
+      for (std::size_t k = 0; k < kOrders; ++k) {
+        hyp_vectors[k].build(ngrams->ids(i, 0, k + 1), df[k], idf, idf_squared);
+      }
+      const double hyp_length = static_cast<double>(ngrams->ids(i, 0, 2).size);  // bigrams
 
-      const std::size_t n_refs = chunk.reference_count(i);
+      const std::size_t n_refs = ngrams->reference_count(i);
       double score[kOrders] = {0.0, 0.0, 0.0, 0.0};
       for (std::size_t r = 0; r < n_refs; ++r) {
-        ngrams.compute(chunk.reference(i, r), ngram_ids);
-        for (std::size_t k = 0; k < kOrders; ++k) ref_vectors[k].build(ngrams.ids[k], df[k], idf);
-        const double delta = hyp_length - static_cast<double>(ngrams.ids[1].size());
+        for (std::size_t k = 0; k < kOrders; ++k) {
+          ref_vectors[k].build(ngrams->ids(i, r + 1, k + 1), df[k], idf, idf_squared);
+        }
+        const double delta = hyp_length - static_cast<double>(ngrams->ids(i, r + 1, 2).size);
         const double penalty = python_pow(kE, -python_pow(delta, 2.0) / two_sigma_squared);
         for (std::size_t k = 0; k < kOrders; ++k) {
           double val = 0.0;
@@ -255,9 +305,13 @@ MetricScores CocoCiderScorer::score(const TextCorpus& corpus) const {
           score[k] += val;
         }
       }
-      double sample = numpy_mean(score, kOrders);
-      sample /= static_cast<double>(n_refs);
-      sample *= 10.0;
+      // Samples without references cannot occur in pycocoevalcap (it asserts); score them 0.
+      double sample = 0.0;
+      if (n_refs > 0) {
+        sample = numpy_mean(score, kOrders);
+        sample /= static_cast<double>(n_refs);
+        sample *= 10.0;
+      }
       scores[first + i] = sample;
     }
   }

@@ -35,17 +35,17 @@ class BleuCounter {
   BleuCounts count(TokenSpan hypothesis, const std::vector<TokenSpan>& references);
 
  private:
-  struct Entry {
-    std::uint64_t hash;
-    std::uint32_t position;  // first occurrence in the hypothesis
-    std::uint32_t count;     // occurrences in the hypothesis
-    std::uint32_t max_ref;   // largest count in one reference so far
-    std::uint32_t current;   // count in the reference being scanned
+  // An n-gram of up to 4 token ids, packed exactly into 128 bits.
+  struct Key {
+    std::uint64_t high;
+    std::uint64_t low;
+    bool operator==(const Key& other) const { return high == other.high && low == other.low; }
   };
-  std::vector<std::uint64_t> hyp_hashes_;
-  std::vector<std::uint64_t> ref_hashes_;
-  std::vector<std::int32_t> slots_;
-  std::vector<Entry> entries_;
+  std::vector<std::int32_t> slots_;     // open addressing: index into the entry arrays, or -1
+  std::vector<Key> keys_;               // distinct hypothesis n-grams of the current order
+  std::vector<std::uint32_t> count_;    // their count in the hypothesis
+  std::vector<std::uint32_t> max_ref_;  // largest count in one reference so far
+  std::vector<std::uint32_t> current_;  // count in the reference being scanned
 };
 
 }  // namespace rrg::metrics

@@ -43,13 +43,13 @@ class TokenVocabulary {
   void grow();
 
   struct Slot {
-    std::uint32_t tag;       // high bits of the hash, to skip most string comparisons
-    std::uint32_t id_plus1;  // 0 = empty
+    std::uint64_t hash = 0;
+    std::uint32_t id_plus1 = 0;  // 0 = empty
+    std::uint32_t length = 0;
   };
   std::vector<Slot> slots_;
-  std::string bytes_;                  // all distinct tokens, back to back
-  std::vector<std::size_t> offsets_;   // token i = bytes_[offsets_[i], offsets_[i + 1])
-  std::vector<std::uint64_t> hashes_;  // hash of token i (for rehashing)
+  std::string bytes_;                 // all distinct tokens, back to back
+  std::vector<std::size_t> offsets_;  // token i = bytes_[offsets_[i], offsets_[i + 1])
 };
 
 // How a convention turns a text into tokens.
@@ -91,6 +91,8 @@ class CorpusTokenizer {
 
  private:
   void add_text(std::string_view text, TokenChunk& chunk);
+  // ASCII fast path; returns false (adding nothing) when the text is not ASCII after all.
+  bool add_ascii_text(std::string_view text, bool lower, TokenChunk& chunk);
 
   Tokenizer tokenizer_;
   TokenVocabulary vocabulary_;
