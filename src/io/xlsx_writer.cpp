@@ -46,8 +46,8 @@ void write_xlsx(const std::string& path, const std::vector<XlsxSheet>& sheets) {
   }
   const lxw_error status = workbook_close(workbook);
   if (status != LXW_NO_ERROR) {
-    throw std::runtime_error(path + ": writing the spreadsheet failed (" +
-                             lxw_strerror(status) + ")");
+    throw std::runtime_error(path + ": writing the spreadsheet failed (" + lxw_strerror(status) +
+                             ")");
   }
   file.commit();
 }

@@ -28,10 +28,12 @@ bool scorer_in_group(const metrics::ScorerInfo& info, const std::string& group) 
 }
 
 // Applies a named cleaner to every text.
-std::vector<std::string> cleaned(const std::vector<std::string>& texts, const std::string& cleaner) {
+std::vector<std::string> cleaned(const std::vector<std::string>& texts,
+                                 const std::string& cleaner) {
   std::vector<std::string> out;
   out.reserve(texts.size());
-  for (const auto& t : texts) out.push_back(text::clean_report(cleaner, t));
+  const text::CleanFunction clean = text::find_cleaner(cleaner).clean;
+  for (const auto& t : texts) out.push_back(clean(t));
   return out;
 }
 
@@ -52,10 +54,9 @@ MetricSelection select_metrics(const std::vector<std::string>& requested) {
   for (const auto& raw : wanted) {
     bool matched = false;
     for (const auto& info : infos) {
-      const bool whole = info.id == raw ||
-                         (std::find(group_names().begin(), group_names().end(), raw) !=
-                              group_names().end() &&
-                          scorer_in_group(info, raw));
+      const bool whole = info.id == raw || (std::find(group_names().begin(), group_names().end(),
+                                                      raw) != group_names().end() &&
+                                            scorer_in_group(info, raw));
       for (const auto& name : info.metric_names) {
         if (whole || name == raw) {
           keys.insert(name);
@@ -114,7 +115,8 @@ EvaluationResult evaluate(const io::PairedReports& reports, const EvaluateOption
     const auto start = std::chrono::steady_clock::now();
     coco.hypotheses = cleaned(reports.predictions, options.coco_clean);
     coco.references.reserve(reports.references.size());
-    for (const auto& refs : reports.references) coco.references.push_back(cleaned(refs, options.coco_clean));
+    for (const auto& refs : reports.references)
+      coco.references.push_back(cleaned(refs, options.coco_clean));
     result.timings_seconds.emplace_back("prepare:coco", seconds_since(start));
   }
   if (needs_family("seed")) {
@@ -123,7 +125,7 @@ EvaluationResult evaluate(const io::PairedReports& reports, const EvaluateOption
     seed.hypotheses = cleaned(reports.predictions, cleaner);
     seed.references.reserve(reports.references.size());
     for (const auto& refs : reports.references) {
-      seed.references.push_back({text::clean_report(cleaner, refs.front())});
+      seed.references.push_back({text::find_cleaner(cleaner).clean(refs.front())});
     }
     result.timings_seconds.emplace_back("prepare:seed", seconds_since(start));
   }
@@ -145,8 +147,8 @@ EvaluationResult evaluate(const io::PairedReports& reports, const EvaluateOption
       column.corpus = scores.corpus[k];
       column.per_sample = scores.per_sample[k];
       column.signature = scores.signatures[k];
-      column.signature.set("clean", is_coco ? options.coco_clean
-                                            : (options.seed_clean ? "seed" : "none"));
+      column.signature.set("clean",
+                           is_coco ? options.coco_clean : (options.seed_clean ? "seed" : "none"));
       result.metrics.push_back(std::move(column));
     }
     result.timings_seconds.emplace_back("score:" + info.id, seconds_since(start));

@@ -71,7 +71,8 @@ std::string format_table(const EvaluationResult& result, const EvaluationInputs&
   std::string last_family;
   for (const auto& m : result.metrics) {
     const bool first_of_family = m.family != last_family;
-    out += pad(first_of_family ? m.family : "", 8) + pad(m.name, width + 2) + fixed4(m.corpus) + "\n";
+    out +=
+        pad(first_of_family ? m.family : "", 8) + pad(m.name, width + 2) + fixed4(m.corpus) + "\n";
     last_family = m.family;
   }
   out += "\nSignatures:\n";
@@ -146,8 +147,8 @@ std::vector<std::string> write_out_dir(const EvaluationResult& result,
   summary.header = {"Family", "Metric", "Value", "Signature"};
   summary.column_widths = {10, 14, 12, 90};
   for (const auto& m : result.metrics) {
-    summary.rows.push_back({m.family, m.name, std::isnan(m.corpus) ? io::XlsxCell{} : m.corpus,
-                            m.signature.format()});
+    summary.rows.push_back(
+        {m.family, m.name, std::isnan(m.corpus) ? io::XlsxCell{} : m.corpus, m.signature.format()});
   }
   io::XlsxSheet run;
   run.name = "run info";

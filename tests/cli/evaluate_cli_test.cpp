@@ -16,8 +16,9 @@ using rrg::testing::TempDir;
 using rrg::testing::write_file;
 
 const std::string kExamples = rrg::testing::source_dir() + "/examples";
-const std::vector<std::string> kAllKeys = {"Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4",  "ROUGE_L", "CIDEr",
-                                           "BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "ROUGE-L", "METEOR"};
+const std::vector<std::string> kAllKeys = {"Bleu_1",  "Bleu_2", "Bleu_3",  "Bleu_4",
+                                           "ROUGE_L", "CIDEr",  "BLEU-1",  "BLEU-2",
+                                           "BLEU-3",  "BLEU-4", "ROUGE-L", "METEOR"};
 
 TEST(CliHelp, TopLevelHelpListsSubcommands) {
   const auto r = run_rrg({"--help"});
@@ -39,7 +40,8 @@ TEST(CliHelp, VersionNamesFeatures) {
 }
 
 TEST(CliEvaluate, PrintsTableWithEveryMetricAndSignature) {
-  const auto r = run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref", kExamples + "/ref.jsonl"});
+  const auto r =
+      run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref", kExamples + "/ref.jsonl"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const auto& key : kAllKeys) {
     EXPECT_NE(r.out.find("\n" + key + "|"), std::string::npos) << "signature of " << key;
@@ -69,10 +71,14 @@ TEST(CliEvaluate, JsonHasExactlyTheDocumentedKeys) {
 
 TEST(CliEvaluate, SeedJsonFilesGiveTheSameNumbersAsJsonl) {
   TempDir dir;
-  ASSERT_EQ(run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref", kExamples + "/ref.jsonl",
-                     "--json", dir.file("a.json"), "-q"}).exit_code, 0);
+  ASSERT_EQ(run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref",
+                     kExamples + "/ref.jsonl", "--json", dir.file("a.json"), "-q"})
+                .exit_code,
+            0);
   ASSERT_EQ(run_rrg({"evaluate", "--pred", kExamples + "/seed_output.json", "--ref",
-                     kExamples + "/seed_annotation.json", "--json", dir.file("b.json"), "-q"}).exit_code, 0);
+                     kExamples + "/seed_annotation.json", "--json", dir.file("b.json"), "-q"})
+                .exit_code,
+            0);
   const json a = json::parse(read_file(dir.file("a.json")));
   const json b = json::parse(read_file(dir.file("b.json")));
   EXPECT_EQ(a["corpus"], b["corpus"]);
@@ -80,8 +86,8 @@ TEST(CliEvaluate, SeedJsonFilesGiveTheSameNumbersAsJsonl) {
 }
 
 TEST(CliEvaluate, MetricsSelectsASubsetInRegistryOrder) {
-  const auto r = run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref", kExamples + "/ref.jsonl",
-                          "--metrics", "METEOR,Bleu_4", "--json", "-"});
+  const auto r = run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref",
+                          kExamples + "/ref.jsonl", "--metrics", "METEOR,Bleu_4", "--json", "-"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json doc = json::parse(r.out);
   std::vector<std::string> keys;
@@ -91,26 +97,30 @@ TEST(CliEvaluate, MetricsSelectsASubsetInRegistryOrder) {
 
 TEST(CliEvaluate, OutDirWritesJsonCsvAndXlsx) {
   TempDir dir;
-  const auto r = run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref", kExamples + "/ref.jsonl",
-                          "--out-dir", dir.file("out"), "-q"});
+  const auto r = run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref",
+                          kExamples + "/ref.jsonl", "--out-dir", dir.file("out"), "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json doc = json::parse(read_file(dir.file("out/pred_metrics.json")));
   EXPECT_EQ(doc["n_samples"], 24);
   const std::string csv = read_file(dir.file("out/pred_per_sample.csv"));
-  EXPECT_EQ(csv.substr(0, csv.find('\n')),
-            "id,Bleu_1,Bleu_2,Bleu_3,Bleu_4,ROUGE_L,CIDEr,BLEU-1,BLEU-2,BLEU-3,BLEU-4,ROUGE-L,METEOR");
+  EXPECT_EQ(
+      csv.substr(0, csv.find('\n')),
+      "id,Bleu_1,Bleu_2,Bleu_3,Bleu_4,ROUGE_L,CIDEr,BLEU-1,BLEU-2,BLEU-3,BLEU-4,ROUGE-L,METEOR");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 25);
   const std::string xlsx = read_file(dir.file("out/pred_metrics.xlsx"));
   EXPECT_EQ(xlsx.substr(0, 2), "PK");  // an OOXML zip container
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.file("out")),
-                          std::filesystem::directory_iterator()), 3);
+                          std::filesystem::directory_iterator()),
+            3);
 }
 
 TEST(CliEvaluateErrors, MalformedInputExitsTwoAndWritesNothing) {
   TempDir dir;
-  write_file(dir.file("p.jsonl"), "{\"id\": \"a\", \"report\": \"x\"}\n{\"id\": \"b\", \"report\": \"y\"\n");
-  const auto r = run_rrg({"evaluate", "--pred", dir.file("p.jsonl"), "--ref", kExamples + "/ref.jsonl",
-                          "--json", dir.file("m.json"), "--out-dir", dir.file("out")});
+  write_file(dir.file("p.jsonl"),
+             "{\"id\": \"a\", \"report\": \"x\"}\n{\"id\": \"b\", \"report\": \"y\"\n");
+  const auto r =
+      run_rrg({"evaluate", "--pred", dir.file("p.jsonl"), "--ref", kExamples + "/ref.jsonl",
+               "--json", dir.file("m.json"), "--out-dir", dir.file("out")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err.rfind("rrg: " + dir.file("p.jsonl") + ":2:", 0), 0u) << r.err;
@@ -120,19 +130,22 @@ TEST(CliEvaluateErrors, MalformedInputExitsTwoAndWritesNothing) {
 }
 
 TEST(CliEvaluateErrors, UnknownMetricSuggestsACloseName) {
-  const auto r = run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref", kExamples + "/ref.jsonl",
-                          "--metrics", "BLUE-4"});
+  const auto r = run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref",
+                          kExamples + "/ref.jsonl", "--metrics", "BLUE-4"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("unknown metric 'BLUE-4' (did you mean 'BLEU-4'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unknown metric 'BLUE-4' (did you mean 'BLEU-4'"), std::string::npos)
+      << r.err;
 }
 
 TEST(CliEvaluateErrors, MissingIdsAreNamedAndSkipWorks) {
   TempDir dir;
-  write_file(dir.file("p.jsonl"), "{\"id\": \"cxr-001\", \"report\": \"lungs are clear\"}\n"
-                                  "{\"id\": \"nope\", \"report\": \"x\"}\n");
+  write_file(dir.file("p.jsonl"),
+             "{\"id\": \"cxr-001\", \"report\": \"lungs are clear\"}\n"
+             "{\"id\": \"nope\", \"report\": \"x\"}\n");
   auto r = run_rrg({"evaluate", "--pred", dir.file("p.jsonl"), "--ref", kExamples + "/ref.jsonl"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("1 prediction id has no reference (first: \"nope\")"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("1 prediction id has no reference (first: \"nope\")"), std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("23 reference ids have no prediction"), std::string::npos) << r.err;
   r = run_rrg({"evaluate", "--pred", dir.file("p.jsonl"), "--ref", kExamples + "/ref.jsonl",
                "--missing", "skip", "--json", "-"});
@@ -143,7 +156,8 @@ TEST(CliEvaluateErrors, MissingIdsAreNamedAndSkipWorks) {
 
 TEST(CliEvaluateErrors, UnreadableAndEmptyFiles) {
   TempDir dir;
-  auto r = run_rrg({"evaluate", "--pred", dir.file("none.jsonl"), "--ref", kExamples + "/ref.jsonl"});
+  auto r =
+      run_rrg({"evaluate", "--pred", dir.file("none.jsonl"), "--ref", kExamples + "/ref.jsonl"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("none.jsonl: cannot read (No such file or directory)"), std::string::npos);
   write_file(dir.file("empty.jsonl"), "");
@@ -168,7 +182,8 @@ TEST(CliEvaluate, EmptyPredictionsAreValidInput) {
   TempDir dir;
   write_file(dir.file("p.txt"), "\nno pleural effusion\n");
   write_file(dir.file("r.txt"), "no pleural effusion\nno pleural effusion\n");
-  const auto r = run_rrg({"evaluate", "--pred", dir.file("p.txt"), "--ref", dir.file("r.txt"), "--json", "-"});
+  const auto r =
+      run_rrg({"evaluate", "--pred", dir.file("p.txt"), "--ref", dir.file("r.txt"), "--json", "-"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json doc = json::parse(r.out);
   EXPECT_EQ(doc["n_samples"], 2);

@@ -31,7 +31,9 @@ void set_command_line(int argc, char** argv) {
   stored_command_line() = line;
 }
 
-const std::string& command_line() { return stored_command_line(); }
+const std::string& command_line() {
+  return stored_command_line();
+}
 
 std::string file_stem(const std::string& path) {
   std::string name = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);

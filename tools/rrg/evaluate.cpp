@@ -42,7 +42,8 @@ std::string metric_list_text() {
   for (const auto& info : metrics::scorer_infos()) {
     std::string names;
     for (const auto& n : info.metric_names) names += (names.empty() ? "" : ", ") + n;
-    out += "  " + info.family + "  " + info.id + ": " + names + "\n      " + info.description + "\n";
+    out +=
+        "  " + info.family + "  " + info.id + ": " + names + "\n      " + info.description + "\n";
   }
   return out;
 }
@@ -62,10 +63,11 @@ void run_evaluate(const EvaluateFlags& flags) {
   options.seed_clean = !flags.no_clean;
   options.scorer_options.wordnet_dir = flags.wordnet_dir;
   if (flags.clean == "seed") {
-    throw InputError("--clean takes none, r2gen-iu or r2gen-mimic (the seed family's own "
-                     "cleaning is on by default; --no-clean turns it off)");
+    throw InputError(
+        "--clean takes none, r2gen-iu or r2gen-mimic (the seed family's own "
+        "cleaning is on by default; --no-clean turns it off)");
   }
-  text::clean_report(flags.clean, "");  // throws for an unknown cleaner name
+  text::find_cleaner(flags.clean);  // throws for an unknown cleaner name
   pipelines::select_metrics(options.metrics);
   const io::ReportFormat pred_format = io::parse_report_format(flags.pred_format);
   const io::ReportFormat ref_format = io::parse_report_format(flags.ref_format);
@@ -125,38 +127,55 @@ void setup_evaluate(CLI::App& app) {
       "  seed  the original toolkit (NLTK 3.8 + rouge-score 0.1.2): BLEU-1..BLEU-4, ROUGE-L,\n"
       "        METEOR after its clean_report (--no-clean to skip), first reference only.\n"
       "Every number is printed with a signature that names its convention.");
-  cmd->add_option("--pred", flags->predictions, "Predictions file (JSONL, seed JSON, R2Gen JSON, CSV or text)");
-  cmd->add_option("--ref", flags->references, "References file (same formats; several references per id allowed)");
+  cmd->add_option("--pred", flags->predictions,
+                  "Predictions file (JSONL, seed JSON, R2Gen JSON, CSV or text)")
+      ->type_name("FILE");
+  cmd->add_option("--ref", flags->references,
+                  "References file (same formats; several references per id allowed)")
+      ->type_name("FILE");
   cmd->add_option("--pred-format", flags->pred_format, "Force the predictions format")
+      ->type_name("FORMAT")
       ->check(CLI::IsMember({"auto", "jsonl", "seed", "r2gen", "csv", "text"}))
       ->capture_default_str();
   cmd->add_option("--ref-format", flags->ref_format, "Force the references format")
+      ->type_name("FORMAT")
       ->check(CLI::IsMember({"auto", "jsonl", "seed", "r2gen", "csv", "text"}))
       ->capture_default_str();
-  cmd->add_option("--missing", flags->missing,
-                  "Ids present on one side only: error, skip (score common ids), empty (score as \"\")")
+  cmd->add_option(
+         "--missing", flags->missing,
+         "Ids present on one side only: error, skip (score common ids), empty (score as \"\")")
+      ->type_name("POLICY")
       ->check(CLI::IsMember({"error", "skip", "empty"}))
       ->capture_default_str();
   cmd->add_option("--metrics", flags->metrics,
                   "Comma-separated metric keys, scorer ids or families (default: all lexical); "
                   "see --list-metrics")
+      ->type_name("LIST")
       ->delimiter(',');
   cmd->add_option("--clean", flags->clean,
                   "Cleaner for the coco family: none, r2gen-iu, r2gen-mimic (R2Gen's clean_report)")
+      ->type_name("NAME")
       ->capture_default_str();
   cmd->add_flag("--no-clean", flags->no_clean,
                 "Seed family: do not apply the original toolkit's clean_report");
   cmd->add_option("--wordnet-dir", flags->wordnet_dir,
                   "WordNet 3.0 database for METEOR (default: $RRG_WORDNET_DIR, then "
-                  "/usr/share/wordnet from Debian's wordnet-base)");
+                  "/usr/share/wordnet from Debian's wordnet-base)")
+      ->type_name("DIR");
   cmd->add_option("--json", flags->json_path,
                   "Write {corpus, per_sample, signatures, ...} with full precision to FILE "
-                  "('-' prints it instead of the table)");
-  cmd->add_option("--out-dir", flags->out_dir,
-                  "Write <prefix>_metrics.json, <prefix>_per_sample.csv, <prefix>_metrics.xlsx here");
-  cmd->add_option("--prefix", flags->prefix, "File name prefix for --out-dir (default: the predictions file's stem)");
+                  "('-' prints it instead of the table)")
+      ->type_name("FILE");
+  cmd->add_option(
+         "--out-dir", flags->out_dir,
+         "Write <prefix>_metrics.json, <prefix>_per_sample.csv, <prefix>_metrics.xlsx here")
+      ->type_name("DIR");
+  cmd->add_option("--prefix", flags->prefix,
+                  "File name prefix for --out-dir (default: the predictions file's stem)")
+      ->type_name("NAME");
   cmd->add_flag("-q,--quiet", flags->quiet, "Do not print the table");
-  cmd->add_flag("--list-metrics", flags->list_metrics, "List every metric, scorer and family, then exit");
+  cmd->add_flag("--list-metrics", flags->list_metrics,
+                "List every metric, scorer and family, then exit");
   cmd->footer(
       "\nExamples:\n"
       "  rrg evaluate --pred examples/pred.jsonl --ref examples/ref.jsonl\n"

@@ -11,10 +11,10 @@
 
 #include <CLI/CLI.hpp>
 
-#include "rrg/core/errors.h"
-#include "rrg/core/version.h"
 #include "cli_common.h"
 #include "evaluate.h"
+#include "rrg/core/errors.h"
+#include "rrg/core/version.h"
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
@@ -22,9 +22,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   rrg::cli::set_command_line(argc, argv);
   rrg::cli::setup_evaluate(app);
-  app.set_version_flag("--version",
-                       std::string("rrg ") + rrg::version() + " (rev " + rrg::git_revision() +
-                           ", features:" + rrg::build_features() + ")");
+  app.set_version_flag("--version", std::string("rrg ") + rrg::version() + " (rev " +
+                                        rrg::git_revision() +
+                                        ", features:" + rrg::build_features() + ")");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -13,7 +13,7 @@ using XlsxCell = std::variant<std::monostate, std::string, double>;  // empty, t
 using XlsxRow = std::vector<XlsxCell>;
 
 struct XlsxSheet {
-  std::string name;              // at most 31 characters, no []:*?/\ (Excel rules)
+  std::string name;  // at most 31 characters, no []:*?/\ (Excel rules)
   std::vector<std::string> header;
   std::vector<XlsxRow> rows;
   std::vector<double> column_widths;  // optional, in characters

@@ -33,9 +33,9 @@ struct EvaluateOptions {
 };
 
 struct MetricColumn {
-  std::string name;     // key, e.g. "BLEU-4"
-  std::string family;   // "coco" or "seed"
-  double corpus = 0.0;  // corpus-level value
+  std::string name;                // key, e.g. "BLEU-4"
+  std::string family;              // "coco" or "seed"
+  double corpus = 0.0;             // corpus-level value
   std::vector<double> per_sample;  // one value per id, in `ids` order
   metrics::Signature signature;
 };
