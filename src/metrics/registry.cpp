@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "rrg/core/errors.h"
+#include "rrg/metrics/rouge_score.h"
 
 namespace rrg::metrics {
 namespace {
@@ -20,6 +21,11 @@ std::vector<Entry>& entries() {
   std::call_once(filled, [] {
     // Order here is the order of the output table.
     // (Scorers are added by their own commits: one line each.)
+    table.push_back({{"rouge-score",
+                      "seed",
+                      {"ROUGE-L"},
+                      "rouge-score 0.1.2 ROUGE-L F (LCS, NLTK Porter stems), mean over samples"},
+                     [](const ScorerOptions&) { return std::make_unique<RougeScoreScorer>(); }});
   });
   return table;
 }
