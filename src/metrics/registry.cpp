@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "rrg/core/errors.h"
+#include "rrg/metrics/nltk_meteor.h"
 #include "rrg/metrics/rouge_score.h"
 
 namespace rrg::metrics {
@@ -26,6 +27,12 @@ std::vector<Entry>& entries() {
                       {"ROUGE-L"},
                       "rouge-score 0.1.2 ROUGE-L F (LCS, NLTK Porter stems), mean over samples"},
                      [](const ScorerOptions&) { return std::make_unique<RougeScoreScorer>(); }});
+    table.push_back(
+        {{"nltk-meteor",
+          "seed",
+          {"METEOR"},
+          "NLTK 3.8 meteor_score (exact, Porter stem, WordNet 3.0 synonyms), mean over samples"},
+         [](const ScorerOptions& o) { return std::make_unique<NltkMeteorScorer>(o); }});
   });
   return table;
 }
