@@ -16,6 +16,7 @@
 #include <cstdint>
 
 #include "rrg/metrics/python_math.h"
+#include "rrg/text/lower_splitter.h"
 #include "rrg/text/porter_stemmer.h"
 #include "rrg/text/python_str.h"
 #include "rrg/text/token_interner.h"
@@ -99,9 +100,7 @@ class MeteorSession {
                 std::vector<std::uint32_t>& stems) {
     words.clear();
     stems.clear();
-    lowered_ = text::python_lower(text);
-    text::python_split(lowered_, views_);
-    for (const std::string_view token : views_) {
+    for (const std::string_view token : splitter_.lower_split(text)) {
       const std::uint32_t raw = interner_.intern(token);
       ensure_capacity();
       if (word_of_[raw] == kUnset) {
@@ -188,8 +187,7 @@ class MeteorSession {
   std::vector<std::uint8_t> is_synonym_;
   std::vector<std::vector<std::uint32_t>> synonym_sets_;
   // Per-sample scratch.
-  std::string lowered_;
-  std::vector<std::string_view> views_;
+  text::LowerSplitter splitter_;
   std::vector<std::uint32_t> hyp_word_, hyp_stem_, ref_word_, ref_stem_;
   std::vector<std::int32_t> hyp_match_;  // hypothesis position -> reference position or kNone
   std::vector<std::uint8_t> ref_used_;

@@ -8,8 +8,8 @@
 #include <memory>
 
 #include "rrg/metrics/python_math.h"
+#include "rrg/text/lower_splitter.h"
 #include "rrg/text/porter_stemmer.h"
-#include "rrg/text/python_str.h"
 #include "rrg/text/token_interner.h"
 
 namespace rrg::metrics {
@@ -52,8 +52,7 @@ class Tokenizer {
   // Appends the ids of rouge-score's tokens of `text` to `out` (cleared first).
   void tokenize(std::string_view text, std::vector<std::uint32_t>& out) {
     out.clear();
-    lowered_ = text::python_lower(text);
-    for_each_raw_token(lowered_, [&](std::string_view raw) {
+    for_each_raw_token(splitter_.lower(text), [&](std::string_view raw) {
       const std::uint32_t id = interner_.intern(raw);
       if (id >= final_of_.size()) final_of_.resize(interner_.size(), kUnset);
       if (final_of_[id] == kUnset) {
@@ -81,7 +80,7 @@ class Tokenizer {
   text::PorterStemmer stemmer_;
   text::TokenInterner interner_;
   std::vector<std::uint32_t> final_of_;  // raw token id -> final token id (kDropped: none)
-  std::string lowered_;
+  text::LowerSplitter splitter_;         // python_lower with an ASCII fast path
 };
 
 // Bit-parallel LCS (Allison & Dix 1986; Crochemore et al. 2001): bit i of V is 0 when

@@ -34,23 +34,26 @@ constexpr bool is_space(char c) {
   return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f');
 }
 
-// Python `line.split()`.
-std::vector<std::string_view> split_fields(std::string_view line) {
-  std::vector<std::string_view> fields;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && is_space(line[i])) ++i;
-    const std::size_t start = i;
-    while (i < line.size() && !is_space(line[i])) ++i;
-    if (i > start) fields.push_back(line.substr(start, i - start));
+// Python `line.split()`, one field at a time.
+class FieldReader {
+ public:
+  explicit FieldReader(std::string_view line) : line_(line) {}
+
+  // The next field, or an empty view at the end of the line.
+  std::string_view next() {
+    while (i_ < line_.size() && is_space(line_[i_])) ++i_;
+    const std::size_t start = i_;
+    while (i_ < line_.size() && !is_space(line_[i_])) ++i_;
+    return line_.substr(start, i_ - start);
   }
-  return fields;
-}
+
+ private:
+  std::string_view line_;
+  std::size_t i_ = 0;
+};
 
 std::string_view first_field(std::string_view line) {
-  std::size_t end = 0;
-  while (end < line.size() && !is_space(line[end])) ++end;
-  return line.substr(0, end);
+  return FieldReader(line).next();
 }
 
 // Parses a non-negative integer in `base`; false when `text` is not one (Python int() failing).
@@ -135,45 +138,79 @@ class SortedLineFile {
 
   // The line (without '\n') whose first field is `key`; with `last_duplicate`, the last of
   // several such lines. Empty when there is none.
+  //
+  // Binary search on byte offsets: from the middle of [lo, hi) it reads forward to the next line
+  // start (memchr) and compares that line's first field with `key` in place; once the range is
+  // a few lines long they are compared in turn. Invariant: a line starting with `key` starts in
+  // [lo, hi).
   std::string_view find(std::string_view key, bool last_duplicate = false) const {
-    const std::string_view text = file_.text();
     std::size_t lo = body_begin_;
-    std::size_t hi = text.size();
-    while (lo < hi) {
+    std::size_t hi = size();
+    while (hi - lo > kLinearScanBytes) {
       const std::size_t mid = lo + (hi - lo) / 2;
-      std::size_t start = mid;
-      while (start > lo && text[start - 1] != '\n') --start;
-      const std::size_t end = line_end(start);
-      const int order = first_field(text.substr(start, end - start)).compare(key);
-      if (order == 0) {
-        std::size_t found_end = end;
-        if (last_duplicate) {
-          while (found_end < text.size()) {
-            const std::size_t next = found_end + 1;
-            const std::size_t next_end = line_end(next);
-            if (next >= text.size() || first_field(text.substr(next, next_end - next)) != key)
-              break;
-            start = next;
-            found_end = next_end;
-          }
-        }
-        return text.substr(start, found_end - start);
-      }
+      const std::size_t start = next_line_start(mid);
+      if (start >= hi) break;  // no line starts in [mid, hi)
+      const int order = compare_first_field(start, key);
+      if (order == 0) return line_at(start, key, last_duplicate);
       if (order < 0) {
-        lo = end + 1;
+        lo = start + 1;  // the wanted line starts after this one
       } else {
         hi = start;
       }
+    }
+    for (std::size_t start = next_line_start(lo); start < hi; start = next_line_start(start + 1)) {
+      const int order = compare_first_field(start, key);
+      if (order == 0) return line_at(start, key, last_duplicate);
+      if (order > 0) break;
     }
     return {};
   }
 
  private:
+  // Below this many bytes the search compares line after line.
+  static constexpr std::size_t kLinearScanBytes = 256;
+
+  const char* data() const { return file_.text().data(); }
+  std::size_t size() const { return file_.text().size(); }
+
+  // The first line start at or after `pos` (size() when there is none).
+  std::size_t next_line_start(std::size_t pos) const {
+    if (pos <= body_begin_) return body_begin_;
+    if (pos >= size()) return size();
+    if (data()[pos - 1] == '\n') return pos;
+    const void* newline = std::memchr(data() + pos, '\n', size() - pos);
+    return newline == nullptr
+               ? size()
+               : static_cast<std::size_t>(static_cast<const char*>(newline) - data()) + 1;
+  }
+
   std::size_t line_end(std::size_t start) const {
-    const std::string_view text = file_.text();
-    if (start >= text.size()) return text.size();
-    const std::size_t end = text.find('\n', start);
-    return end == std::string_view::npos ? text.size() : end;
+    const void* newline = std::memchr(data() + start, '\n', size() - start);
+    return newline == nullptr
+               ? size()
+               : static_cast<std::size_t>(static_cast<const char*>(newline) - data());
+  }
+
+  // Byte-order comparison of the first field of the line at `start` with `key` (<0, 0, >0).
+  int compare_first_field(std::size_t start, std::string_view key) const {
+    const char* p = data() + start;
+    const std::size_t available = size() - start;
+    for (std::size_t i = 0; i < key.size(); ++i) {
+      if (i >= available || is_space(p[i])) return -1;  // the field is a proper prefix of key
+      if (p[i] != key[i]) {
+        return static_cast<unsigned char>(p[i]) < static_cast<unsigned char>(key[i]) ? -1 : 1;
+      }
+    }
+    return key.size() < available && !is_space(p[key.size()]) ? 1 : 0;
+  }
+
+  std::string_view line_at(std::size_t start, std::string_view key, bool last_duplicate) const {
+    std::size_t end = line_end(start);
+    while (last_duplicate && end + 1 < size() && compare_first_field(end + 1, key) == 0) {
+      start = end + 1;
+      end = line_end(start);
+    }
+    return std::string_view(data() + start, end - start);
   }
 
   MappedFile file_;
@@ -244,6 +281,48 @@ struct WordNet::Impl {
   SortedLineFile index[4];
   SortedLineFile exceptions[4];
   MappedFile data[4];
+
+  // `_morphy(form, pos)`, returning the index line of each form found (a line's first field is
+  // its form), so synsets() need not search again.
+  std::vector<std::string_view> morphy_lines(std::string_view form, std::size_t p) const {
+    const SortedLineFile& lemmas = index[p];
+    std::vector<std::string_view> lines;
+    // `filter_forms`: forms the index lists for this POS, first occurrence order, no repeats.
+    const auto filter_forms = [&](const std::vector<std::string>& forms) {
+      lines.clear();
+      for (const auto& candidate : forms) {
+        const bool seen = std::any_of(lines.begin(), lines.end(), [&](std::string_view line) {
+          return first_field(line) == candidate;
+        });
+        if (seen) continue;
+        const std::string_view line = lemmas.find(candidate);
+        if (!line.empty()) lines.push_back(line);
+      }
+      return !lines.empty();
+    };
+
+    // 0. The exception list decides alone when it knows the form.
+    const std::string_view exception = exceptions[p].find(form, /*last_duplicate=*/true);
+    if (!exception.empty()) {
+      FieldReader fields(exception);
+      fields.next();  // the form itself
+      std::vector<std::string> forms{std::string(form)};
+      for (std::string_view f = fields.next(); !f.empty(); f = fields.next()) forms.emplace_back(f);
+      filter_forms(forms);
+      return lines;
+    }
+    // 1.-2. One round of rules; the original form and its direct variants.
+    std::vector<std::string> forms = apply_rules({std::string(form)}, kRules[p]);
+    std::vector<std::string> first_level{std::string(form)};
+    first_level.insert(first_level.end(), forms.begin(), forms.end());
+    if (filter_forms(first_level)) return lines;
+    // 3. Further rounds until some form is found or no rule applies.
+    while (!forms.empty()) {
+      forms = apply_rules(forms, kRules[p]);
+      if (filter_forms(forms)) return lines;
+    }
+    return lines;
+  }
 };
 
 std::string WordNet::resolve_directory(const std::string& directory) {
@@ -291,64 +370,36 @@ const std::string& WordNet::directory() const {
 }
 
 std::vector<std::string> WordNet::morphy(std::string_view form, WordNetPos pos) const {
-  const auto p = static_cast<std::size_t>(pos);
-  const SortedLineFile& index = impl_->index[p];
-  // `filter_forms`: forms the index lists for this POS, first occurrence order, no repeats.
-  const auto filter_forms = [&](const std::vector<std::string>& forms) {
-    std::vector<std::string> result;
-    for (const auto& candidate : forms) {
-      if (std::find(result.begin(), result.end(), candidate) != result.end()) continue;
-      if (!index.find(candidate).empty()) result.push_back(candidate);
-    }
-    return result;
-  };
-
-  // 0. The exception list decides alone when it knows the form.
-  const std::string_view exception = impl_->exceptions[p].find(form, /*last_duplicate=*/true);
-  if (!exception.empty()) {
-    const std::vector<std::string_view> fields = split_fields(exception);
-    std::vector<std::string> forms{std::string(form)};
-    for (std::size_t k = 1; k < fields.size(); ++k) forms.emplace_back(fields[k]);
-    return filter_forms(forms);
+  std::vector<std::string> forms;
+  for (const auto line : impl_->morphy_lines(form, static_cast<std::size_t>(pos))) {
+    forms.emplace_back(first_field(line));
   }
-  // 1.-2. One round of rules; the original form and its direct variants.
-  std::vector<std::string> forms = apply_rules({std::string(form)}, kRules[p]);
-  std::vector<std::string> first_level{std::string(form)};
-  first_level.insert(first_level.end(), forms.begin(), forms.end());
-  std::vector<std::string> results = filter_forms(first_level);
-  if (!results.empty()) return results;
-  // 3. Further rounds until some form is found or no rule applies.
-  while (!forms.empty()) {
-    forms = apply_rules(forms, kRules[p]);
-    results = filter_forms(forms);
-    if (!results.empty()) return results;
-  }
-  return {};
+  return forms;
 }
 
 std::vector<SynsetRef> WordNet::synsets(std::string_view word) const {
   const std::string lemma = python_lower(word);
   std::vector<SynsetRef> out;
-  for (int p = 0; p < 4; ++p) {
-    const auto pos = static_cast<WordNetPos>(p);
-    for (const auto& form : morphy(lemma, pos)) {
-      const std::string_view line = impl_->index[p].find(form);
+  for (std::size_t p = 0; p < 4; ++p) {
+    for (const auto line : impl_->morphy_lines(lemma, p)) {
       // lemma pos n_synsets n_pointers [pointer...] n_senses n_tagged offset...
-      const std::vector<std::string_view> fields = split_fields(line);
-      std::uint64_t n_synsets = 0, n_pointers = 0, n_senses = 0;
-      bool ok = fields.size() >= 4 && parse_unsigned(fields[2], 10, n_synsets) &&
-                parse_unsigned(fields[3], 10, n_pointers) && 4 + n_pointers + 2 <= fields.size() &&
-                parse_unsigned(fields[4 + n_pointers], 10, n_senses) && n_senses == n_synsets &&
-                6 + n_pointers + n_synsets <= fields.size();
-      const std::size_t first_offset = 6 + n_pointers;
+      FieldReader fields(line);
+      fields.next();
+      fields.next();
+      std::uint64_t n_synsets = 0, n_pointers = 0, n_senses = 0, ignored = 0;
+      bool ok = parse_unsigned(fields.next(), 10, n_synsets) &&
+                parse_unsigned(fields.next(), 10, n_pointers);
+      for (std::uint64_t k = 0; ok && k < n_pointers; ++k) ok = !fields.next().empty();
+      ok = ok && parse_unsigned(fields.next(), 10, n_senses) && n_senses == n_synsets &&
+           parse_unsigned(fields.next(), 10, ignored);
       for (std::uint64_t k = 0; ok && k < n_synsets; ++k) {
         std::uint64_t offset = 0;
-        ok = parse_unsigned(fields[first_offset + k], 10, offset) && offset <= 0xFFFFFFFFu;
-        if (ok) out.push_back({pos, static_cast<std::uint32_t>(offset)});
+        ok = parse_unsigned(fields.next(), 10, offset) && offset <= 0xFFFFFFFFu;
+        if (ok) out.push_back({static_cast<WordNetPos>(p), static_cast<std::uint32_t>(offset)});
       }
       if (!ok) {
-        throw std::runtime_error("wordnet: malformed line for '" + form + "' in " +
-                                 impl_->index[p].path());
+        throw std::runtime_error("wordnet: malformed line for '" + std::string(first_field(line)) +
+                                 "' in " + impl_->index[p].path());
       }
     }
   }
@@ -368,16 +419,21 @@ std::vector<std::string> WordNet::lemma_names(SynsetRef synset) const {
   std::string_view line = text.substr(synset.offset, end - synset.offset);
   line = line.substr(0, std::min(line.size(), line.find('|')));
   // offset lex_filenum ss_type w_cnt(hex) [word lex_id(hex)]...
-  const std::vector<std::string_view> fields = split_fields(line);
+  FieldReader fields(line);
+  fields.next();
+  fields.next();
+  fields.next();
   std::uint64_t count = 0;
-  if (fields.size() < 4 || !parse_unsigned(fields[3], 16, count) || 4 + 2 * count > fields.size()) {
+  bool ok = parse_unsigned(fields.next(), 16, count);
+  std::vector<std::string> names;
+  for (std::uint64_t k = 0; ok && k < count; ++k) {
+    const std::string_view word = fields.next();
+    ok = !word.empty() && !fields.next().empty();  // the word and its lex_id
+    if (ok) names.emplace_back(strip_syntactic_marker(word));
+  }
+  if (!ok) {
     throw std::runtime_error("wordnet: malformed synset line at offset " +
                              std::to_string(synset.offset) + " of " + file.path());
-  }
-  std::vector<std::string> names;
-  names.reserve(count);
-  for (std::uint64_t k = 0; k < count; ++k) {
-    names.emplace_back(strip_syntactic_marker(fields[4 + 2 * k]));
   }
   return names;
 }
