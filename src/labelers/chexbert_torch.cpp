@@ -13,7 +13,10 @@
 // - the last layer computes queries, attention output and feed-forward only for [CLS], the one
 //   position the heads read (keys and values still cover every token);
 // - the 14 heads are one [54, H] matrix product.
-// State: the weights (float32, ~420 MB for bert-base), immutable after load.
+// With the option int8=1 the encoder's linear layers run on int8_gemm.h (dynamic quantisation:
+// weights per output row once at load, activations per token at run time); embeddings, layer
+// norms, attention products and the heads stay float32.
+// State: the weights (float32, ~420 MB for bert-base; ~200 MB with int8), immutable after load.
 #include <ATen/Parallel.h>
 #include <ATen/ops/addmm.h>
 #include <ATen/ops/arange.h>
@@ -35,6 +38,7 @@
 
 #include "rrg/core/errors.h"
 #include "torch_module/checkpoint.h"
+#include "torch_module/int8_gemm.h"
 #include "torch_module/torch_model.h"
 
 namespace rrg::torch_module {
@@ -149,10 +153,38 @@ class WeightTable {
   std::vector<std::string> missing_, wrong_;
 };
 
+// y = x W^T + b for x [rows, in]: float32 through BLAS, or int8 once quantize() ran.
 struct Linear {
-  at::Tensor weight;  // [out, in]
+  Linear() = default;
+  Linear(at::Tensor w, at::Tensor b) : weight(std::move(w)), bias(std::move(b)) {}
+
+  at::Tensor weight;  // [out, in]; released by quantize()
   at::Tensor bias;    // [out]
-  at::Tensor operator()(const at::Tensor& x) const { return at::addmm(bias, x, weight.t()); }
+  std::shared_ptr<const Int8Weights> int8;
+
+  at::Tensor operator()(const at::Tensor& x) const {
+    if (!int8) return at::addmm(bias, x, weight.t());
+    const at::Tensor in = x.contiguous();
+    const std::int64_t rows = in.size(0);
+    Int8Rows q;
+    prepare_rows(rows, int8->k, q);
+    const float* data = in.data_ptr<float>();
+    at::parallel_for(0, rows, 16, [&](std::int64_t begin, std::int64_t end) {
+      quantize_rows(data, int8->k, begin, end, q);
+    });
+    at::Tensor out = at::empty({rows, int8->n}, in.options());
+    float* dst = out.data_ptr<float>();
+    at::parallel_for(0, int8_column_blocks(*int8), 1, [&](std::int64_t begin, std::int64_t end) {
+      int8_matmul(q, *int8, dst, begin, end);
+    });
+    return out;
+  }
+
+  void quantize() {
+    int8 = std::make_shared<const Int8Weights>(quantize_weights(
+        weight.data_ptr<float>(), bias.data_ptr<float>(), weight.size(0), weight.size(1)));
+    weight = at::Tensor();
+  }
 };
 
 struct LayerNorm {
@@ -260,6 +292,12 @@ ChexbertModel::ChexbertModel(const Options& options) {
   w.check(path);
 
   token_type0_ = token_types[0];  // CheXbert passes no token_type_ids: all zeros
+  const bool int8 = int_option(options, "int8", 0) != 0;
+  if (int8 && !int8_matmul_supported()) {
+    throw std::runtime_error(
+        "chexbert: the int8 path needs a CPU with AVX2 and FMA; run without "
+        "int8 (float32)");
+  }
   for (int i = 0; i < layers; ++i) {
     auto& [q, k, v] = qkv[i];
     EncoderLayer& layer = layers_[i];
@@ -271,6 +309,19 @@ ChexbertModel::ChexbertModel(const Options& options) {
     }
   }
   classifier_ = {at::cat(head_weights), at::cat(head_biases)};
+  if (int8) {
+    std::vector<Linear*> linears;
+    for (EncoderLayer& layer : layers_) {
+      for (Linear* l : {&layer.qkv, &layer.query, &layer.kv, &layer.attention_out,
+                        &layer.intermediate, &layer.output}) {
+        if (l->weight.defined()) linears.push_back(l);
+      }
+    }
+    at::parallel_for(0, static_cast<std::int64_t>(linears.size()), 1,
+                     [&](std::int64_t begin, std::int64_t end) {
+                       for (std::int64_t i = begin; i < end; ++i) linears[i]->quantize();
+                     });
+  }
 
   description_ = {
       {"kind", "chexbert"},
@@ -284,7 +335,7 @@ ChexbertModel::ChexbertModel(const Options& options) {
       {"vocab_size", vocab_},
       {"max_positions", max_positions_},
       {"threads", at::get_num_threads()},
-      {"int8", false},
+      {"int8", int8},
       {"blas", blas_description()},
       {"unused_keys", w.unused()},
   };

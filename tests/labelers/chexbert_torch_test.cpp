@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -172,6 +173,34 @@ TEST_F(ChexbertTorchTest, EveryCheckpointLayoutGivesTheSameModel) {
     EXPECT_EQ(other.logits, zip.logits) << file;
     EXPECT_EQ(other.cls, zip.cls) << file;
   }
+}
+
+TEST_F(ChexbertTorchTest, Int8StaysCloseToFloat32) {
+  const auto sequences = test_sequences();
+  const ModelOutput fp32 = run_model(*load("zip.pth"), sequences, 16);
+  auto int8_model = TorchModel::load("chexbert", {{"checkpoint", dir_ + "/zip.pth"},
+                                                  {"heads", std::to_string(kTinyHeads)},
+                                                  {"threads", "1"},
+                                                  {"int8", "1"}});
+  EXPECT_EQ(nlohmann::json::parse(int8_model->description())["int8"], true);
+  const ModelOutput int8 = run_model(*int8_model, sequences, 16);
+  int agree = 0, cells = 0;
+  double worst = 0, scale = 0;
+  for (std::size_t i = 0; i < sequences.size(); ++i) {
+    for (int head = 0; head < 14; ++head, ++cells) {
+      agree += label_of(fp32.logits[i], head) == label_of(int8.logits[i], head);
+    }
+    for (int k = 0; k < kLogits; ++k) {
+      worst = std::max(worst, double(std::abs(fp32.logits[i][k] - int8.logits[i][k])));
+      scale = std::max(scale, double(std::abs(fp32.logits[i][k])));
+    }
+  }
+  std::printf("int8 vs fp32: %d/%d labels agree, max logit difference %g (max |logit| %g)\n", agree,
+              cells, worst, scale);
+  // This tiny random model (weights ~N(0, 0.5)) is far less smooth than a trained one; the
+  // agreement on real-size models is measured by scripts/bench_chexbert.sh.
+  EXPECT_GE(agree, cells * 9 / 10);
+  EXPECT_LT(worst, 0.1 * scale);
 }
 
 TEST_F(ChexbertTorchTest, DescriptionReportsSizesAndFormat) {
