@@ -324,9 +324,11 @@ void FakeOpenAiServer::handle(const std::string& body, const std::string& author
   std::string content;
   std::string reasoning_field;
   std::string finish = "stop";
-  const auto report_begin = key.find("<report>");
-  const auto report_end = key.find("</report>");
-  if (report_begin != std::string::npos && report_end != std::string::npos) {
+  // The last pair: prompts may mention the tags in their instructions.
+  const auto report_begin = key.rfind("<report>");
+  const auto report_end = key.rfind("</report>");
+  if (report_begin != std::string::npos && report_end != std::string::npos &&
+      report_begin < report_end) {
     const std::string report = key.substr(report_begin + 8, report_end - report_begin - 8);
     json labels = toy_labels(report, all_text.find("-1") != std::string::npos);
     if (active("missingkey")) labels.erase("Edema");
