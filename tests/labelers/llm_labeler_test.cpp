@@ -448,5 +448,41 @@ TEST_F(LlmLabelerTest, ApiKeyNeverReachesOutputOrLogs) {
   EXPECT_EQ(result.out.find(secret), std::string::npos);
 }
 
+TEST_F(LlmLabelerTest, EvaluateLabelsPredictionsAndReferencesWithTheSameModel) {
+  rrg::testing::write_file(
+      dir_.file("pred.jsonl"),
+      "{\"id\": \"a\", \"report\": \"Mild cardiomegaly. No pleural effusion.\"}\n"
+      "{\"id\": \"b\", \"report\": \"Lungs are clear.\"}\n"
+      "{\"id\": \"c\", \"report\": \"Right pleural effusion.\"}\n");
+  rrg::testing::write_file(dir_.file("ref.jsonl"),
+                           "{\"id\": \"a\", \"report\": \"Cardiomegaly. No pleural effusion.\"}\n"
+                           "{\"id\": \"b\", \"report\": \"Possible pneumothorax.\"}\n"
+                           "{\"id\": \"c\", \"report\": \"Right pleural effusion and "
+                           "atelectasis.\"}\n");
+  const auto result = rrg::testing::run_rrg(
+      {"evaluate", "--pred", dir_.file("pred.jsonl"), "--ref", dir_.file("ref.jsonl"), "--labeler",
+       "llm", "--base-url", server_.base_url(), "--model", "toy-model", "--cache",
+       dir_.file("cache.sqlite"), "--metrics", "clinical", "--json", "-"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(server_.request_count(), 6u);  // 3 predictions + 3 references, one model
+  const auto scores = json::parse(result.out);
+  // By hand from the toy labels (U-zeros, 14 observations): true positives a/Cardiomegaly,
+  // b/No Finding, c/Pleural Effusion; one false negative, c/Atelectasis; no false positive.
+  EXPECT_DOUBLE_EQ(scores["corpus"]["chexpert_micro_precision_14_uzeros"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(scores["corpus"]["chexpert_micro_recall_14_uzeros"].get<double>(), 0.75);
+  EXPECT_NEAR(scores["corpus"]["chexpert_micro_f1_14_uzeros"].get<double>(), 6.0 / 7.0, 1e-12);
+  EXPECT_NE(scores["signatures"]["chexpert_micro_f1_14_uzeros"].get<std::string>().find(
+                "labeler:llm:toy-model@rrg-chexpert14-uzeros.v1/binary"),
+            std::string::npos);
+  // Re-running the evaluation labels nothing again.
+  const auto again = rrg::testing::run_rrg(
+      {"evaluate", "--pred", dir_.file("pred.jsonl"), "--ref", dir_.file("ref.jsonl"), "--labeler",
+       "llm", "--base-url", server_.base_url(), "--model", "toy-model", "--cache",
+       dir_.file("cache.sqlite"), "--metrics", "clinical", "--json", "-"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(server_.request_count(), 6u);
+  EXPECT_EQ(json::parse(again.out)["corpus"], scores["corpus"]);
+}
+
 }  // namespace
 }  // namespace rrg::labelers
