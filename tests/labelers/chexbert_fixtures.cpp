@@ -19,69 +19,29 @@ std::string reference_script() {
 }
 
 // Words of the tiny vocabulary: enough radiology words, word pieces and characters that the
-// tests' reports tokenize into a realistic mix of whole words, ## pieces and [UNK].
+// tests' reports tokenize into a realistic mix of whole words, ## pieces and [UNK]. "cardio"
+// is listed twice on purpose: a repeated token keeps its last id (tokenization_bert.load_vocab).
+// clang-format off
 const char* const kWords[] = {
-    "no",           "acute",
-    "cardio",       "##pulmonary",
-    "process",      "pleural",
-    "effusion",     "pneumo",
-    "##thorax",     "heart",
-    "size",         "normal",
-    "the",          "is",
-    "are",          "of",
-    "and",          "lungs",
-    "clear",        "there",
-    "focal",        "consolidation",
-    "mild",         "cardio",
-    "##megaly",     "edema",
-    "opacity",      "at",
-    "##elect",      "##asis",
-    "left",         "right",
-    "lower",        "upper",
-    "lobe",         "small",
-    "large",        "xx",
-    "##xx",         "stable",
-    "unchanged",    "fracture",
-    "rib",          "tube",
-    "line",         "catheter",
-    "pneumonia",    "nodule",
-    "mass",         "lesion",
-    "possible",     "likely",
-    "may",          "represent",
-    "without",      "with",
-    "evidence",     "for",
-    "in",           "to",
-    "silhouette",   "within",
-    "limits",       "enlarged",
-    "medi",         "##astinum",
-    "support",      "device",
-    "##s",          "##ed",
-    "##ing",        "##al",
-    "##ly",         "##es",
-    "interval",     "increase",
-    "decrease",     "bilateral",
-    "trace",        "moderate",
-    "severe",       "vascular",
-    "congestion",   "pulmonary",
-    "findings",     "cm",
-    "mm",           "degenerative",
-    "changes",      "spine",
-    "osseous",      "structures",
-    "intact",       "cafe",
-    "resume",       "naive",
-    "seen",         "not",
-    "be",           "excluded",
-    "cannot",       "or",
-    "sternotomy",   "wires",
-    "pacemaker",    "leads",
-    "granuloma",    "calcified",
-    "scarring",     "hyper",
-    "##inflated",   "copd",
-    "chronic",
-    "\xe8\x82\xba",  // U+80BA, a CJK ideograph
+    "no", "acute", "cardio", "##pulmonary", "process", "pleural", "effusion", "pneumo",
+    "##thorax", "heart", "size", "normal", "the", "is", "are", "of", "and", "lungs", "clear",
+    "there", "focal", "consolidation", "mild", "cardio", "##megaly", "edema", "opacity", "at",
+    "##elect", "##asis", "left", "right", "lower", "upper", "lobe", "small", "large", "xx",
+    "##xx", "stable", "unchanged", "fracture", "rib", "tube", "line", "catheter", "pneumonia",
+    "nodule", "mass", "lesion", "possible", "likely", "may", "represent", "without", "with",
+    "evidence", "for", "in", "to", "silhouette", "within", "limits", "enlarged", "medi",
+    "##astinum", "support", "device", "##s", "##ed", "##ing", "##al", "##ly", "##es",
+    "interval", "increase", "decrease", "bilateral", "trace", "moderate", "severe", "vascular",
+    "congestion", "pulmonary", "findings", "cm", "mm", "degenerative", "changes", "spine",
+    "osseous", "structures", "intact", "cafe", "resume", "naive", "seen", "not", "be",
+    "excluded", "cannot", "or", "sternotomy", "wires", "pacemaker", "leads", "granuloma",
+    "calcified", "scarring", "hyper", "##inflated", "copd", "chronic", "\xe8\x82\xba",  // last: U+80BA, a CJK ideograph
 };
+// clang-format on
 
-std::string build_vocab() {
+}  // namespace
+
+std::string chexbert_test_vocab() {
   std::vector<std::string> tokens(100);
   tokens[0] = "[PAD]";
   std::vector<std::string> rest;
@@ -103,12 +63,10 @@ std::string build_vocab() {
   return text;
 }
 
-}  // namespace
-
 std::string chexbert_fixture_dir() {
   // The directory name carries a hash of the generator so a changed script regenerates.
   const std::size_t version =
-      std::hash<std::string>{}(read_file(reference_script()) + build_vocab());
+      std::hash<std::string>{}(read_file(reference_script()) + chexbert_test_vocab());
   const std::string dir = std::string(RRG_BINARY_DIR) + "/test-fixtures/chexbert-tiny-" +
                           std::to_string(version % 1000000007);
   if (file_exists(dir + "/zip.pth")) return dir;
@@ -127,19 +85,19 @@ std::string chexbert_fixture_dir() {
     std::filesystem::remove_all(temp);
     return "";
   }
-  write_file(temp + "/vocab.txt", build_vocab());
+  write_file(temp + "/vocab.txt", chexbert_test_vocab());
   // Atomic publish; when another process won the race, use its copy.
   if (std::rename(temp.c_str(), dir.c_str()) != 0) std::filesystem::remove_all(temp);
   return dir;
 }
 
 std::string run_chexbert_reference(const std::string& checkpoint,
-                                   const std::vector<std::vector<long>>& ids) {
+                                   const std::vector<std::vector<long>>& ids, int heads) {
   TempDir tmp;
   write_file(tmp.file("in.json"), nlohmann::json{{"ids", ids}}.dump());
   const CommandResult r =
       run_command({"/usr/bin/python3", reference_script(), "run", checkpoint, tmp.file("in.json"),
-                   tmp.file("out.json"), "--heads", std::to_string(kTinyHeads)});
+                   tmp.file("out.json"), "--heads", std::to_string(heads)});
   if (r.exit_code != 0) {
     ADD_FAILURE() << "chexbert_reference.py run failed:\n" << r.err;
     return "";

@@ -21,13 +21,19 @@ inline constexpr int kTinyVocabSize = 320;
 //   plain.pth   the bare DataParallel state dict (zip)
 //   bare.pth    a state dict without the module. prefix (zip)
 //   missing.pth zip.pth without two tensors; reshaped.pth with one tensor of the wrong shape
+//   cli.pth     another model with hidden 128 (2 heads of 64, as the rrg CLI assumes), zip
 //   vocab.txt   a small WordPiece vocabulary of kTinyVocabSize lines (bert-base-uncased's special
 //               tokens at their usual ids 0 and 100-103)
 // Fails the calling test (and returns "") when python3-torch is unusable.
 std::string chexbert_fixture_dir();
 
-// Runs `chexbert_reference.py run` on `ids` and returns its JSON output as text.
+// Runs `chexbert_reference.py run` on `ids` and returns its JSON output as text (`heads`: the
+// model's attention heads).
 std::string run_chexbert_reference(const std::string& checkpoint,
-                                   const std::vector<std::vector<long>>& ids);
+                                   const std::vector<std::vector<long>>& ids,
+                                   int heads = kTinyHeads);
+
+// The tiny vocabulary's text (also written as vocab.txt into the fixture directory).
+std::string chexbert_test_vocab();
 
 }  // namespace rrg::testing

@@ -242,6 +242,13 @@ def make_test_set(args):
     save(model, d + "/missing.pth", "zip", drop=["module.bert.encoder.layer.1.output.dense.weight",
                                                  "module.linear_heads.13.bias"])
     save(model, d + "/reshaped.pth", "zip", reshape=["module.linear_heads.3.weight"])
+    # For the rrg CLI, which takes BERT's 64-dimensional heads: hidden 128 = 2 heads.
+    c = Config(args.vocab_size, 128, args.layers, 2, 256, args.max_positions)
+    model = BertLabeler(c)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.normal_(0.0, args.std / 2)
+    save(model, d + "/cli.pth", "zip", with_optimizer=True)
 
 
 def load_model(path, heads=None):
