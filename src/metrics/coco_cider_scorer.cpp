@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <utility>
 
 #include "rrg/metrics/python_math.h"
 #include "rrg/metrics/token_ids.h"
@@ -253,7 +254,8 @@ MetricScores CocoCiderScorer::score(const TextCorpus& corpus) const {
     }
     if (kept.size() * kChunkSamples == first && kept_ids + scratch.id_count() <= kKeptIds) {
       kept_ids += scratch.id_count();
-      kept.push_back(scratch);
+      kept.push_back(std::move(scratch));
+      scratch = ChunkNgrams();
     }
   }
   for (auto& marks : last_sample) std::vector<std::uint32_t>().swap(marks);
