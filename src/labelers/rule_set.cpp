@@ -1,0 +1,295 @@
+// Parsing and loading of the rule files (see rule_set.h for the syntax).
+//
+// Every problem is an rrg::InputError naming the file and line, because the most likely author
+// of a broken file is a user extending the lists with LabelerOptions::rules_dir.
+#include "rrg/labelers/rule_set.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <string_view>
+
+#include "rrg/core/errors.h"
+#include "rrg/labelers/observations.h"
+#include "rrg/labelers/report_tokenizer.h"
+#include "rrg/labelers/rules_data.h"
+
+namespace rrg::labelers {
+namespace {
+
+constexpr std::string_view kOtherFindingFile = "mention/other_finding.txt";
+
+struct CueFile {
+  std::string_view name;
+  RuleKind kind;
+};
+constexpr CueFile kCueFiles[] = {
+    {"cue/negation_pre.txt", RuleKind::kNegationPre},
+    {"cue/negation_post.txt", RuleKind::kNegationPost},
+    {"cue/uncertainty_pre.txt", RuleKind::kUncertaintyPre},
+    {"cue/uncertainty_post.txt", RuleKind::kUncertaintyPost},
+    {"cue/terminator.txt", RuleKind::kTerminator},
+    {"cue/pseudo.txt", RuleKind::kPseudo},
+};
+
+// "Pleural Effusion" -> "pleural_effusion".
+std::string snake_case(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (c == ' ') {
+      out += '_';
+    } else {
+      out += static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+    }
+  }
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+// What a file's lines become: the rule kind and, for mention files, the observation.
+struct FileRole {
+  RuleKind kind = RuleKind::kMention;
+  int observation = -1;
+  bool is_mention_file = false;
+};
+
+std::map<std::string, FileRole> file_roles() {
+  std::map<std::string, FileRole> roles;
+  for (std::size_t i = 0; i < kNumObservations; ++i) {
+    if (i == kNoFinding) continue;
+    roles["mention/" + snake_case(kObservationNames[i]) + ".txt"] =
+        FileRole{RuleKind::kMention, static_cast<int>(i), true};
+  }
+  roles[std::string(kOtherFindingFile)] = FileRole{RuleKind::kOtherFinding, -1, true};
+  for (const CueFile& cue : kCueFiles) roles[std::string(cue.name)] = FileRole{cue.kind, -1, false};
+  return roles;
+}
+
+// Parses one whitespace-separated chunk of a phrase into pattern tokens.
+void parse_chunk(std::string_view chunk, const std::string& path, std::size_t line,
+                 std::size_t column, std::vector<PatternToken>& out) {
+  auto fail = [&](const std::string& what) {
+    throw InputError(location_message(path, line, column, what));
+  };
+  if (chunk == "_") {
+    out.push_back(PatternToken{PatternToken::Type::kAnyWord, ""});
+    return;
+  }
+  if (chunk.find_first_of(".!;") != std::string_view::npos) {
+    fail("'" + std::string(chunk) +
+         "' contains a sentence boundary ('.', '!' or ';'); a phrase never spans sentences, so "
+         "it could never match. Remove the character");
+  }
+  const std::size_t star = chunk.find('*');
+  if (star != std::string_view::npos) {
+    const std::vector<std::string> stem = tokenize_phrase(chunk.substr(0, star));
+    if (star + 1 != chunk.size() || stem.size() != 1 || stem[0].size() < 2) {
+      fail("'" + std::string(chunk) +
+           "' is not a valid prefix: write '*' once, at the end of a single word of at least two "
+           "letters (e.g. 'opacit*')");
+    }
+    out.push_back(PatternToken{PatternToken::Type::kPrefix, stem[0]});
+    return;
+  }
+  const std::vector<std::string> tokens = tokenize_phrase(chunk);
+  if (tokens.empty()) {
+    fail("'" + std::string(chunk) + "' holds nothing to match (no letter, digit or , : / ( ) ?)");
+  }
+  for (const std::string& token : tokens) {
+    out.push_back(PatternToken{PatternToken::Type::kExact, token});
+  }
+}
+
+void parse_file(const std::string& name, const std::string& content, const FileRole& role,
+                const std::string& display_root, std::vector<Rule>& rules) {
+  const std::string path = display_root.empty() ? name : display_root + "/" + name;
+  std::size_t line_number = 0;
+  std::size_t pos = 0;
+  while (pos <= content.size()) {
+    std::size_t end = content.find('\n', pos);
+    if (end == std::string::npos) end = content.size();
+    std::string_view line(content.data() + pos, end - pos);
+    ++line_number;
+    const std::size_t next = end + 1;
+    const std::size_t line_start = pos;
+    pos = next;
+    if (const std::size_t hash = line.find('#'); hash != std::string_view::npos) {
+      line = line.substr(0, hash);
+    }
+    line = trim(line);
+    if (line.empty()) {
+      if (end == content.size()) break;
+      continue;
+    }
+    auto fail = [&](const std::string& what) {
+      throw InputError(location_message(path, line_number, 0, what));
+    };
+    Rule rule;
+    rule.kind = role.kind;
+    rule.observation = role.observation;
+    rule.file = name;
+    rule.line = line_number;
+    if (line.front() == '!') {
+      if (!role.is_mention_file) {
+        fail("'!' (unmention) is only allowed in mention/*.txt files");
+      }
+      rule.kind = RuleKind::kUnmention;
+      line = trim(line.substr(1));
+    }
+    if (!line.empty() && line.back() == ']') {
+      const std::size_t open = line.rfind('[');
+      if (open == std::string_view::npos) fail("']' without a matching '['");
+      const std::string_view flag = trim(line.substr(open + 1, line.size() - open - 2));
+      if (flag == "uncertain") {
+        rule.uncertain = true;
+      } else if (flag == "negated-only") {
+        rule.negated_only = true;
+      } else {
+        fail("unknown flag [" + std::string(flag) + "] (known flags: [uncertain], [negated-only])");
+      }
+      if (rule.kind != RuleKind::kMention && rule.kind != RuleKind::kOtherFinding) {
+        fail("[" + std::string(flag) +
+             "] is only allowed on mention lines (not on cues or '!' unmentions)");
+      }
+      line = trim(line.substr(0, open));
+    } else if (line.find('[') != std::string_view::npos ||
+               line.find(']') != std::string_view::npos) {
+      fail("a flag must be written at the end of the line, like 'heart failure [uncertain]'");
+    }
+    if (line.empty()) fail("the line has no phrase");
+    // Split on white space; each chunk becomes one or more pattern tokens.
+    std::size_t i = 0;
+    while (i < line.size()) {
+      while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+      if (i >= line.size()) break;
+      std::size_t j = i;
+      while (j < line.size() && line[j] != ' ' && line[j] != '\t') ++j;
+      const std::size_t column =
+          static_cast<std::size_t>(line.data() - content.data()) - line_start + i + 1;
+      parse_chunk(line.substr(i, j - i), path, line_number, column, rule.pattern);
+      i = j;
+    }
+    if (rule.pattern.front().type == PatternToken::Type::kAnyWord ||
+        rule.pattern.back().type == PatternToken::Type::kAnyWord) {
+      fail("'_' (any word) may only stand between two other tokens of a phrase");
+    }
+    rules.push_back(std::move(rule));
+    if (end == content.size()) break;
+  }
+}
+
+std::uint64_t fnv1a(std::uint64_t hash, std::string_view bytes) {
+  for (unsigned char c : bytes) {
+    hash ^= c;
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+std::string hash_rules(const std::vector<Rule>& rules) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const Rule& rule : rules) {
+    std::string record = std::to_string(static_cast<int>(rule.kind)) + ":" +
+                         std::to_string(rule.observation) + ":" + (rule.uncertain ? "u" : "-") +
+                         (rule.negated_only ? "n" : "-");
+    for (const PatternToken& token : rule.pattern) {
+      record += '\x1f';
+      record += static_cast<char>('0' + static_cast<int>(token.type));
+      record += token.text;
+    }
+    record += '\n';
+    hash = fnv1a(hash, record);
+  }
+  const auto folded = static_cast<std::uint32_t>(hash ^ (hash >> 32));
+  char buffer[9];
+  std::snprintf(buffer, sizeof buffer, "%08x", folded);
+  return buffer;
+}
+
+}  // namespace
+
+const std::vector<std::string>& rule_file_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < kNumObservations; ++i) {
+      if (i != kNoFinding) out.push_back("mention/" + snake_case(kObservationNames[i]) + ".txt");
+    }
+    out.emplace_back(kOtherFindingFile);
+    for (const CueFile& cue : kCueFiles) out.emplace_back(cue.name);
+    return out;
+  }();
+  return names;
+}
+
+RuleSet parse_rule_files(const std::vector<RuleFile>& files, const std::string& display_root) {
+  const std::map<std::string, FileRole> roles = file_roles();
+  std::map<std::string, const RuleFile*> by_name;
+  for (const RuleFile& file : files) {
+    if (roles.count(file.name) == 0) {
+      throw InputError(location_message(
+          display_root + "/" + file.name, 0, 0,
+          "unknown rule file; a rule directory holds mention/<observation>.txt (snake case, "
+          "e.g. mention/pleural_effusion.txt), mention/other_finding.txt and cue/{negation,"
+          "uncertainty}_{pre,post}.txt, cue/terminator.txt, cue/pseudo.txt"));
+    }
+    by_name[file.name] = &file;
+  }
+  RuleSet set;
+  for (const std::string& name : rule_file_names()) {
+    const auto found = by_name.find(name);
+    if (found == by_name.end()) {
+      throw InputError(location_message(
+          display_root + "/" + name, 0, 0,
+          "rule file is missing; copy it from data/rules/ of the rrg sources (a rule directory "
+          "must hold every file of the built-in lists)"));
+    }
+    parse_file(name, found->second->content, roles.at(name), display_root, set.rules);
+  }
+  set.hash = hash_rules(set.rules);
+  return set;
+}
+
+RuleSet load_rule_dir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (!fs::is_directory(dir, error)) {
+    throw InputError(dir +
+                     ": rules directory does not exist (LabelerOptions::rules_dir / "
+                     "--rules-dir expects a copy of data/rules/ from the rrg sources)");
+  }
+  std::vector<RuleFile> files;
+  for (const char* sub : {"mention", "cue"}) {
+    const fs::path folder = fs::path(dir) / sub;
+    if (!fs::is_directory(folder, error)) continue;
+    for (const fs::directory_entry& entry : fs::directory_iterator(folder)) {
+      if (!entry.is_regular_file() || entry.path().extension() != ".txt") continue;
+      std::ifstream in(entry.path(), std::ios::binary);
+      if (!in) throw InputError(entry.path().string() + ": cannot read rule file");
+      std::ostringstream buffer;
+      buffer << in.rdbuf();
+      files.push_back(
+          RuleFile{std::string(sub) + "/" + entry.path().filename().string(), buffer.str()});
+    }
+  }
+  return parse_rule_files(files, dir);
+}
+
+const RuleSet& embedded_rule_set() {
+  static const RuleSet set = parse_rule_files(embedded_rule_files(), "data/rules");
+  return set;
+}
+
+}  // namespace rrg::labelers

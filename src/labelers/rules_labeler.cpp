@@ -1,0 +1,325 @@
+// The `rules` labeler's pipeline: mention extraction, cue scope, classification and aggregation
+// (see rules_labeler.h for the stages and the paper they follow).
+//
+// State: the parsed lists and their trie, immutable after construction. Per-report buffers live
+// in a thread_local Scratch so that labeling allocates nothing once the buffers have grown.
+#include "rrg/labelers/rules_labeler.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <utility>
+
+#include "rrg/labelers/observations.h"
+
+namespace rrg::labelers {
+namespace {
+
+// Version of the classification code; part of identity() so that a change of the algorithm
+// changes the identity even when the lists stay the same. Bump it with every behaviour change.
+constexpr std::string_view kEngineVersion = "rules-engine/1";
+
+// Scope windows, in tokens between the cue and the mention. NegBio bounds scope with the
+// dependency graph; a token window plus the sentence and terminator limits approximates it.
+// Pre-cues reach across long lists ("no focal consolidation, pleural effusion, or
+// pneumothorax"); post-cues ("... are not seen") only across a short noun phrase.
+constexpr std::uint32_t kPreCueWindow = 14;
+constexpr std::uint32_t kPostCueWindow = 6;
+
+enum CueBits : std::uint8_t {
+  kNegPre = 1,
+  kNegPost = 2,
+  kUncPre = 4,
+  kUncPost = 8,
+  kTerm = 16,
+  kPseudo = 32,
+};
+
+std::uint8_t cue_bit(RuleKind kind) {
+  switch (kind) {
+    case RuleKind::kNegationPre:
+      return kNegPre;
+    case RuleKind::kNegationPost:
+      return kNegPost;
+    case RuleKind::kUncertaintyPre:
+      return kUncPre;
+    case RuleKind::kUncertaintyPost:
+      return kUncPost;
+    case RuleKind::kTerminator:
+      return kTerm;
+    case RuleKind::kPseudo:
+      return kPseudo;
+    default:
+      return 0;
+  }
+}
+
+struct Cue {
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+  std::uint8_t bits = 0;
+  std::uint32_t rule = 0;  // one rule of the span, for traces
+};
+
+struct Mention {
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+  int observation = -1;  // -1: other finding
+  std::uint32_t rule = 0;
+  bool uncertain = false;
+  bool negated_only = false;
+  bool vetoed = false;
+};
+
+struct Unmention {
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+  int observation = -1;
+};
+
+std::string fnv_hex(std::string_view bytes) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (unsigned char c : bytes) {
+    hash ^= c;
+    hash *= 0x100000001b3ULL;
+  }
+  char buffer[9];
+  std::snprintf(buffer, sizeof buffer, "%08x", static_cast<std::uint32_t>(hash ^ (hash >> 32)));
+  return buffer;
+}
+
+// Combines two labels of one observation: positive > uncertain > negative > blank.
+int rank(Label label) {
+  switch (label) {
+    case Label::kPositive:
+      return 3;
+    case Label::kUncertain:
+      return 2;
+    case Label::kNegative:
+      return 1;
+    case Label::kBlank:
+      break;
+  }
+  return 0;
+}
+
+}  // namespace
+
+struct RulesLabeler::Scratch {
+  TokenizedReport report;
+  std::vector<std::int32_t> ids;
+  std::vector<PhraseMatch> matches;
+  std::vector<Cue> candidates;
+  std::vector<Cue> cues;
+  std::vector<Mention> mentions;
+  std::vector<Unmention> unmentions;
+};
+
+RulesLabeler::RulesLabeler(RuleSet rules)
+    : rules_(std::move(rules)),
+      matcher_(rules_.rules),
+      identity_("rules@" + fnv_hex(std::string(kEngineVersion) + "|" + rules_.hash)) {}
+
+std::vector<LabelResult> RulesLabeler::label(const std::vector<std::string>& texts) {
+  std::vector<LabelResult> results(texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) results[i].labels = label_one(texts[i]);
+  return results;
+}
+
+LabelRow RulesLabeler::label_one(std::string_view text) const {
+  thread_local Scratch scratch;
+  return run(text, scratch, nullptr);
+}
+
+std::vector<MentionTrace> RulesLabeler::explain(std::string_view text) const {
+  Scratch scratch;
+  std::vector<MentionTrace> trace;
+  run(text, scratch, &trace);
+  return trace;
+}
+
+LabelRow RulesLabeler::run(std::string_view text, Scratch& s,
+                           std::vector<MentionTrace>* trace) const {
+  tokenize_report(text, s.report);
+  const std::vector<ReportToken>& tokens = s.report.tokens;
+  matcher_.lookup_ids(s.report, s.ids);
+  s.matches.clear();
+  for (std::uint32_t i = 0; i < tokens.size(); ++i)
+    matcher_.match_at(s.report, s.ids, i, s.matches);
+
+  // Sort the matches into cue candidates, mentions and unmentions.
+  s.candidates.clear();
+  s.mentions.clear();
+  s.unmentions.clear();
+  for (const PhraseMatch& match : s.matches) {
+    const Rule& rule = rules_.rules[match.rule];
+    switch (rule.kind) {
+      case RuleKind::kMention:
+      case RuleKind::kOtherFinding:
+        s.mentions.push_back(Mention{match.begin, match.end, rule.observation, match.rule,
+                                     rule.uncertain, rule.negated_only, false});
+        break;
+      case RuleKind::kUnmention:
+        s.unmentions.push_back(Unmention{match.begin, match.end, rule.observation});
+        break;
+      default:
+        s.candidates.push_back(Cue{match.begin, match.end, cue_bit(rule.kind), match.rule});
+        break;
+    }
+  }
+
+  // Cues: at each start the longest phrase wins ("cannot be excluded" over "not"), and a cue
+  // that starts inside an earlier chosen one is dropped; phrases with the same span (a phrase
+  // listed as both pre- and post-cue, like "versus") merge their kinds.
+  std::sort(s.candidates.begin(), s.candidates.end(), [](const Cue& a, const Cue& b) {
+    return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
+  });
+  s.cues.clear();
+  for (const Cue& cue : s.candidates) {
+    if (!s.cues.empty()) {
+      Cue& last = s.cues.back();
+      if (cue.begin == last.begin && cue.end == last.end) {
+        last.bits |= cue.bits;
+        continue;
+      }
+      if (cue.begin < last.end) continue;
+    }
+    s.cues.push_back(cue);
+  }
+
+  // Unmentions veto overlapping mentions of their observation; a mention inside a longer
+  // mention of the same observation is the same mention.
+  for (Mention& mention : s.mentions) {
+    for (const Unmention& veto : s.unmentions) {
+      if (veto.observation == mention.observation && veto.begin < mention.end &&
+          mention.begin < veto.end) {
+        mention.vetoed = true;
+        break;
+      }
+    }
+    if (mention.vetoed) continue;
+    for (const Mention& other : s.mentions) {
+      if (&other == &mention || other.observation != mention.observation) continue;
+      const bool inside = other.begin <= mention.begin && mention.end <= other.end;
+      const bool longer = other.end - other.begin > mention.end - mention.begin;
+      if (inside && (longer || &other < &mention)) {
+        mention.vetoed = true;
+        break;
+      }
+    }
+  }
+
+  LabelRow row = blank_row();
+  bool other_finding = false;
+  for (const Mention& mention : s.mentions) {
+    if (mention.vetoed) continue;
+    const std::uint32_t sentence = tokens[mention.begin].sentence;
+    // A cue inside the mention's wording, after its first token, qualifies the mention's own
+    // predicate: "heart is not enlarged", "heart size _ _ enlarged".
+    const Cue* inner = nullptr;
+    const Cue* pre = nullptr;
+    const Cue* post = nullptr;
+    auto first_after =
+        std::lower_bound(s.cues.begin(), s.cues.end(), mention.begin,
+                         [](const Cue& cue, std::uint32_t pos) { return cue.begin < pos; });
+    for (auto it = first_after; it != s.cues.end() && it->begin < mention.end; ++it) {
+      if (it->begin > mention.begin && (it->bits & (kNegPre | kNegPost | kUncPre | kUncPost))) {
+        inner = &*it;
+        break;
+      }
+    }
+    // Nearest cue before the mention.
+    for (auto it = first_after; it != s.cues.begin();) {
+      --it;
+      const Cue& cue = *it;
+      if (tokens[cue.begin].sentence != sentence) break;
+      if (cue.end > mention.begin) continue;  // overlaps the mention: part of its wording
+      if (mention.begin - cue.end > kPreCueWindow) break;
+      if (cue.bits & (kTerm | kPseudo)) break;
+      if (cue.bits & (kNegPre | kUncPre)) {
+        pre = &cue;
+        break;
+      }
+      if (cue.bits & (kNegPost | kUncPost)) break;  // closes an earlier clause
+    }
+    // Nearest cue after it.
+    for (auto it = first_after; it != s.cues.end(); ++it) {
+      const Cue& cue = *it;
+      if (tokens[cue.begin].sentence != sentence) break;
+      if (cue.begin < mention.end) continue;  // inside the mention
+      if (cue.begin - mention.end > kPostCueWindow) break;
+      if (cue.bits & (kTerm | kPseudo)) break;
+      if (cue.bits & (kNegPost | kUncPost)) {
+        post = &cue;
+        break;
+      }
+      if (cue.bits & (kNegPre | kUncPre)) break;  // opens the next clause
+    }
+    // NegBio's order: uncertainty phrases that contain a negation ("cannot be excluded") first,
+    // then negation, then the remaining uncertainty cues.
+    Label label = Label::kPositive;
+    const Cue* decided = nullptr;
+    if (inner != nullptr) {
+      label = (inner->bits & (kNegPre | kNegPost)) ? Label::kNegative : Label::kUncertain;
+      decided = inner;
+    } else if (post != nullptr && (post->bits & kUncPost)) {
+      label = Label::kUncertain;
+      decided = post;
+    } else if (pre != nullptr && (pre->bits & kNegPre)) {
+      label = Label::kNegative;
+      decided = pre;
+    } else if (post != nullptr && (post->bits & kNegPost)) {
+      label = Label::kNegative;
+      decided = post;
+    } else if (pre != nullptr && (pre->bits & kUncPre)) {
+      label = Label::kUncertain;
+      decided = pre;
+    }
+    if (label == Label::kPositive && mention.uncertain) label = Label::kUncertain;
+    if (mention.negated_only && label != Label::kNegative) continue;
+
+    if (mention.observation < 0) {
+      if (label == Label::kPositive || label == Label::kUncertain) other_finding = true;
+    } else {
+      Label& slot = row[static_cast<std::size_t>(mention.observation)];
+      if (rank(label) > rank(slot)) slot = label;
+    }
+    if (trace != nullptr) {
+      MentionTrace item;
+      item.observation =
+          mention.observation < 0
+              ? std::string("other finding")
+              : std::string(kObservationNames[static_cast<std::size_t>(mention.observation)]);
+      for (std::uint32_t t = mention.begin; t < mention.end; ++t) {
+        if (t > mention.begin) item.text += ' ';
+        item.text += tokens[t].text;
+      }
+      const Rule& rule = rules_.rules[mention.rule];
+      item.rule = rule.file + ":" + std::to_string(rule.line);
+      item.label = label;
+      if (decided != nullptr) {
+        for (std::uint32_t t = decided->begin; t < decided->end; ++t) {
+          if (t > decided->begin) item.cue += ' ';
+          item.cue += tokens[t].text;
+        }
+      }
+      item.sentence = sentence;
+      trace->push_back(std::move(item));
+    }
+  }
+
+  // No Finding (CheXpert): 1 when nothing but Support Devices is positive or uncertain.
+  bool abnormal = other_finding;
+  for (std::size_t i = 0; i < kNumObservations && !abnormal; ++i) {
+    if (i == kNoFinding || i == kSupportDevices) continue;
+    abnormal = row[i] == Label::kPositive || row[i] == Label::kUncertain;
+  }
+  row[kNoFinding] = abnormal ? Label::kBlank : Label::kPositive;
+  return row;
+}
+
+std::unique_ptr<Labeler> make_rules_labeler(const LabelerOptions& options) {
+  if (options.rules_dir.empty()) return std::make_unique<RulesLabeler>(embedded_rule_set());
+  return std::make_unique<RulesLabeler>(load_rule_dir(options.rules_dir));
+}
+
+}  // namespace rrg::labelers
