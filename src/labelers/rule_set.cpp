@@ -34,6 +34,7 @@ constexpr CueFile kCueFiles[] = {
     {"cue/uncertainty_post.txt", RuleKind::kUncertaintyPost},
     {"cue/terminator.txt", RuleKind::kTerminator},
     {"cue/pseudo.txt", RuleKind::kPseudo},
+    {"cue/alternative.txt", RuleKind::kAlternative},
 };
 
 // "Pleural Effusion" -> "pleural_effusion".
@@ -149,7 +150,8 @@ void parse_file(const std::string& name, const std::string& content, const FileR
       rule.kind = RuleKind::kUnmention;
       line = trim(line.substr(1));
     }
-    if (!line.empty() && line.back() == ']') {
+    // Flags, written at the end of the line: "heart failure [uncertain]".
+    while (!line.empty() && line.back() == ']') {
       const std::size_t open = line.rfind('[');
       if (open == std::string_view::npos) fail("']' without a matching '['");
       const std::string_view flag = trim(line.substr(open + 1, line.size() - open - 2));
@@ -157,17 +159,25 @@ void parse_file(const std::string& name, const std::string& content, const FileR
         rule.uncertain = true;
       } else if (flag == "negated-only") {
         rule.negated_only = true;
+      } else if (flag == "no-negative") {
+        rule.no_negative = true;
+      } else if (flag == "descriptive") {
+        rule.descriptive = true;
       } else {
-        fail("unknown flag [" + std::string(flag) + "] (known flags: [uncertain], [negated-only])");
+        fail("unknown flag [" + std::string(flag) +
+             "] (known flags: [uncertain], [negated-only], [no-negative], [descriptive])");
       }
       if (rule.kind != RuleKind::kMention && rule.kind != RuleKind::kOtherFinding) {
         fail("[" + std::string(flag) +
              "] is only allowed on mention lines (not on cues or '!' unmentions)");
       }
       line = trim(line.substr(0, open));
-    } else if (line.find('[') != std::string_view::npos ||
-               line.find(']') != std::string_view::npos) {
+    }
+    if (line.find('[') != std::string_view::npos || line.find(']') != std::string_view::npos) {
       fail("a flag must be written at the end of the line, like 'heart failure [uncertain]'");
+    }
+    if (rule.negated_only && rule.no_negative) {
+      fail("[negated-only] and [no-negative] exclude each other");
     }
     if (line.empty()) fail("the line has no phrase");
     // Split on white space; each chunk becomes one or more pattern tokens.
@@ -204,7 +214,8 @@ std::string hash_rules(const std::vector<Rule>& rules) {
   for (const Rule& rule : rules) {
     std::string record = std::to_string(static_cast<int>(rule.kind)) + ":" +
                          std::to_string(rule.observation) + ":" + (rule.uncertain ? "u" : "-") +
-                         (rule.negated_only ? "n" : "-");
+                         (rule.negated_only ? "n" : "-") + (rule.no_negative ? "p" : "-") +
+                         (rule.descriptive ? "d" : "-");
     for (const PatternToken& token : rule.pattern) {
       record += '\x1f';
       record += static_cast<char>('0' + static_cast<int>(token.type));
@@ -243,7 +254,7 @@ RuleSet parse_rule_files(const std::vector<RuleFile>& files, const std::string& 
           display_root + "/" + file.name, 0, 0,
           "unknown rule file; a rule directory holds mention/<observation>.txt (snake case, "
           "e.g. mention/pleural_effusion.txt), mention/other_finding.txt and cue/{negation,"
-          "uncertainty}_{pre,post}.txt, cue/terminator.txt, cue/pseudo.txt"));
+          "uncertainty}_{pre,post}.txt, cue/terminator.txt, cue/pseudo.txt, cue/alternative.txt"));
     }
     by_name[file.name] = &file;
   }

@@ -24,6 +24,9 @@ constexpr std::string_view kEngineVersion = "rules-engine/1";
 // pneumothorax"); post-cues ("... are not seen") only across a short noun phrase.
 constexpr std::uint32_t kPreCueWindow = 14;
 constexpr std::uint32_t kPostCueWindow = 6;
+// An alternative ("or", "versus") joins the mentions right next to it: "atelectasis or
+// subsegmental scarring", not "cardiomegaly with effusion or atelectasis".
+constexpr std::uint32_t kAlternativeWindow = 2;
 
 enum CueBits : std::uint8_t {
   kNegPre = 1,
@@ -32,6 +35,7 @@ enum CueBits : std::uint8_t {
   kUncPost = 8,
   kTerm = 16,
   kPseudo = 32,
+  kAlt = 64,
 };
 
 std::uint8_t cue_bit(RuleKind kind) {
@@ -48,6 +52,8 @@ std::uint8_t cue_bit(RuleKind kind) {
       return kTerm;
     case RuleKind::kPseudo:
       return kPseudo;
+    case RuleKind::kAlternative:
+      return kAlt;
     default:
       return 0;
   }
@@ -67,6 +73,8 @@ struct Mention {
   std::uint32_t rule = 0;
   bool uncertain = false;
   bool negated_only = false;
+  bool no_negative = false;
+  bool descriptive = false;
   bool vetoed = false;
 };
 
@@ -112,6 +120,7 @@ struct RulesLabeler::Scratch {
   std::vector<Cue> cues;
   std::vector<Mention> mentions;
   std::vector<Unmention> unmentions;
+  std::vector<std::uint32_t> commas_before;  // commas_before[i]: ',' tokens before token i
 };
 
 RulesLabeler::RulesLabeler(RuleSet rules)
@@ -142,6 +151,11 @@ LabelRow RulesLabeler::run(std::string_view text, Scratch& s,
   tokenize_report(text, s.report);
   const std::vector<ReportToken>& tokens = s.report.tokens;
   matcher_.lookup_ids(s.report, s.ids);
+  s.commas_before.resize(tokens.size() + 1);
+  s.commas_before[0] = 0;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    s.commas_before[i + 1] = s.commas_before[i] + (tokens[i].text == "," ? 1 : 0);
+  }
   s.matches.clear();
   for (std::uint32_t i = 0; i < tokens.size(); ++i)
     matcher_.match_at(s.report, s.ids, i, s.matches);
@@ -156,7 +170,8 @@ LabelRow RulesLabeler::run(std::string_view text, Scratch& s,
       case RuleKind::kMention:
       case RuleKind::kOtherFinding:
         s.mentions.push_back(Mention{match.begin, match.end, rule.observation, match.rule,
-                                     rule.uncertain, rule.negated_only, false});
+                                     rule.uncertain, rule.negated_only, rule.no_negative,
+                                     rule.descriptive, false});
         break;
       case RuleKind::kUnmention:
         s.unmentions.push_back(Unmention{match.begin, match.end, rule.observation});
@@ -227,6 +242,9 @@ LabelRow RulesLabeler::run(std::string_view text, Scratch& s,
         break;
       }
     }
+    // An alternative right before or after the mention ("atelectasis or scarring"), without a
+    // comma between: the weakest uncertainty, below negation ("no effusion or pneumothorax").
+    const Cue* alternative = nullptr;
     // Nearest cue before the mention.
     for (auto it = first_after; it != s.cues.begin();) {
       --it;
@@ -235,6 +253,13 @@ LabelRow RulesLabeler::run(std::string_view text, Scratch& s,
       if (cue.end > mention.begin) continue;  // overlaps the mention: part of its wording
       if (mention.begin - cue.end > kPreCueWindow) break;
       if (cue.bits & (kTerm | kPseudo)) break;
+      if (cue.bits & kAlt) {
+        if (alternative == nullptr && mention.begin - cue.end <= kAlternativeWindow &&
+            s.commas_before[cue.end] == s.commas_before[mention.begin]) {
+          alternative = &cue;
+        }
+        continue;
+      }
       if (cue.bits & (kNegPre | kUncPre)) {
         pre = &cue;
         break;
@@ -247,7 +272,17 @@ LabelRow RulesLabeler::run(std::string_view text, Scratch& s,
       if (tokens[cue.begin].sentence != sentence) break;
       if (cue.begin < mention.end) continue;  // inside the mention
       if (cue.begin - mention.end > kPostCueWindow) break;
+      // A post-cue reaches back over a coordinated list ("effusion and pneumothorax are not
+      // seen") but not over a comma: in "opacity, atelectasis versus scarring" the opacity
+      // itself is certain.
+      if (s.commas_before[cue.begin] != s.commas_before[mention.end]) break;
       if (cue.bits & (kTerm | kPseudo)) break;
+      if (cue.bits & kAlt) {
+        if (alternative == nullptr && cue.begin - mention.end <= kAlternativeWindow) {
+          alternative = &cue;
+        }
+        continue;
+      }
       if (cue.bits & (kNegPost | kUncPost)) {
         post = &cue;
         break;
@@ -273,9 +308,13 @@ LabelRow RulesLabeler::run(std::string_view text, Scratch& s,
     } else if (pre != nullptr && (pre->bits & kUncPre)) {
       label = Label::kUncertain;
       decided = pre;
+    } else if (alternative != nullptr && !mention.descriptive) {
+      label = Label::kUncertain;
+      decided = alternative;
     }
     if (label == Label::kPositive && mention.uncertain) label = Label::kUncertain;
     if (mention.negated_only && label != Label::kNegative) continue;
+    if (mention.no_negative && label == Label::kNegative) continue;
 
     if (mention.observation < 0) {
       if (label == Label::kPositive || label == Label::kUncertain) other_finding = true;

@@ -6,7 +6,8 @@
 //                              ("mention/pleural_effusion.txt"): phrases that mention it
 //   mention/other_finding.txt  abnormalities outside the 13 observations (emphysema, hernia...):
 //                              a positive or uncertain one keeps No Finding blank
-//   cue/negation_pre.txt ...   the negation, uncertainty, terminator and pseudo-cue lists
+//   cue/negation_pre.txt ...   the negation, uncertainty, alternative, terminator and
+//                              pseudo-cue lists
 // Syntax of every file (docs/rules-labeler.md has the full description):
 //   # comment to the end of the line          blank lines are ignored
 //   pleural effusion*                         one phrase per line, matched token by token
@@ -15,6 +16,11 @@
 //   heart failure [uncertain]                 mention files: a positive match counts as uncertain
 //   heart size [negated-only]                 mention files: counts only when negated ("normal
 //                                             heart size"), ignored otherwise
+//   infiltrat* [no-negative]                  mention files: a negated match is ignored (the
+//                                             negation is reported by another file's phrase)
+//   opacit* [descriptive]                     mention files: a described appearance, certain
+//                                             even when its cause is a differential
+//                                             ("opacity, atelectasis or scar")
 // A pattern token is a word ("effusion"), a prefix ending in '*' ("opacit*" matches "opacity",
 // "opacities") or '_' (exactly one word, e.g. "heart _ enlarged"). Phrases are tokenized like
 // reports, so "x-ray" and "x ray" are the same phrase and case does not matter.
@@ -38,6 +44,7 @@ enum class RuleKind : std::uint8_t {
   kUncertaintyPost,  // cue/uncertainty_post.txt: "cannot be excluded", "is suspected"
   kTerminator,       // cue/terminator.txt: ends the scope of every cue ("but", "however")
   kPseudo,           // cue/pseudo.txt: contains a cue word but is no cue ("no change")
+  kAlternative,      // cue/alternative.txt: joins alternatives ("atelectasis or scarring")
 };
 
 struct PatternToken {
@@ -56,6 +63,8 @@ struct Rule {
   int observation = -1;       // kObservationNames index for mentions and unmentions, else -1
   bool uncertain = false;     // "[uncertain]": a positive mention counts as uncertain
   bool negated_only = false;  // "[negated-only]": only a negated mention counts
+  bool no_negative = false;   // "[no-negative]": a negated mention is ignored
+  bool descriptive = false;   // "[descriptive]": alternatives ("A or B") leave it positive
   std::string file;           // file name relative to the rule directory, for messages
   std::size_t line = 0;       // 1-based line in that file
 };
