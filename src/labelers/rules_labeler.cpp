@@ -252,7 +252,8 @@ LabelRow RulesLabeler::run(std::string_view text, Scratch& s,
       if (tokens[cue.begin].sentence != sentence) break;
       if (cue.end > mention.begin) continue;  // overlaps the mention: part of its wording
       if (mention.begin - cue.end > kPreCueWindow) break;
-      if (cue.bits & (kTerm | kPseudo)) break;
+      if (cue.bits & kTerm) break;
+      if (cue.bits & kPseudo) continue;  // not a cue; it only hides the cue words inside it
       if (cue.bits & kAlt) {
         if (alternative == nullptr && mention.begin - cue.end <= kAlternativeWindow &&
             s.commas_before[cue.end] == s.commas_before[mention.begin]) {
@@ -276,7 +277,8 @@ LabelRow RulesLabeler::run(std::string_view text, Scratch& s,
       // seen") but not over a comma: in "opacity, atelectasis versus scarring" the opacity
       // itself is certain.
       if (s.commas_before[cue.begin] != s.commas_before[mention.end]) break;
-      if (cue.bits & (kTerm | kPseudo)) break;
+      if (cue.bits & kTerm) break;
+      if (cue.bits & kPseudo) continue;  // not a cue; it only hides the cue words inside it
       if (cue.bits & kAlt) {
         if (alternative == nullptr && cue.begin - mention.end <= kAlternativeWindow) {
           alternative = &cue;
