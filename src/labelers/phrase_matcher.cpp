@@ -66,6 +66,12 @@ std::uint32_t PhraseMatcher::child(std::uint32_t node, const PatternToken& token
         nodes_[node].any = next;
       }
       return nodes_[node].any;
+    case PatternToken::Type::kEnd:
+      if (nodes_[node].end == 0) {
+        const std::uint32_t next = new_node();
+        nodes_[node].end = next;
+      }
+      return nodes_[node].end;
   }
   return 0;
 }
@@ -108,6 +114,13 @@ void PhraseMatcher::walk(const TokenizedReport& report, const std::vector<std::i
                          std::vector<PhraseMatch>& out) const {
   const Node& node = nodes_[node_index];
   for (std::uint32_t rule : node.rules) out.push_back(PhraseMatch{rule, begin, pos});
+  const bool clause_ends = pos >= report.tokens.size() ||
+                           report.tokens[pos].sentence != report.tokens[begin].sentence ||
+                           report.tokens[pos].text == "," || report.tokens[pos].text == ":" ||
+                           report.tokens[pos].text == ")";
+  if (node.end != 0 && clause_ends) {
+    for (std::uint32_t rule : nodes_[node.end].rules) out.push_back(PhraseMatch{rule, begin, pos});
+  }
   if (pos >= report.tokens.size()) return;
   const ReportToken& token = report.tokens[pos];
   if (token.sentence != report.tokens[begin].sentence) return;

@@ -89,6 +89,10 @@ void parse_chunk(std::string_view chunk, const std::string& path, std::size_t li
     out.push_back(PatternToken{PatternToken::Type::kAnyWord, ""});
     return;
   }
+  if (chunk == "$") {
+    out.push_back(PatternToken{PatternToken::Type::kEnd, ""});
+    return;
+  }
   if (chunk.find_first_of(".!;") != std::string_view::npos) {
     fail("'" + std::string(chunk) +
          "' contains a sentence boundary ('.', '!' or ';'); a phrase never spans sentences, so "
@@ -195,6 +199,12 @@ void parse_file(const std::string& name, const std::string& content, const FileR
     if (rule.pattern.front().type == PatternToken::Type::kAnyWord ||
         rule.pattern.back().type == PatternToken::Type::kAnyWord) {
       fail("'_' (any word) may only stand between two other tokens of a phrase");
+    }
+    for (std::size_t k = 0; k < rule.pattern.size(); ++k) {
+      if (rule.pattern[k].type == PatternToken::Type::kEnd &&
+          (k == 0 || k + 1 != rule.pattern.size())) {
+        fail("'$' (end of clause) may only be the last token of a phrase, after a word");
+      }
     }
     rules.push_back(std::move(rule));
     if (end == content.size()) break;

@@ -120,6 +120,7 @@ CASES(NegationAfter, Case{"NotSeen", "A pneumothorax is not seen.", "PTX=0 NF=1"
            "PE=0 PTX=0 NF=1"},
       Case{"Resolved", "The previously noted right effusion has resolved.", "PE=0 NF=1"},
       Case{"IsNormal", "The heart size is normal.", "CM=0 NF=1"},
+      Case{"PredicativeNormal", "Heart size normal. Lungs clear.", "CM=0 NF=1"},
       Case{"WithinNormalLimits", "Cardiomediastinal silhouette is within normal limits.",
            "ECM=0 NF=1"},
       Case{"NegationInsideThePhrase", "The heart is not enlarged.", "CM=0 NF=1"},
@@ -142,6 +143,7 @@ CASES(Uncertainty, Case{"Possible", "Possible small left pleural effusion.", "PE
       Case{"LikelyCountsAsPositive", "Bibasilar opacities, likely atelectasis.", "LO=1 AT=1"},
       Case{"ConsistentWithIsPositive", "Opacity consistent with pneumonia.", "LO=1 PNA=1"},
       Case{"QuestionMark", "Left lower lobe ? pneumonia", "PNA=-1"},
+      Case{"UnlikelyIsAHedge", "Pneumothorax is unlikely.", "PTX=-1"},
       Case{"NearestCueWins", "No pneumothorax, possible small effusion.", "PTX=0 PE=-1"},
       Case{"NegationNearerThanHedge", "Possible atelectasis, no effusion.", "AT=-1 PE=0"});
 

@@ -69,9 +69,10 @@ TEST(RuleSet, ParsesPhrasesPrefixesWildcardsAndFlags) {
                    "heart size [negated-only]\n"
                    "!heart size normal\n"},
                   {"mention/lung_opacity.txt", "X-Ray Opacit* [descriptive] [no-negative]\n"},
-                  {"cue/negation_pre.txt", "no\nfree of\n"}}),
+                  {"cue/negation_pre.txt", "no\nfree of\n"},
+                  {"cue/negation_post.txt", "normal $\n"}}),
       "rules");
-  ASSERT_EQ(set.rules.size(), 9u);
+  ASSERT_EQ(set.rules.size(), 10u);
   const auto& cardiomegaly = set.rules[0];
   EXPECT_EQ(cardiomegaly.kind, RuleKind::kMention);
   EXPECT_EQ(cardiomegaly.observation, 1);
@@ -94,6 +95,8 @@ TEST(RuleSet, ParsesPhrasesPrefixesWildcardsAndFlags) {
   EXPECT_TRUE(opacity.no_negative);
   EXPECT_EQ(set.rules[7].kind, RuleKind::kNegationPre);
   EXPECT_EQ(set.rules[8].pattern.size(), 2u);
+  EXPECT_EQ(set.rules[9].kind, RuleKind::kNegationPost);
+  EXPECT_EQ(set.rules[9].pattern[1].type, PatternToken::Type::kEnd);
   EXPECT_EQ(set.hash.size(), 8u);
 }
 
@@ -143,6 +146,10 @@ INSTANTIATE_TEST_SUITE_P(
                               "mention/edema.txt:1:", "'_' (any word)"},
                       BadFile{"WildcardAtEnd", "cue/pseudo.txt", "no change _\n",
                               "cue/pseudo.txt:1:", "'_' (any word)"},
+                      BadFile{"EndMarkNotLast", "cue/negation_post.txt", "normal $ size\n",
+                              "cue/negation_post.txt:1:", "'$' (end of clause)"},
+                      BadFile{"EndMarkAlone", "cue/negation_post.txt", "$\n",
+                              "cue/negation_post.txt:1:", "'$' (end of clause)"},
                       BadFile{"NothingToMatch", "mention/edema.txt", "edema\n--\n",
                               "mention/edema.txt:2:1:", "nothing to match"},
                       BadFile{"OnlyAFlag", "mention/edema.txt", "[uncertain]\n",

@@ -1,7 +1,8 @@
 // Finds every phrase of a RuleSet in a tokenized report: a token trie built once per rule set.
 //
 // The trie's edges are exact words (by vocabulary id, so a report token is hashed once, not once
-// per phrase), word prefixes ("opacit*", bucketed by first letter) and the any-word wildcard "_".
+// per phrase), word prefixes ("opacit*", bucketed by first letter), the any-word wildcard "_" and
+// the end-of-clause mark "$".
 // Matching from one start token walks the trie depth-first and reports every phrase that ends,
 // so all lists (mentions, unmentions, cues) are found in a single pass without regular
 // expressions. A phrase never crosses a sentence boundary.
@@ -42,6 +43,7 @@ class PhraseMatcher {
     std::vector<std::pair<std::int32_t, std::uint32_t>> exact;  // (word id, child), sorted
     std::vector<std::pair<std::string, std::uint32_t>> prefix;  // (prefix, child)
     std::uint32_t any = 0;                                      // child on "_", 0 = none
+    std::uint32_t end = 0;                                      // child on "$", 0 = none
     std::vector<std::uint32_t> rules;                           // rules ending here
   };
 

@@ -22,7 +22,8 @@
 //                                             even when its cause is a differential
 //                                             ("opacity, atelectasis or scar")
 // A pattern token is a word ("effusion"), a prefix ending in '*' ("opacit*" matches "opacity",
-// "opacities") or '_' (exactly one word, e.g. "heart _ enlarged"). Phrases are tokenized like
+// "opacities"), '_' (exactly one word, e.g. "heart _ enlarged") or, last, '$' (the clause ends
+// here: "normal $" matches "heart size normal." but not "normal lung"). Phrases are tokenized like
 // reports, so "x-ray" and "x ray" are the same phrase and case does not matter.
 #pragma once
 
@@ -52,6 +53,8 @@ struct PatternToken {
     kExact,    // the token equals `text`
     kPrefix,   // the token starts with `text` (written "text*")
     kAnyWord,  // any single word or number (written "_")
+    kEnd,      // the end of a clause, consumes nothing (written "$", last token only): the end
+               // of the sentence or a following ',' ':' or ')'
   };
   Type type = Type::kExact;
   std::string text;
