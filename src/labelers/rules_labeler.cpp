@@ -110,6 +110,19 @@ int rank(Label label) {
   return 0;
 }
 
+// Tokens covered by the longest phrase ("$" covers none); bounds the overlap checks.
+std::uint32_t longest_phrase(const std::vector<Rule>& rules) {
+  std::uint32_t longest = 1;
+  for (const Rule& rule : rules) {
+    std::uint32_t length = 0;
+    for (const PatternToken& token : rule.pattern) {
+      if (token.type != PatternToken::Type::kEnd) ++length;
+    }
+    longest = std::max(longest, length);
+  }
+  return longest;
+}
+
 }  // namespace
 
 struct RulesLabeler::Scratch {
@@ -126,6 +139,7 @@ struct RulesLabeler::Scratch {
 RulesLabeler::RulesLabeler(RuleSet rules)
     : rules_(std::move(rules)),
       matcher_(rules_.rules),
+      max_phrase_tokens_(longest_phrase(rules_.rules)),
       identity_("rules@" + fnv_hex(std::string(kEngineVersion) + "|" + rules_.hash)) {}
 
 std::vector<LabelResult> RulesLabeler::label(const std::vector<std::string>& texts) {
@@ -202,21 +216,35 @@ LabelRow RulesLabeler::run(std::string_view text, Scratch& s,
   }
 
   // Unmentions veto overlapping mentions of their observation; a mention inside a longer
-  // mention of the same observation is the same mention.
-  for (Mention& mention : s.mentions) {
-    for (const Unmention& veto : s.unmentions) {
-      if (veto.observation == mention.observation && veto.begin < mention.end &&
-          mention.begin < veto.end) {
+  // mention of the same observation is the same mention. Both lists are ordered by their first
+  // token (phrases are matched start by start) and no phrase spans more than max_phrase_tokens_,
+  // so each check only looks at a bounded window, even in a very long report.
+  const std::uint32_t reach = max_phrase_tokens_;
+  std::size_t first_veto = 0;
+  std::size_t first_container = 0;
+  for (std::size_t k = 0; k < s.mentions.size(); ++k) {
+    Mention& mention = s.mentions[k];
+    while (first_veto < s.unmentions.size() &&
+           s.unmentions[first_veto].begin + reach <= mention.begin) {
+      ++first_veto;
+    }
+    for (std::size_t v = first_veto; v < s.unmentions.size(); ++v) {
+      const Unmention& veto = s.unmentions[v];
+      if (veto.begin >= mention.end) break;
+      if (veto.observation == mention.observation && mention.begin < veto.end) {
         mention.vetoed = true;
         break;
       }
     }
     if (mention.vetoed) continue;
-    for (const Mention& other : s.mentions) {
-      if (&other == &mention || other.observation != mention.observation) continue;
-      const bool inside = other.begin <= mention.begin && mention.end <= other.end;
+    while (s.mentions[first_container].begin + reach <= mention.begin) ++first_container;
+    for (std::size_t j = first_container; j < s.mentions.size(); ++j) {
+      const Mention& other = s.mentions[j];
+      if (other.begin > mention.begin) break;
+      if (j == k || other.observation != mention.observation) continue;
+      const bool inside = mention.end <= other.end;
       const bool longer = other.end - other.begin > mention.end - mention.begin;
-      if (inside && (longer || &other < &mention)) {
+      if (inside && (longer || j < k)) {
         mention.vetoed = true;
         break;
       }

@@ -124,6 +124,7 @@ CASES(NegationAfter, Case{"NotSeen", "A pneumothorax is not seen.", "PTX=0 NF=1"
       Case{"WithinNormalLimits", "Cardiomediastinal silhouette is within normal limits.",
            "ECM=0 NF=1"},
       Case{"NegationInsideThePhrase", "The heart is not enlarged.", "CM=0 NF=1"},
+      Case{"HeartAndMediastinumNormal", "The heart and mediastinum are normal.", "ECM=0 CM=0 NF=1"},
       Case{"Removed", "The nasogastric tube has been removed.", "SD=0 NF=1"},
       Case{"NormalElsewhereDoesNotNegate", "Mild cardiomegaly and normal lung vascularity.",
            "CM=1"});
@@ -169,6 +170,7 @@ CASES(StableAndPseudoCues, Case{"Stable", "Stable cardiomegaly.", "CM=1"},
       Case{"NoIntervalChange", "No significant interval change in mild cardiomegaly.", "CM=1"},
       Case{"Improving", "Improving right lower lobe pneumonia.", "PNA=1"},
       Case{"ClearLungs", "Clear lungs.", "NF=1"},
+      Case{"TopNormalIsNoNegation", "The heart is top normal in size.", "NF=1"},
       Case{"LungsAreClear", "The lungs are clear. Heart size upper limits of normal.", "CM=1"});
 
 CASES(ListsAndNumberedImpressions,
@@ -234,6 +236,19 @@ TEST(RulesLabeler, BatchMatchesSingleAndHasNoErrors) {
     EXPECT_TRUE(results[i].error.empty());
     EXPECT_EQ(render(results[i].labels), render(labeler().label_one(texts[i])));
   }
+}
+
+TEST(RulesLabeler, LabelsAVeryLongReport) {
+  // 40,000 sentences with several mentions each: the overlap checks are windowed, so this
+  // finishes quickly and every mention keeps its own scope.
+  std::string text;
+  for (int i = 0; i < 20000; ++i) {
+    text += "No pleural effusion or pneumothorax. Stable cardiomegaly with interval change. ";
+  }
+  const std::string expected = "CM=1 PTX=0 PE=0";
+  EXPECT_EQ(render(labeler().label_one(text)), expected);
+  EXPECT_EQ(render(labeler().label_one(text + "Possible small left effusion.")),
+            "CM=1 PTX=0 PE=-1");
 }
 
 TEST(RulesLabeler, ExplainNamesRuleAndCue) {

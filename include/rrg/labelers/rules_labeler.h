@@ -18,6 +18,7 @@
 // A RulesLabeler is immutable after construction; label_one() and explain() are thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -58,6 +59,7 @@ class RulesLabeler final : public Labeler {
 
   RuleSet rules_;
   PhraseMatcher matcher_;
+  std::uint32_t max_phrase_tokens_ = 1;  // tokens of the longest phrase
   std::string identity_;
 };
 
