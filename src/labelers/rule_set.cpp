@@ -159,21 +159,35 @@ void parse_file(const std::string& name, const std::string& content, const FileR
       const std::size_t open = line.rfind('[');
       if (open == std::string_view::npos) fail("']' without a matching '['");
       const std::string_view flag = trim(line.substr(open + 1, line.size() - open - 2));
-      if (flag == "uncertain") {
-        rule.uncertain = true;
-      } else if (flag == "negated-only") {
-        rule.negated_only = true;
-      } else if (flag == "no-negative") {
-        rule.no_negative = true;
-      } else if (flag == "descriptive") {
-        rule.descriptive = true;
+      const bool mention_line =
+          rule.kind == RuleKind::kMention || rule.kind == RuleKind::kOtherFinding;
+      const bool scoped_cue =
+          rule.kind == RuleKind::kNegationPre || rule.kind == RuleKind::kNegationPost ||
+          rule.kind == RuleKind::kUncertaintyPre || rule.kind == RuleKind::kUncertaintyPost;
+      if (flag.substr(0, 6) == "scope=") {
+        if (!scoped_cue) {
+          fail("[scope=N] is only allowed on negation and uncertainty cues");
+        }
+        const std::string_view digits = flag.substr(6);
+        if (digits.empty() || digits.size() > 2 ||
+            digits.find_first_not_of("0123456789") != std::string_view::npos) {
+          fail("[" + std::string(flag) + "]: N must be a number of tokens from 0 to 99");
+        }
+        rule.scope = std::stoi(std::string(digits));
+      } else if (flag == "uncertain" || flag == "negated-only" || flag == "no-negative" ||
+                 flag == "descriptive") {
+        if (!mention_line) {
+          fail("[" + std::string(flag) +
+               "] is only allowed on mention lines (not on cues or '!' unmentions)");
+        }
+        rule.uncertain = rule.uncertain || flag == "uncertain";
+        rule.negated_only = rule.negated_only || flag == "negated-only";
+        rule.no_negative = rule.no_negative || flag == "no-negative";
+        rule.descriptive = rule.descriptive || flag == "descriptive";
       } else {
         fail("unknown flag [" + std::string(flag) +
-             "] (known flags: [uncertain], [negated-only], [no-negative], [descriptive])");
-      }
-      if (rule.kind != RuleKind::kMention && rule.kind != RuleKind::kOtherFinding) {
-        fail("[" + std::string(flag) +
-             "] is only allowed on mention lines (not on cues or '!' unmentions)");
+             "] (known flags: [uncertain], [negated-only], [no-negative], [descriptive] on "
+             "mentions, [scope=N] on negation and uncertainty cues)");
       }
       line = trim(line.substr(0, open));
     }
@@ -225,7 +239,7 @@ std::string hash_rules(const std::vector<Rule>& rules) {
     std::string record = std::to_string(static_cast<int>(rule.kind)) + ":" +
                          std::to_string(rule.observation) + ":" + (rule.uncertain ? "u" : "-") +
                          (rule.negated_only ? "n" : "-") + (rule.no_negative ? "p" : "-") +
-                         (rule.descriptive ? "d" : "-");
+                         (rule.descriptive ? "d" : "-") + ":" + std::to_string(rule.scope);
     for (const PatternToken& token : rule.pattern) {
       record += '\x1f';
       record += static_cast<char>('0' + static_cast<int>(token.type));

@@ -64,6 +64,7 @@ struct Cue {
   std::uint32_t end = 0;
   std::uint8_t bits = 0;
   std::uint32_t rule = 0;  // one rule of the span, for traces
+  int scope = -1;          // "[scope=N]" of the span's rules, -1 = the default windows
 };
 
 struct Mention {
@@ -191,7 +192,8 @@ LabelRow RulesLabeler::run(std::string_view text, Scratch& s,
         s.unmentions.push_back(Unmention{match.begin, match.end, rule.observation});
         break;
       default:
-        s.candidates.push_back(Cue{match.begin, match.end, cue_bit(rule.kind), match.rule});
+        s.candidates.push_back(
+            Cue{match.begin, match.end, cue_bit(rule.kind), match.rule, rule.scope});
         break;
     }
   }
@@ -208,6 +210,7 @@ LabelRow RulesLabeler::run(std::string_view text, Scratch& s,
       Cue& last = s.cues.back();
       if (cue.begin == last.begin && cue.end == last.end) {
         last.bits |= cue.bits;
+        last.scope = (last.scope < 0 || cue.scope < 0) ? -1 : std::max(last.scope, cue.scope);
         continue;
       }
       if (cue.begin < last.end) continue;
@@ -290,7 +293,10 @@ LabelRow RulesLabeler::run(std::string_view text, Scratch& s,
         continue;
       }
       if (cue.bits & (kNegPre | kUncPre)) {
-        pre = &cue;
+        // An adjective-like cue ("normal heart size") reaches only its own noun phrase.
+        if (cue.scope < 0 || mention.begin - cue.end <= static_cast<std::uint32_t>(cue.scope)) {
+          pre = &cue;
+        }
         break;
       }
       if (cue.bits & (kNegPost | kUncPost)) break;  // closes an earlier clause
@@ -314,7 +320,9 @@ LabelRow RulesLabeler::run(std::string_view text, Scratch& s,
         continue;
       }
       if (cue.bits & (kNegPost | kUncPost)) {
-        post = &cue;
+        if (cue.scope < 0 || cue.begin - mention.end <= static_cast<std::uint32_t>(cue.scope)) {
+          post = &cue;
+        }
         break;
       }
       if (cue.bits & (kNegPre | kUncPre)) break;  // opens the next clause

@@ -112,6 +112,8 @@ CASES(NegationBefore, Case{"No", "No pneumothorax.", "PTX=0 NF=1"},
       Case{"ResolutionOf", "Interval resolution of the left basilar atelectasis.", "AT=0 NF=1"},
       Case{"RemovalOfDevice", "Interval removal of the right chest tube.", "SD=0 NF=1"},
       Case{"NormalStructure", "Normal heart size and mediastinal contours.", "ECM=0 CM=0 NF=1"},
+      Case{"NormalReachesOnlyItsNounPhrase", "Normal heart size and small bilateral effusions.",
+           "CM=0 PE=1"},
       Case{"HistoryIsNotAFinding", "History of pneumonia, now with clear lungs.", "PNA=0 NF=1"},
       Case{"NoInfiltrateMeansNoConsolidation", "No focal infiltrate.", "CO=0 NF=1"});
 

@@ -70,7 +70,7 @@ TEST(RuleSet, ParsesPhrasesPrefixesWildcardsAndFlags) {
                    "!heart size normal\n"},
                   {"mention/lung_opacity.txt", "X-Ray Opacit* [descriptive] [no-negative]\n"},
                   {"cue/negation_pre.txt", "no\nfree of\n"},
-                  {"cue/negation_post.txt", "normal $\n"}}),
+                  {"cue/negation_post.txt", "normal $ [scope=0]\n"}}),
       "rules");
   ASSERT_EQ(set.rules.size(), 10u);
   const auto& cardiomegaly = set.rules[0];
@@ -97,6 +97,8 @@ TEST(RuleSet, ParsesPhrasesPrefixesWildcardsAndFlags) {
   EXPECT_EQ(set.rules[8].pattern.size(), 2u);
   EXPECT_EQ(set.rules[9].kind, RuleKind::kNegationPost);
   EXPECT_EQ(set.rules[9].pattern[1].type, PatternToken::Type::kEnd);
+  EXPECT_EQ(set.rules[9].scope, 0);
+  EXPECT_EQ(set.rules[8].scope, -1);
   EXPECT_EQ(set.hash.size(), 8u);
 }
 
@@ -123,40 +125,43 @@ TEST_P(MalformedRuleFile, NamesFileAndLine) {
 
 INSTANTIATE_TEST_SUITE_P(
     Syntax, MalformedRuleFile,
-    ::testing::Values(BadFile{"UnknownFlag", "mention/edema.txt", "edema\nfluid [maybe]\n",
-                              "mention/edema.txt:2:", "unknown flag [maybe]"},
-                      BadFile{"FlagOnCue", "cue/negation_pre.txt", "no [uncertain]\n",
-                              "cue/negation_pre.txt:1:", "only allowed on mention lines"},
-                      BadFile{"UnmentionInCueFile", "cue/terminator.txt", "but\n!however\n",
-                              "cue/terminator.txt:2:", "only allowed in mention"},
-                      BadFile{"FlagOnUnmention", "mention/edema.txt",
-                              "!soft tissue edema [uncertain]\n",
-                              "mention/edema.txt:1:", "only allowed on mention lines"},
-                      BadFile{"BracketInside", "mention/edema.txt", "edema [uncertain] fluid\n",
-                              "mention/edema.txt:1:", "at the end of the line"},
-                      BadFile{"UnmatchedBracket", "mention/edema.txt", "edema]\n",
-                              "mention/edema.txt:1:", "without a matching"},
-                      BadFile{"StarInsideWord", "mention/fracture.txt", "\n\nfrac*ture\n",
-                              "mention/fracture.txt:3:1:", "not a valid prefix"},
-                      BadFile{"ShortPrefix", "mention/fracture.txt", "rib f*\n",
-                              "mention/fracture.txt:1:5:", "not a valid prefix"},
-                      BadFile{"SentenceBoundary", "mention/edema.txt", "edema. fluid\n",
-                              "mention/edema.txt:1:1:", "sentence boundary"},
-                      BadFile{"WildcardAtStart", "mention/edema.txt", "_ edema\n",
-                              "mention/edema.txt:1:", "'_' (any word)"},
-                      BadFile{"WildcardAtEnd", "cue/pseudo.txt", "no change _\n",
-                              "cue/pseudo.txt:1:", "'_' (any word)"},
-                      BadFile{"EndMarkNotLast", "cue/negation_post.txt", "normal $ size\n",
-                              "cue/negation_post.txt:1:", "'$' (end of clause)"},
-                      BadFile{"EndMarkAlone", "cue/negation_post.txt", "$\n",
-                              "cue/negation_post.txt:1:", "'$' (end of clause)"},
-                      BadFile{"NothingToMatch", "mention/edema.txt", "edema\n--\n",
-                              "mention/edema.txt:2:1:", "nothing to match"},
-                      BadFile{"OnlyAFlag", "mention/edema.txt", "[uncertain]\n",
-                              "mention/edema.txt:1:", "no phrase"},
-                      BadFile{"ContradictoryFlags", "mention/edema.txt",
-                              "edema [negated-only] [no-negative]\n",
-                              "mention/edema.txt:1:", "exclude each other"}),
+    ::testing::Values(
+        BadFile{"UnknownFlag", "mention/edema.txt", "edema\nfluid [maybe]\n",
+                "mention/edema.txt:2:", "unknown flag [maybe]"},
+        BadFile{"FlagOnCue", "cue/negation_pre.txt", "no [uncertain]\n",
+                "cue/negation_pre.txt:1:", "only allowed on mention lines"},
+        BadFile{"UnmentionInCueFile", "cue/terminator.txt", "but\n!however\n",
+                "cue/terminator.txt:2:", "only allowed in mention"},
+        BadFile{"FlagOnUnmention", "mention/edema.txt", "!soft tissue edema [uncertain]\n",
+                "mention/edema.txt:1:", "only allowed on mention lines"},
+        BadFile{"BracketInside", "mention/edema.txt", "edema [uncertain] fluid\n",
+                "mention/edema.txt:1:", "at the end of the line"},
+        BadFile{"UnmatchedBracket", "mention/edema.txt", "edema]\n",
+                "mention/edema.txt:1:", "without a matching"},
+        BadFile{"StarInsideWord", "mention/fracture.txt", "\n\nfrac*ture\n",
+                "mention/fracture.txt:3:1:", "not a valid prefix"},
+        BadFile{"ShortPrefix", "mention/fracture.txt", "rib f*\n",
+                "mention/fracture.txt:1:5:", "not a valid prefix"},
+        BadFile{"SentenceBoundary", "mention/edema.txt", "edema. fluid\n",
+                "mention/edema.txt:1:1:", "sentence boundary"},
+        BadFile{"WildcardAtStart", "mention/edema.txt", "_ edema\n",
+                "mention/edema.txt:1:", "'_' (any word)"},
+        BadFile{"WildcardAtEnd", "cue/pseudo.txt", "no change _\n",
+                "cue/pseudo.txt:1:", "'_' (any word)"},
+        BadFile{"EndMarkNotLast", "cue/negation_post.txt", "normal $ size\n",
+                "cue/negation_post.txt:1:", "'$' (end of clause)"},
+        BadFile{"EndMarkAlone", "cue/negation_post.txt", "$\n",
+                "cue/negation_post.txt:1:", "'$' (end of clause)"},
+        BadFile{"NothingToMatch", "mention/edema.txt", "edema\n--\n",
+                "mention/edema.txt:2:1:", "nothing to match"},
+        BadFile{"OnlyAFlag", "mention/edema.txt", "[uncertain]\n",
+                "mention/edema.txt:1:", "no phrase"},
+        BadFile{"ScopeOnMention", "mention/edema.txt", "edema [scope=2]\n",
+                "mention/edema.txt:1:", "only allowed on negation and uncertainty cues"},
+        BadFile{"ScopeNotANumber", "cue/negation_pre.txt", "normal [scope=x]\n",
+                "cue/negation_pre.txt:1:", "N must be a number"},
+        BadFile{"ContradictoryFlags", "mention/edema.txt", "edema [negated-only] [no-negative]\n",
+                "mention/edema.txt:1:", "exclude each other"}),
     [](const ::testing::TestParamInfo<BadFile>& info) { return std::string(info.param.name); });
 
 TEST(RuleSet, RejectsMissingAndUnknownFiles) {

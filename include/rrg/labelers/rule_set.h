@@ -18,6 +18,7 @@
 //                                             heart size"), ignored otherwise
 //   infiltrat* [no-negative]                  mention files: a negated match is ignored (the
 //                                             negation is reported by another file's phrase)
+//   normal [scope=3]                          negation/uncertainty cues: reach at most 3 tokens
 //   opacit* [descriptive]                     mention files: a described appearance, certain
 //                                             even when its cause is a differential
 //                                             ("opacity, atelectasis or scar")
@@ -68,8 +69,9 @@ struct Rule {
   bool negated_only = false;  // "[negated-only]": only a negated mention counts
   bool no_negative = false;   // "[no-negative]": a negated mention is ignored
   bool descriptive = false;   // "[descriptive]": alternatives ("A or B") leave it positive
-  std::string file;           // file name relative to the rule directory, for messages
-  std::size_t line = 0;       // 1-based line in that file
+  int scope = -1;        // "[scope=N]" on a cue: at most N tokens to the mention; -1 = the default
+  std::string file;      // file name relative to the rule directory, for messages
+  std::size_t line = 0;  // 1-based line in that file
 };
 
 // One rule file: its name relative to the rule directory and its text.
