@@ -59,32 +59,6 @@ std::uint8_t cue_bit(RuleKind kind) {
   }
 }
 
-struct Cue {
-  std::uint32_t begin = 0;
-  std::uint32_t end = 0;
-  std::uint8_t bits = 0;
-  std::uint32_t rule = 0;  // one rule of the span, for traces
-  int scope = -1;          // "[scope=N]" of the span's rules, -1 = the default windows
-};
-
-struct Mention {
-  std::uint32_t begin = 0;
-  std::uint32_t end = 0;
-  int observation = -1;  // -1: other finding
-  std::uint32_t rule = 0;
-  bool uncertain = false;
-  bool negated_only = false;
-  bool no_negative = false;
-  bool descriptive = false;
-  bool vetoed = false;
-};
-
-struct Unmention {
-  std::uint32_t begin = 0;
-  std::uint32_t end = 0;
-  int observation = -1;
-};
-
 std::string fnv_hex(std::string_view bytes) {
   std::uint64_t hash = 0xcbf29ce484222325ULL;
   for (unsigned char c : bytes) {
@@ -126,6 +100,38 @@ std::uint32_t longest_phrase(const std::vector<Rule>& rules) {
 
 }  // namespace
 
+struct RulesLabeler::Cue {
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+  std::uint8_t bits = 0;   // CueBits of every rule with this span
+  std::uint32_t rule = 0;  // one rule of the span
+  int scope = -1;          // "[scope=N]" of the span's rules, -1 = the default windows
+};
+
+struct RulesLabeler::Mention {
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+  int observation = -1;  // -1: other finding
+  std::uint32_t rule = 0;
+  bool uncertain = false;
+  bool negated_only = false;
+  bool no_negative = false;
+  bool descriptive = false;
+  bool vetoed = false;  // by an unmention or a longer mention of the same observation
+};
+
+struct RulesLabeler::Unmention {
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+  int observation = -1;
+};
+
+struct RulesLabeler::Classification {
+  Label label = Label::kPositive;
+  const Cue* cue = nullptr;  // the cue that decided, nullptr when none did
+  bool ignored = false;      // the mention's flags drop it ([negated-only], [no-negative])
+};
+
 struct RulesLabeler::Scratch {
   TokenizedReport report;
   std::vector<std::int32_t> ids;
@@ -164,6 +170,37 @@ std::vector<MentionTrace> RulesLabeler::explain(std::string_view text) const {
 LabelRow RulesLabeler::run(std::string_view text, Scratch& s,
                            std::vector<MentionTrace>* trace) const {
   tokenize_report(text, s.report);
+  find_phrases(s);
+  choose_cues(s);
+  drop_vetoed_mentions(s);
+
+  LabelRow row = blank_row();
+  bool other_finding = false;
+  for (const Mention& mention : s.mentions) {
+    if (mention.vetoed) continue;
+    const Classification decision = classify(mention, s);
+    if (decision.ignored) continue;
+    if (mention.observation < 0) {
+      other_finding = other_finding || decision.label == Label::kPositive ||
+                      decision.label == Label::kUncertain;
+    } else {
+      Label& slot = row[static_cast<std::size_t>(mention.observation)];
+      if (rank(decision.label) > rank(slot)) slot = decision.label;
+    }
+    if (trace != nullptr) trace->push_back(describe(mention, decision, s));
+  }
+
+  // No Finding (CheXpert): 1 when nothing but Support Devices is positive or uncertain.
+  bool abnormal = other_finding;
+  for (std::size_t i = 0; i < kNumObservations && !abnormal; ++i) {
+    if (i == kNoFinding || i == kSupportDevices) continue;
+    abnormal = row[i] == Label::kPositive || row[i] == Label::kUncertain;
+  }
+  row[kNoFinding] = abnormal ? Label::kBlank : Label::kPositive;
+  return row;
+}
+
+void RulesLabeler::find_phrases(Scratch& s) const {
   const std::vector<ReportToken>& tokens = s.report.tokens;
   matcher_.lookup_ids(s.report, s.ids);
   s.commas_before.resize(tokens.size() + 1);
@@ -172,10 +209,11 @@ LabelRow RulesLabeler::run(std::string_view text, Scratch& s,
     s.commas_before[i + 1] = s.commas_before[i] + (tokens[i].text == "," ? 1 : 0);
   }
   s.matches.clear();
-  for (std::uint32_t i = 0; i < tokens.size(); ++i)
+  for (std::uint32_t i = 0; i < tokens.size(); ++i) {
     matcher_.match_at(s.report, s.ids, i, s.matches);
-
-  // Sort the matches into cue candidates, mentions and unmentions.
+  }
+  // Sort the matches into cue candidates, mentions and unmentions; all stay ordered by their
+  // first token because the matcher runs start by start.
   s.candidates.clear();
   s.mentions.clear();
   s.unmentions.clear();
@@ -197,10 +235,12 @@ LabelRow RulesLabeler::run(std::string_view text, Scratch& s,
         break;
     }
   }
+}
 
-  // Cues: at each start the longest phrase wins ("cannot be excluded" over "not"), and a cue
-  // that starts inside an earlier chosen one is dropped; phrases with the same span (a phrase
-  // listed as both pre- and post-cue, like "versus") merge their kinds.
+void RulesLabeler::choose_cues(Scratch& s) {
+  // At each start the longest phrase wins ("cannot be excluded" over "not"), and a cue that
+  // starts inside an earlier chosen one is dropped; phrases with the same span (a phrase listed
+  // in two cue files) merge their kinds.
   std::sort(s.candidates.begin(), s.candidates.end(), [](const Cue& a, const Cue& b) {
     return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
   });
@@ -217,11 +257,13 @@ LabelRow RulesLabeler::run(std::string_view text, Scratch& s,
     }
     s.cues.push_back(cue);
   }
+}
 
+void RulesLabeler::drop_vetoed_mentions(Scratch& s) const {
   // Unmentions veto overlapping mentions of their observation; a mention inside a longer
   // mention of the same observation is the same mention. Both lists are ordered by their first
-  // token (phrases are matched start by start) and no phrase spans more than max_phrase_tokens_,
-  // so each check only looks at a bounded window, even in a very long report.
+  // token and no phrase spans more than max_phrase_tokens_, so each check only looks at a
+  // bounded window, even in a very long report.
   const std::uint32_t reach = max_phrase_tokens_;
   std::size_t first_veto = 0;
   std::size_t first_container = 0;
@@ -253,145 +295,125 @@ LabelRow RulesLabeler::run(std::string_view text, Scratch& s,
       }
     }
   }
+}
 
-  LabelRow row = blank_row();
-  bool other_finding = false;
-  for (const Mention& mention : s.mentions) {
-    if (mention.vetoed) continue;
-    const std::uint32_t sentence = tokens[mention.begin].sentence;
-    // A cue inside the mention's wording, after its first token, qualifies the mention's own
-    // predicate: "heart is not enlarged", "heart size _ _ enlarged".
-    const Cue* inner = nullptr;
-    const Cue* pre = nullptr;
-    const Cue* post = nullptr;
-    auto first_after =
-        std::lower_bound(s.cues.begin(), s.cues.end(), mention.begin,
-                         [](const Cue& cue, std::uint32_t pos) { return cue.begin < pos; });
-    for (auto it = first_after; it != s.cues.end() && it->begin < mention.end; ++it) {
-      if (it->begin > mention.begin && (it->bits & (kNegPre | kNegPost | kUncPre | kUncPost))) {
-        inner = &*it;
-        break;
-      }
-    }
-    // An alternative right before or after the mention ("atelectasis or scarring"), without a
-    // comma between: the weakest uncertainty, below negation ("no effusion or pneumothorax").
-    const Cue* alternative = nullptr;
-    // Nearest cue before the mention.
-    for (auto it = first_after; it != s.cues.begin();) {
-      --it;
-      const Cue& cue = *it;
-      if (tokens[cue.begin].sentence != sentence) break;
-      if (cue.end > mention.begin) continue;  // overlaps the mention: part of its wording
-      if (mention.begin - cue.end > kPreCueWindow) break;
-      if (cue.bits & kTerm) break;
-      if (cue.bits & kPseudo) continue;  // not a cue; it only hides the cue words inside it
-      if (cue.bits & kAlt) {
-        if (alternative == nullptr && mention.begin - cue.end <= kAlternativeWindow &&
-            s.commas_before[cue.end] == s.commas_before[mention.begin]) {
-          alternative = &cue;
-        }
-        continue;
-      }
-      if (cue.bits & (kNegPre | kUncPre)) {
-        // An adjective-like cue ("normal heart size") reaches only its own noun phrase.
-        if (cue.scope < 0 || mention.begin - cue.end <= static_cast<std::uint32_t>(cue.scope)) {
-          pre = &cue;
-        }
-        break;
-      }
-      if (cue.bits & (kNegPost | kUncPost)) break;  // closes an earlier clause
-    }
-    // Nearest cue after it.
-    for (auto it = first_after; it != s.cues.end(); ++it) {
-      const Cue& cue = *it;
-      if (tokens[cue.begin].sentence != sentence) break;
-      if (cue.begin < mention.end) continue;  // inside the mention
-      if (cue.begin - mention.end > kPostCueWindow) break;
-      // A post-cue reaches back over a coordinated list ("effusion and pneumothorax are not
-      // seen") but not over a comma: in "opacity, atelectasis versus scarring" the opacity
-      // itself is certain.
-      if (s.commas_before[cue.begin] != s.commas_before[mention.end]) break;
-      if (cue.bits & kTerm) break;
-      if (cue.bits & kPseudo) continue;  // not a cue; it only hides the cue words inside it
-      if (cue.bits & kAlt) {
-        if (alternative == nullptr && cue.begin - mention.end <= kAlternativeWindow) {
-          alternative = &cue;
-        }
-        continue;
-      }
-      if (cue.bits & (kNegPost | kUncPost)) {
-        if (cue.scope < 0 || cue.begin - mention.end <= static_cast<std::uint32_t>(cue.scope)) {
-          post = &cue;
-        }
-        break;
-      }
-      if (cue.bits & (kNegPre | kUncPre)) break;  // opens the next clause
-    }
-    // NegBio's order: uncertainty phrases that contain a negation ("cannot be excluded") first,
-    // then negation, then the remaining uncertainty cues.
-    Label label = Label::kPositive;
-    const Cue* decided = nullptr;
-    if (inner != nullptr) {
-      label = (inner->bits & (kNegPre | kNegPost)) ? Label::kNegative : Label::kUncertain;
-      decided = inner;
-    } else if (post != nullptr && (post->bits & kUncPost)) {
-      label = Label::kUncertain;
-      decided = post;
-    } else if (pre != nullptr && (pre->bits & kNegPre)) {
-      label = Label::kNegative;
-      decided = pre;
-    } else if (post != nullptr && (post->bits & kNegPost)) {
-      label = Label::kNegative;
-      decided = post;
-    } else if (pre != nullptr && (pre->bits & kUncPre)) {
-      label = Label::kUncertain;
-      decided = pre;
-    } else if (alternative != nullptr && !mention.descriptive) {
-      label = Label::kUncertain;
-      decided = alternative;
-    }
-    if (label == Label::kPositive && mention.uncertain) label = Label::kUncertain;
-    if (mention.negated_only && label != Label::kNegative) continue;
-    if (mention.no_negative && label == Label::kNegative) continue;
+RulesLabeler::Classification RulesLabeler::classify(const Mention& mention, const Scratch& s) {
+  const std::vector<ReportToken>& tokens = s.report.tokens;
+  const std::uint32_t sentence = tokens[mention.begin].sentence;
+  const auto first_after =
+      std::lower_bound(s.cues.begin(), s.cues.end(), mention.begin,
+                       [](const Cue& cue, std::uint32_t pos) { return cue.begin < pos; });
 
-    if (mention.observation < 0) {
-      if (label == Label::kPositive || label == Label::kUncertain) other_finding = true;
-    } else {
-      Label& slot = row[static_cast<std::size_t>(mention.observation)];
-      if (rank(label) > rank(slot)) slot = label;
-    }
-    if (trace != nullptr) {
-      MentionTrace item;
-      item.observation =
-          mention.observation < 0
-              ? std::string("other finding")
-              : std::string(kObservationNames[static_cast<std::size_t>(mention.observation)]);
-      for (std::uint32_t t = mention.begin; t < mention.end; ++t) {
-        if (t > mention.begin) item.text += ' ';
-        item.text += tokens[t].text;
-      }
-      const Rule& rule = rules_.rules[mention.rule];
-      item.rule = rule.file + ":" + std::to_string(rule.line);
-      item.label = label;
-      if (decided != nullptr) {
-        for (std::uint32_t t = decided->begin; t < decided->end; ++t) {
-          if (t > decided->begin) item.cue += ' ';
-          item.cue += tokens[t].text;
-        }
-      }
-      item.sentence = sentence;
-      trace->push_back(std::move(item));
+  // A cue inside the mention's wording, after its first token, qualifies the mention's own
+  // predicate: "heart is not enlarged" matched by "heart _ _ enlarged".
+  const Cue* inner = nullptr;
+  for (auto it = first_after; it != s.cues.end() && it->begin < mention.end; ++it) {
+    if (it->begin > mention.begin && (it->bits & (kNegPre | kNegPost | kUncPre | kUncPost))) {
+      inner = &*it;
+      break;
     }
   }
+  // An alternative right before or after the mention ("atelectasis or scarring"), without a
+  // comma between: the weakest uncertainty, below negation ("no effusion or pneumothorax").
+  const Cue* alternative = nullptr;
 
-  // No Finding (CheXpert): 1 when nothing but Support Devices is positive or uncertain.
-  bool abnormal = other_finding;
-  for (std::size_t i = 0; i < kNumObservations && !abnormal; ++i) {
-    if (i == kNoFinding || i == kSupportDevices) continue;
-    abnormal = row[i] == Label::kPositive || row[i] == Label::kUncertain;
+  // Nearest cue before the mention.
+  const Cue* pre = nullptr;
+  for (auto it = first_after; it != s.cues.begin();) {
+    --it;
+    const Cue& cue = *it;
+    if (tokens[cue.begin].sentence != sentence) break;
+    if (cue.end > mention.begin) continue;  // overlaps the mention: part of its wording
+    const std::uint32_t distance = mention.begin - cue.end;
+    if (distance > kPreCueWindow) break;
+    if (cue.bits & kTerm) break;
+    if (cue.bits & kPseudo) continue;  // not a cue; it only hides the cue words inside it
+    if (cue.bits & kAlt) {
+      if (alternative == nullptr && distance <= kAlternativeWindow &&
+          s.commas_before[cue.end] == s.commas_before[mention.begin]) {
+        alternative = &cue;
+      }
+      continue;
+    }
+    if (cue.bits & (kNegPre | kUncPre)) {
+      // An adjective-like cue ("normal heart size") reaches only its own noun phrase.
+      if (cue.scope < 0 || distance <= static_cast<std::uint32_t>(cue.scope)) pre = &cue;
+      break;
+    }
+    if (cue.bits & (kNegPost | kUncPost)) break;  // closes an earlier clause
   }
-  row[kNoFinding] = abnormal ? Label::kBlank : Label::kPositive;
-  return row;
+
+  // Nearest cue after it.
+  const Cue* post = nullptr;
+  for (auto it = first_after; it != s.cues.end(); ++it) {
+    const Cue& cue = *it;
+    if (tokens[cue.begin].sentence != sentence) break;
+    if (cue.begin < mention.end) continue;  // inside the mention
+    const std::uint32_t distance = cue.begin - mention.end;
+    if (distance > kPostCueWindow) break;
+    // A post-cue reaches back over a coordinated list ("effusion and pneumothorax are not
+    // seen") but not over a comma: in "opacity, atelectasis versus scarring" the opacity itself
+    // is certain.
+    if (s.commas_before[cue.begin] != s.commas_before[mention.end]) break;
+    if (cue.bits & kTerm) break;
+    if (cue.bits & kPseudo) continue;
+    if (cue.bits & kAlt) {
+      if (alternative == nullptr && distance <= kAlternativeWindow) alternative = &cue;
+      continue;
+    }
+    if (cue.bits & (kNegPost | kUncPost)) {
+      if (cue.scope < 0 || distance <= static_cast<std::uint32_t>(cue.scope)) post = &cue;
+      break;
+    }
+    if (cue.bits & (kNegPre | kUncPre)) break;  // opens the next clause
+  }
+
+  // NegBio's order: uncertainty phrases that contain a negation ("cannot be excluded") first,
+  // then negation, then the remaining uncertainty cues; alternatives last.
+  Classification out;
+  if (inner != nullptr) {
+    out = {(inner->bits & (kNegPre | kNegPost)) ? Label::kNegative : Label::kUncertain, inner};
+  } else if (post != nullptr && (post->bits & kUncPost)) {
+    out = {Label::kUncertain, post};
+  } else if (pre != nullptr && (pre->bits & kNegPre)) {
+    out = {Label::kNegative, pre};
+  } else if (post != nullptr && (post->bits & kNegPost)) {
+    out = {Label::kNegative, post};
+  } else if (pre != nullptr && (pre->bits & kUncPre)) {
+    out = {Label::kUncertain, pre};
+  } else if (alternative != nullptr && !mention.descriptive) {
+    out = {Label::kUncertain, alternative};
+  }
+  // The mention's flags.
+  if (out.label == Label::kPositive && mention.uncertain) out.label = Label::kUncertain;
+  out.ignored = (mention.negated_only && out.label != Label::kNegative) ||
+                (mention.no_negative && out.label == Label::kNegative);
+  return out;
+}
+
+MentionTrace RulesLabeler::describe(const Mention& mention, const Classification& decision,
+                                    const Scratch& s) const {
+  const std::vector<ReportToken>& tokens = s.report.tokens;
+  auto span_text = [&tokens](std::uint32_t begin, std::uint32_t end) {
+    std::string text;
+    for (std::uint32_t t = begin; t < end; ++t) {
+      if (t > begin) text += ' ';
+      text += tokens[t].text;
+    }
+    return text;
+  };
+  MentionTrace item;
+  item.observation =
+      mention.observation < 0
+          ? std::string("other finding")
+          : std::string(kObservationNames[static_cast<std::size_t>(mention.observation)]);
+  item.text = span_text(mention.begin, mention.end);
+  const Rule& rule = rules_.rules[mention.rule];
+  item.rule = rule.file + ":" + std::to_string(rule.line);
+  item.label = decision.label;
+  if (decision.cue != nullptr) item.cue = span_text(decision.cue->begin, decision.cue->end);
+  item.sentence = tokens[mention.begin].sentence;
+  return item;
 }
 
 std::unique_ptr<Labeler> make_rules_labeler(const LabelerOptions& options) {

@@ -54,8 +54,23 @@ class RulesLabeler final : public Labeler {
   std::vector<MentionTrace> explain(std::string_view text) const;
 
  private:
+  struct Cue;
+  struct Mention;
+  struct Unmention;
+  struct Classification;
   struct Scratch;
+
   LabelRow run(std::string_view text, Scratch& scratch, std::vector<MentionTrace>* trace) const;
+  // Stage 2: every phrase of the lists in the tokenized report, sorted by kind.
+  void find_phrases(Scratch& s) const;
+  // Stage 3: the longest cue at each position.
+  static void choose_cues(Scratch& s);
+  // Stage 4: unmention vetoes, same-observation mentions inside longer ones.
+  void drop_vetoed_mentions(Scratch& s) const;
+  // Stage 5: the label of one mention from the cues around it and its flags.
+  static Classification classify(const Mention& mention, const Scratch& s);
+  MentionTrace describe(const Mention& mention, const Classification& decision,
+                        const Scratch& s) const;
 
   RuleSet rules_;
   PhraseMatcher matcher_;
