@@ -4,13 +4,14 @@
 //
 // A report is lower-cased once (ASCII letters only; other bytes, e.g. UTF-8 sequences, are kept)
 // into a buffer owned by TokenizedReport; tokens are views into that buffer. Words are runs of
-// letters, digits and non-ASCII bytes; hyphens and apostrophes join nothing ("x-ray" gives "x",
-// "ray"; "today's" gives "todays"), so the phrase lists never need to spell hyphen variants.
-// Sentences end at '.', '!' and ';'-free boundaries described in the .cpp: a full stop that is
-// not a decimal point, a numbered-list marker ("1." / "2)") that starts a new item even when the
-// previous item had no full stop, a bullet or a blank line. The de-identification token "XXXX"
-// of IU X-Ray / Open-i becomes the ordinary word "xxxx": it never splits a sentence and no phrase
-// list mentions it, so it behaves like any unknown word.
+// letters, digits and non-ASCII bytes; a hyphen separates words ("x-ray" gives "x", "ray", so the
+// phrase lists never need to spell hyphen variants) and an apostrophe inside a word is dropped
+// ("today's" gives "todays").
+// A sentence ends at a full stop that is not a decimal point, at '!' or ';', at a blank line or
+// a bullet, and before a numbered-list marker ("1." / "2)"), which starts a new item even when the
+// previous item had no full stop. The de-identification token "XXXX" of IU X-Ray / Open-i becomes
+// the ordinary word "xxxx": it never splits a sentence and no phrase list mentions it, so it
+// behaves like any unknown word.
 #pragma once
 
 #include <cstdint>
