@@ -219,7 +219,9 @@ CASES(NoFinding, Case{"NothingMentioned", "No acute cardiopulmonary process.", "
 
 CASES(Devices, Case{"Tube", "Endotracheal tube terminates 5 cm above the carina.", "SD=1 NF=1"},
       Case{"Picc", "Left PICC line with tip in the SVC.", "SD=1 NF=1"},
-      Case{"Pacemaker", "Dual-lead pacemaker in place. Clear lungs.", "SD=1 NF=1"});
+      Case{"Pacemaker", "Dual-lead pacemaker in place. Clear lungs.", "SD=1 NF=1"},
+      Case{"Hardware", "Fixation hardware in the right humerus. No acute disease.", "SD=1 NF=1"},
+      Case{"PlatelikeIsNoPlate", "Plate-like atelectasis at the right base.", "AT=1"});
 
 CASES(OtherObservations, Case{"HealedFracture", "Old healed left rib fractures.", "FX=1"},
       Case{"PleuralThickening", "Biapical pleural thickening.", "PO=1"},
