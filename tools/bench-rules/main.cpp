@@ -3,8 +3,8 @@
 //   build/bench-rules                     # all benchmarks
 //   build/bench-rules --benchmark_filter=DevSet
 //
-// Generated: a fixed-seed corpus of IU X-Ray-length reports (findings + impression, about 250
-// characters, 5-7 sentences) assembled from sentence templates written for this benchmark.
+// Generated: a fixed-seed corpus of IU X-Ray-length reports (findings + impression, about 290
+// characters, 4-7 sentences) assembled from sentence templates written for this benchmark.
 // Impressions: the same, impression-length (1-2 sentences, about 60 characters, the length of
 // the dev set's "report" field). DevSet: the real impressions of
 // ../shared/labels/iu_chexbert_dev.jsonl ($RRG_SHARED_DIR/labels/...), skipped when absent.
