@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "rrg/core/errors.h"
+#include "rrg/labelers/label_io.h"
 #include "rrg/labelers/observations.h"
 #include "rrg/labelers/report_tokenizer.h"
 #include "rrg/labelers/rules_data.h"
@@ -37,19 +38,6 @@ constexpr CueFile kCueFiles[] = {
     {"cue/alternative.txt", RuleKind::kAlternative},
 };
 
-// "Pleural Effusion" -> "pleural_effusion".
-std::string snake_case(std::string_view name) {
-  std::string out;
-  for (char c : name) {
-    if (c == ' ') {
-      out += '_';
-    } else {
-      out += static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
-    }
-  }
-  return out;
-}
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
     s.remove_prefix(1);
@@ -71,7 +59,7 @@ std::map<std::string, FileRole> file_roles() {
   std::map<std::string, FileRole> roles;
   for (std::size_t i = 0; i < kNumObservations; ++i) {
     if (i == kNoFinding) continue;
-    roles["mention/" + snake_case(kObservationNames[i]) + ".txt"] =
+    roles["mention/" + observation_slug(i) + ".txt"] =
         FileRole{RuleKind::kMention, static_cast<int>(i), true};
   }
   roles[std::string(kOtherFindingFile)] = FileRole{RuleKind::kOtherFinding, -1, true};
@@ -260,7 +248,7 @@ const std::vector<std::string>& rule_file_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < kNumObservations; ++i) {
-      if (i != kNoFinding) out.push_back("mention/" + snake_case(kObservationNames[i]) + ".txt");
+      if (i != kNoFinding) out.push_back("mention/" + observation_slug(i) + ".txt");
     }
     out.emplace_back(kOtherFindingFile);
     for (const CueFile& cue : kCueFiles) out.emplace_back(cue.name);

@@ -11,27 +11,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "rrg/labelers/observations.h"
+#include "rrg/labelers/label_io.h"
 #include "rrg/labelers/registry.h"
 #include "support/test_support.h"
 
 namespace {
-
-using rrg::labelers::Label;
-
-nlohmann::json label_json(Label label) {
-  switch (label) {
-    case Label::kPositive:
-      return 1;
-    case Label::kNegative:
-      return 0;
-    case Label::kUncertain:
-      return -1;
-    case Label::kBlank:
-      break;
-  }
-  return nullptr;
-}
 
 TEST(RulesDevSet, MeetsTheAccuracyTargets) {
   const std::string shared = rrg::testing::shared_dir();
@@ -48,11 +32,10 @@ TEST(RulesDevSet, MeetsTheAccuracyTargets) {
     if (line.empty()) continue;
     const nlohmann::json record = nlohmann::json::parse(line);
     const auto row = labeler->label({record.at("report").get<std::string>()})[0].labels;
-    nlohmann::json labels;
-    for (std::size_t i = 0; i < rrg::labelers::kNumObservations; ++i) {
-      labels[std::string(rrg::labelers::kObservationNames[i])] = label_json(row[i]);
-    }
-    predictions += nlohmann::json{{"id", record.at("id")}, {"labels", labels}}.dump() + "\n";
+    nlohmann::ordered_json out;
+    out["id"] = record.at("id");
+    out["labels"] = rrg::labelers::label_row_to_json(row);
+    predictions += out.dump() + "\n";
     ++n;
   }
   ASSERT_GT(n, 1000u);

@@ -15,26 +15,10 @@
 
 #include "rrg/core/errors.h"
 #include "rrg/io/atomic_file.h"
-#include "rrg/labelers/observations.h"
+#include "rrg/labelers/label_io.h"
 #include "rrg/labelers/rules_labeler.h"
 
 namespace {
-
-using rrg::labelers::Label;
-
-nlohmann::json label_json(Label label) {
-  switch (label) {
-    case Label::kPositive:
-      return 1;
-    case Label::kNegative:
-      return 0;
-    case Label::kUncertain:
-      return -1;
-    case Label::kBlank:
-      break;
-  }
-  return nullptr;
-}
 
 int run(const std::string& in_path, const std::string& out_path, const std::string& rules_dir,
         const std::string& field, bool explain) {
@@ -70,18 +54,14 @@ int run(const std::string& in_path, const std::string& out_path, const std::stri
     const rrg::labelers::LabelRow row = rules.label_one(text);
     nlohmann::ordered_json out;
     out["id"] = record.contains("id") ? record["id"] : nlohmann::json(line_number);
-    nlohmann::ordered_json labels;
-    for (std::size_t i = 0; i < rrg::labelers::kNumObservations; ++i) {
-      labels[std::string(rrg::labelers::kObservationNames[i])] = label_json(row[i]);
-    }
-    out["labels"] = labels;
+    out["labels"] = rrg::labelers::label_row_to_json(row);
     if (explain) {
       out["report"] = text;
       nlohmann::ordered_json mentions = nlohmann::ordered_json::array();
       for (const auto& m : rules.explain(text)) {
         mentions.push_back({{"observation", m.observation},
                             {"text", m.text},
-                            {"label", label_json(m.label)},
+                            {"label", rrg::labelers::label_to_json(m.label)},
                             {"cue", m.cue},
                             {"rule", m.rule},
                             {"sentence", m.sentence}});
