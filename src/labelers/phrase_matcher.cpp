@@ -6,15 +6,6 @@
 namespace rrg::labelers {
 namespace {
 
-std::uint64_t hash_word(std::string_view word) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a 64
-  for (unsigned char c : word) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
 bool starts_with(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && text.compare(0, prefix.size(), prefix) == 0;
 }
@@ -24,7 +15,7 @@ bool starts_with(std::string_view text, std::string_view prefix) {
 std::int32_t PhraseMatcher::find_word(std::string_view word) const {
   if (slots_.empty()) return -1;
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t slot = hash_word(word) & mask;; slot = (slot + 1) & mask) {
+  for (std::size_t slot = fnv1a_64(word) & mask;; slot = (slot + 1) & mask) {
     const std::int32_t id = slots_[slot];
     if (id < 0) return -1;
     if (words_[static_cast<std::size_t>(id)] == word) return id;
@@ -90,7 +81,7 @@ PhraseMatcher::PhraseMatcher(const std::vector<Rule>& rules) {
   while (capacity < words_.size() * 2) capacity *= 2;
   slots_.assign(capacity, -1);
   for (std::int32_t id = 0; id < static_cast<std::int32_t>(words_.size()); ++id) {
-    std::size_t slot = hash_word(words_[static_cast<std::size_t>(id)]) & (capacity - 1);
+    std::size_t slot = fnv1a_64(words_[static_cast<std::size_t>(id)]) & (capacity - 1);
     while (slots_[slot] >= 0) slot = (slot + 1) & (capacity - 1);
     slots_[slot] = id;
   }

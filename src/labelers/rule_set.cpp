@@ -9,9 +9,10 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <mutex>
 #include <sstream>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "rrg/core/errors.h"
 #include "rrg/labelers/label_io.h"
@@ -55,16 +56,23 @@ struct FileRole {
   bool is_mention_file = false;
 };
 
-std::map<std::string, FileRole> file_roles() {
-  std::map<std::string, FileRole> roles;
-  for (std::size_t i = 0; i < kNumObservations; ++i) {
-    if (i == kNoFinding) continue;
-    roles["mention/" + observation_slug(i) + ".txt"] =
-        FileRole{RuleKind::kMention, static_cast<int>(i), true};
-  }
-  roles[std::string(kOtherFindingFile)] = FileRole{RuleKind::kOtherFinding, -1, true};
-  for (const CueFile& cue : kCueFiles) roles[std::string(cue.name)] = FileRole{cue.kind, -1, false};
-  return roles;
+// Every file of a rule directory with its role, in parse order (the order of the rules, and so
+// of the hash): the 13 observation files in CheXpert order, other findings, the cue files.
+const std::vector<std::pair<std::string, FileRole>>& file_table() {
+  static const std::vector<std::pair<std::string, FileRole>> table = [] {
+    std::vector<std::pair<std::string, FileRole>> out;
+    for (std::size_t i = 0; i < kNumObservations; ++i) {
+      if (i == kNoFinding) continue;
+      out.emplace_back("mention/" + observation_slug(i) + ".txt",
+                       FileRole{RuleKind::kMention, static_cast<int>(i), true});
+    }
+    out.emplace_back(std::string(kOtherFindingFile), FileRole{RuleKind::kOtherFinding, -1, true});
+    for (const CueFile& cue : kCueFiles) {
+      out.emplace_back(std::string(cue.name), FileRole{cue.kind, -1, false});
+    }
+    return out;
+  }();
+  return table;
 }
 
 // Parses one whitespace-separated chunk of a phrase into pattern tokens.
@@ -213,33 +221,21 @@ void parse_file(const std::string& name, const std::string& content, const FileR
   }
 }
 
-std::uint64_t fnv1a(std::uint64_t hash, std::string_view bytes) {
-  for (unsigned char c : bytes) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
 std::string hash_rules(const std::vector<Rule>& rules) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  std::string records;
   for (const Rule& rule : rules) {
-    std::string record = std::to_string(static_cast<int>(rule.kind)) + ":" +
-                         std::to_string(rule.observation) + ":" + (rule.uncertain ? "u" : "-") +
-                         (rule.negated_only ? "n" : "-") + (rule.no_negative ? "p" : "-") +
-                         (rule.descriptive ? "d" : "-") + ":" + std::to_string(rule.scope);
+    records += std::to_string(static_cast<int>(rule.kind)) + ":" +
+               std::to_string(rule.observation) + ":" + (rule.uncertain ? "u" : "-") +
+               (rule.negated_only ? "n" : "-") + (rule.no_negative ? "p" : "-") +
+               (rule.descriptive ? "d" : "-") + ":" + std::to_string(rule.scope);
     for (const PatternToken& token : rule.pattern) {
-      record += '\x1f';
-      record += static_cast<char>('0' + static_cast<int>(token.type));
-      record += token.text;
+      records += '\x1f';
+      records += static_cast<char>('0' + static_cast<int>(token.type));
+      records += token.text;
     }
-    record += '\n';
-    hash = fnv1a(hash, record);
+    records += '\n';
   }
-  const auto folded = static_cast<std::uint32_t>(hash ^ (hash >> 32));
-  char buffer[9];
-  std::snprintf(buffer, sizeof buffer, "%08x", folded);
-  return buffer;
+  return short_hash(records);
 }
 
 }  // namespace
@@ -247,31 +243,28 @@ std::string hash_rules(const std::vector<Rule>& rules) {
 const std::vector<std::string>& rule_file_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out;
-    for (std::size_t i = 0; i < kNumObservations; ++i) {
-      if (i != kNoFinding) out.push_back("mention/" + observation_slug(i) + ".txt");
-    }
-    out.emplace_back(kOtherFindingFile);
-    for (const CueFile& cue : kCueFiles) out.emplace_back(cue.name);
+    for (const auto& entry : file_table()) out.push_back(entry.first);
     return out;
   }();
   return names;
 }
 
 RuleSet parse_rule_files(const std::vector<RuleFile>& files, const std::string& display_root) {
-  const std::map<std::string, FileRole> roles = file_roles();
   std::map<std::string, const RuleFile*> by_name;
+  for (const RuleFile& file : files) by_name[file.name] = &file;
   for (const RuleFile& file : files) {
-    if (roles.count(file.name) == 0) {
+    const bool known = std::any_of(file_table().begin(), file_table().end(),
+                                   [&file](const auto& entry) { return entry.first == file.name; });
+    if (!known) {
       throw InputError(location_message(
           display_root + "/" + file.name, 0, 0,
           "unknown rule file; a rule directory holds mention/<observation>.txt (snake case, "
           "e.g. mention/pleural_effusion.txt), mention/other_finding.txt and cue/{negation,"
           "uncertainty}_{pre,post}.txt, cue/terminator.txt, cue/pseudo.txt, cue/alternative.txt"));
     }
-    by_name[file.name] = &file;
   }
   RuleSet set;
-  for (const std::string& name : rule_file_names()) {
+  for (const auto& [name, role] : file_table()) {
     const auto found = by_name.find(name);
     if (found == by_name.end()) {
       throw InputError(location_message(
@@ -279,7 +272,7 @@ RuleSet parse_rule_files(const std::vector<RuleFile>& files, const std::string& 
           "rule file is missing; copy it from data/rules/ of the rrg sources (a rule directory "
           "must hold every file of the built-in lists)"));
     }
-    parse_file(name, found->second->content, roles.at(name), display_root, set.rules);
+    parse_file(name, found->second->content, role, display_root, set.rules);
   }
   set.hash = hash_rules(set.rules);
   return set;
@@ -308,6 +301,22 @@ RuleSet load_rule_dir(const std::string& dir) {
     }
   }
   return parse_rule_files(files, dir);
+}
+
+std::uint64_t fnv1a_64(std::string_view bytes) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV offset basis and prime (64-bit FNV-1a)
+  for (unsigned char c : bytes) {
+    hash ^= c;
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+std::string short_hash(std::string_view bytes) {
+  const std::uint64_t hash = fnv1a_64(bytes);
+  char buffer[9];
+  std::snprintf(buffer, sizeof buffer, "%08x", static_cast<std::uint32_t>(hash ^ (hash >> 32)));
+  return buffer;
 }
 
 const RuleSet& embedded_rule_set() {

@@ -6,7 +6,6 @@
 #include "rrg/labelers/rules_labeler.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <utility>
 
 #include "rrg/labelers/observations.h"
@@ -57,17 +56,6 @@ std::uint8_t cue_bit(RuleKind kind) {
     default:
       return 0;
   }
-}
-
-std::string fnv_hex(std::string_view bytes) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (unsigned char c : bytes) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  char buffer[9];
-  std::snprintf(buffer, sizeof buffer, "%08x", static_cast<std::uint32_t>(hash ^ (hash >> 32)));
-  return buffer;
 }
 
 // Combines two labels of one observation: positive > uncertain > negative > blank.
@@ -147,7 +135,7 @@ RulesLabeler::RulesLabeler(RuleSet rules)
     : rules_(std::move(rules)),
       matcher_(rules_.rules),
       max_phrase_tokens_(longest_phrase(rules_.rules)),
-      identity_("rules@" + fnv_hex(std::string(kEngineVersion) + "|" + rules_.hash)) {}
+      identity_("rules@" + short_hash(std::string(kEngineVersion) + "|" + rules_.hash)) {}
 
 std::vector<LabelResult> RulesLabeler::label(const std::vector<std::string>& texts) {
   std::vector<LabelResult> results(texts.size());

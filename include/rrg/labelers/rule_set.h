@@ -31,6 +31,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rrg::labelers {
@@ -101,5 +102,11 @@ RuleSet load_rule_dir(const std::string& dir);
 
 // The lists compiled into rrg from data/rules/ (parsed once, cached).
 const RuleSet& embedded_rule_set();
+
+// FNV-1a 64 of `bytes` (the hash of RuleSet::hash and of the trie's vocabulary table).
+std::uint64_t fnv1a_64(std::string_view bytes);
+
+// 8 hex digits: fnv1a_64 folded to 32 bits. RuleSet::hash and RulesLabeler::identity() use it.
+std::string short_hash(std::string_view bytes);
 
 }  // namespace rrg::labelers
