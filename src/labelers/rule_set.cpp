@@ -170,8 +170,18 @@ void parse_file(const std::string& name, const std::string& content, const FileR
           fail("[" + std::string(flag) + "]: N must be a number of tokens from 0 to 99");
         }
         rule.scope = std::stoi(std::string(digits));
+      } else if (flag == "negatable") {
+        if (rule.kind != RuleKind::kUncertaintyPre) {
+          fail("[negatable] is only allowed on uncertainty_pre cues");
+        }
+        rule.negatable = true;
+      } else if (flag == "structure-only") {
+        if (rule.kind != RuleKind::kUncertaintyPre && rule.kind != RuleKind::kUncertaintyPost) {
+          fail("[structure-only] is only allowed on uncertainty cues");
+        }
+        rule.structure_only = true;
       } else if (flag == "uncertain" || flag == "negated-only" || flag == "no-negative" ||
-                 flag == "descriptive") {
+                 flag == "descriptive" || flag == "structure") {
         if (!mention_line) {
           fail("[" + std::string(flag) +
                "] is only allowed on mention lines (not on cues or '!' unmentions)");
@@ -180,10 +190,12 @@ void parse_file(const std::string& name, const std::string& content, const FileR
         rule.negated_only = rule.negated_only || flag == "negated-only";
         rule.no_negative = rule.no_negative || flag == "no-negative";
         rule.descriptive = rule.descriptive || flag == "descriptive";
+        rule.structure = rule.structure || flag == "structure";
       } else {
         fail("unknown flag [" + std::string(flag) +
-             "] (known flags: [uncertain], [negated-only], [no-negative], [descriptive] on "
-             "mentions, [scope=N] on negation and uncertainty cues)");
+             "] (known flags: [uncertain], [negated-only], [no-negative], [descriptive], "
+             "[structure] on mentions, [scope=N] on negation and uncertainty cues, "
+             "[structure-only] on uncertainty cues, [negatable] on uncertainty_pre cues)");
       }
       line = trim(line.substr(0, open));
     }
@@ -192,6 +204,11 @@ void parse_file(const std::string& name, const std::string& content, const FileR
     }
     if (rule.negated_only && rule.no_negative) {
       fail("[negated-only] and [no-negative] exclude each other");
+    }
+    if (rule.structure && (rule.negated_only || rule.no_negative || rule.uncertain)) {
+      fail(
+          "[structure] excludes [negated-only], [no-negative] and [uncertain]: a structure "
+          "already counts only when negated or called stable");
     }
     if (line.empty()) fail("the line has no phrase");
     // Split on white space; each chunk becomes one or more pattern tokens.
@@ -227,7 +244,9 @@ std::string hash_rules(const std::vector<Rule>& rules) {
     records += std::to_string(static_cast<int>(rule.kind)) + ":" +
                std::to_string(rule.observation) + ":" + (rule.uncertain ? "u" : "-") +
                (rule.negated_only ? "n" : "-") + (rule.no_negative ? "p" : "-") +
-               (rule.descriptive ? "d" : "-") + ":" + std::to_string(rule.scope);
+               (rule.descriptive ? "d" : "-") + (rule.structure ? "s" : "-") +
+               (rule.structure_only ? "o" : "-") + (rule.negatable ? "g" : "-") + ":" +
+               std::to_string(rule.scope);
     for (const PatternToken& token : rule.pattern) {
       records += '\x1f';
       records += static_cast<char>('0' + static_cast<int>(token.type));

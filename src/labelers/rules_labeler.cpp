@@ -15,7 +15,7 @@ namespace {
 
 // Version of the classification code; part of identity() so that a change of the algorithm
 // changes the identity even when the lists stay the same. Bump it with every behaviour change.
-constexpr std::string_view kEngineVersion = "rules-engine/1";
+constexpr std::string_view kEngineVersion = "rules-engine/2";
 
 // Scope windows, in tokens between the cue and the mention. NegBio bounds scope with the
 // dependency graph; a token window plus the sentence and terminator limits approximates it.
@@ -35,6 +35,7 @@ enum CueBits : std::uint8_t {
   kTerm = 16,
   kPseudo = 32,
   kAlt = 64,
+  kStructOnly = 128,  // "[structure-only]": qualifies [structure] mentions only
 };
 
 std::uint8_t cue_bit(RuleKind kind) {
@@ -94,6 +95,7 @@ struct RulesLabeler::Cue {
   std::uint8_t bits = 0;   // CueBits of every rule with this span
   std::uint32_t rule = 0;  // one rule of the span
   int scope = -1;          // "[scope=N]" of the span's rules, -1 = the default windows
+  bool negatable = false;  // "[negatable]" on every rule of the span
 };
 
 struct RulesLabeler::Mention {
@@ -105,6 +107,7 @@ struct RulesLabeler::Mention {
   bool negated_only = false;
   bool no_negative = false;
   bool descriptive = false;
+  bool structure = false;
   bool vetoed = false;  // by an unmention or a longer mention of the same observation
 };
 
@@ -212,14 +215,16 @@ void RulesLabeler::find_phrases(Scratch& s) const {
       case RuleKind::kOtherFinding:
         s.mentions.push_back(Mention{match.begin, match.end, rule.observation, match.rule,
                                      rule.uncertain, rule.negated_only, rule.no_negative,
-                                     rule.descriptive, false});
+                                     rule.descriptive, rule.structure, false});
         break;
       case RuleKind::kUnmention:
         s.unmentions.push_back(Unmention{match.begin, match.end, rule.observation});
         break;
       default:
-        s.candidates.push_back(
-            Cue{match.begin, match.end, cue_bit(rule.kind), match.rule, rule.scope});
+        s.candidates.push_back(Cue{
+            match.begin, match.end,
+            static_cast<std::uint8_t>(cue_bit(rule.kind) | (rule.structure_only ? kStructOnly : 0)),
+            match.rule, rule.scope, rule.negatable});
         break;
     }
   }
@@ -237,7 +242,11 @@ void RulesLabeler::choose_cues(Scratch& s) {
     if (!s.cues.empty()) {
       Cue& last = s.cues.back();
       if (cue.begin == last.begin && cue.end == last.end) {
-        last.bits |= cue.bits;
+        // [structure-only] holds for the span only when every rule of it has the flag.
+        const bool structure_only = (last.bits & kStructOnly) && (cue.bits & kStructOnly);
+        last.bits = static_cast<std::uint8_t>((last.bits | cue.bits) & ~kStructOnly);
+        if (structure_only) last.bits |= kStructOnly;
+        last.negatable = last.negatable && cue.negatable;
         last.scope = (last.scope < 0 || cue.scope < 0) ? -1 : std::max(last.scope, cue.scope);
         continue;
       }
@@ -285,6 +294,23 @@ void RulesLabeler::drop_vetoed_mentions(Scratch& s) const {
   }
 }
 
+const RulesLabeler::Cue* RulesLabeler::governing_negation(std::vector<Cue>::const_iterator cue,
+                                                          std::uint32_t mention_begin,
+                                                          const Scratch& s) {
+  const std::vector<ReportToken>& tokens = s.report.tokens;
+  const std::uint32_t sentence = tokens[cue->begin].sentence;
+  const std::uint32_t commas = s.commas_before[cue->begin];
+  for (auto it = cue; it != s.cues.begin();) {
+    --it;
+    if (tokens[it->begin].sentence != sentence) return nullptr;
+    if (mention_begin - it->end > kPreCueWindow) return nullptr;
+    if (s.commas_before[it->end] != commas) return nullptr;  // another clause
+    if (it->bits & (kPseudo | kStructOnly | kAlt)) continue;
+    return (it->bits & kNegPre) ? &*it : nullptr;  // a terminator or another cue stops here
+  }
+  return nullptr;
+}
+
 RulesLabeler::Classification RulesLabeler::classify(const Mention& mention, const Scratch& s) {
   const std::vector<ReportToken>& tokens = s.report.tokens;
   const std::uint32_t sentence = tokens[mention.begin].sentence;
@@ -305,6 +331,16 @@ RulesLabeler::Classification RulesLabeler::classify(const Mention& mention, cons
   // comma between: the weakest uncertainty, below negation ("no effusion or pneumothorax").
   const Cue* alternative = nullptr;
 
+  // A stability cue ("stable", "unchanged", [structure-only]) within reach of a [structure]
+  // mention; every other mention looks through such cues.
+  const Cue* stable = nullptr;
+  auto in_scope = [](const Cue& cue, std::uint32_t distance) {
+    return cue.scope < 0 || distance <= static_cast<std::uint32_t>(cue.scope);
+  };
+  auto note_stable = [&](const Cue& cue, std::uint32_t distance) {
+    if (mention.structure && stable == nullptr && in_scope(cue, distance)) stable = &cue;
+  };
+
   // Nearest cue before the mention.
   const Cue* pre = nullptr;
   for (auto it = first_after; it != s.cues.begin();) {
@@ -316,6 +352,10 @@ RulesLabeler::Classification RulesLabeler::classify(const Mention& mention, cons
     if (distance > kPreCueWindow) break;
     if (cue.bits & kTerm) break;
     if (cue.bits & kPseudo) continue;  // not a cue; it only hides the cue words inside it
+    if (cue.bits & kStructOnly) {
+      note_stable(cue, distance);
+      continue;
+    }
     if (cue.bits & kAlt) {
       if (alternative == nullptr && distance <= kAlternativeWindow &&
           s.commas_before[cue.end] == s.commas_before[mention.begin]) {
@@ -325,7 +365,13 @@ RulesLabeler::Classification RulesLabeler::classify(const Mention& mention, cons
     }
     if (cue.bits & (kNegPre | kUncPre)) {
       // An adjective-like cue ("normal heart size") reaches only its own noun phrase.
-      if (cue.scope < 0 || distance <= static_cast<std::uint32_t>(cue.scope)) pre = &cue;
+      if (in_scope(cue, distance)) pre = &cue;
+      // "No focal consolidation concerning for pneumonia": a [negatable] uncertainty cue inside
+      // the scope of a negation is part of the negated phrase (NegBio negates the whole
+      // dependent; CheXpert's "no NN to suggest XXX" pattern), so the negation decides.
+      if (pre == &cue && cue.negatable && !(cue.bits & kNegPre)) {
+        if (const Cue* negation = governing_negation(it, mention.begin, s)) pre = negation;
+      }
       break;
     }
     if (cue.bits & (kNegPost | kUncPost)) break;  // closes an earlier clause
@@ -341,16 +387,24 @@ RulesLabeler::Classification RulesLabeler::classify(const Mention& mention, cons
     if (distance > kPostCueWindow) break;
     // A post-cue reaches back over a coordinated list ("effusion and pneumothorax are not
     // seen") but not over a comma: in "opacity, atelectasis versus scarring" the opacity itself
-    // is certain.
-    if (s.commas_before[cue.begin] != s.commas_before[mention.end]) break;
+    // is certain. A structure is the subject of its clause, so its predicate may follow a
+    // comma-separated list ("The heart, pulmonary vessels and mediastinum are normal").
+    if (s.commas_before[cue.begin] != s.commas_before[mention.end] &&
+        !(mention.structure && stable == nullptr)) {
+      break;
+    }
     if (cue.bits & kTerm) break;
     if (cue.bits & kPseudo) continue;
+    if (cue.bits & kStructOnly) {
+      note_stable(cue, distance);
+      continue;
+    }
     if (cue.bits & kAlt) {
       if (alternative == nullptr && distance <= kAlternativeWindow) alternative = &cue;
       continue;
     }
     if (cue.bits & (kNegPost | kUncPost)) {
-      if (cue.scope < 0 || distance <= static_cast<std::uint32_t>(cue.scope)) post = &cue;
+      if (in_scope(cue, distance)) post = &cue;
       break;
     }
     if (cue.bits & (kNegPre | kUncPre)) break;  // opens the next clause
@@ -376,6 +430,16 @@ RulesLabeler::Classification RulesLabeler::classify(const Mention& mention, cons
   if (out.label == Label::kPositive && mention.uncertain) out.label = Label::kUncertain;
   out.ignored = (mention.negated_only && out.label != Label::kNegative) ||
                 (mention.no_negative && out.label == Label::kNegative);
+  if (mention.structure && out.label != Label::kNegative) {
+    // CheXpert's rule for stability statements about the heart and the cardiomediastinal
+    // silhouette (its post-negation uncertainty patterns): "stable cardiomediastinal
+    // silhouette" is uncertain; a negation ("stable, normal heart size") wins.
+    if (stable != nullptr) {
+      out = {Label::kUncertain, stable};
+    } else {
+      out.ignored = true;
+    }
+  }
   return out;
 }
 

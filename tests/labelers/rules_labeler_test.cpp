@@ -172,8 +172,56 @@ CASES(StableAndPseudoCues, Case{"Stable", "Stable cardiomegaly.", "CM=1"},
       Case{"NoIntervalChange", "No significant interval change in mild cardiomegaly.", "CM=1"},
       Case{"Improving", "Improving right lower lobe pneumonia.", "PNA=1"},
       Case{"ClearLungs", "Clear lungs.", "NF=1"},
-      Case{"TopNormalIsNoNegation", "The heart is top normal in size.", "NF=1"},
+      // "Top normal" is no negation; it reads like "upper limits of normal", which CheXbert
+      // labels positive.
+      Case{"TopNormalCountsLikeUpperLimits", "The heart is top normal in size.", "CM=1"},
       Case{"LungsAreClear", "The lungs are clear. Heart size upper limits of normal.", "CM=1"});
+
+// CheXpert's rule for stability statements about structures: "stable / unchanged / no change"
+// attached to the heart size or the cardiomediastinal silhouette is uncertain; a negation wins;
+// findings stay positive.
+CASES(StableStructures,
+      Case{"StableSilhouette", "The cardiomediastinal silhouette is stable.", "ECM=-1"},
+      Case{"UnchangedBefore", "Unchanged heart size.", "CM=-1"},
+      Case{"CoordinatedStructures", "Heart size and mediastinal contours are unchanged.",
+           "ECM=-1 CM=-1"},
+      Case{"NoChangeInStructure", "No change in the cardiac silhouette.", "CM=-1"},
+      Case{"SimilarToPrior", "Cardiac silhouette is similar to prior.", "CM=-1"},
+      Case{"NegationWins", "Stable normal heart size.", "CM=0 NF=1"},
+      Case{"NegationAfterWins", "The cardiomediastinal silhouette is normal and stable.",
+           "ECM=0 NF=1"},
+      Case{"FindingStaysPositive", "Stable mild cardiomegaly and unchanged effusion.", "CM=1 PE=1"},
+      Case{"StableElsewhereIsNoCue", "Stable left effusion. Heart size is normal.", "CM=0 PE=1"},
+      Case{"StructureWithoutPredicate", "The heart size is difficult to assess.", "NF=1"},
+      Case{"PredicateAfterAList", "The heart, pulmonary vessels and mediastinum are normal.",
+           "ECM=0 CM=0 NF=1"},
+      Case{"CardiacAndMediastinal", "The cardiac and mediastinal silhouettes are unremarkable.",
+           "ECM=0 CM=0 NF=1"});
+
+// Devices, disclaimers and other phrasing added for held-out reports.
+CASES(MoreReportLanguage,
+      Case{"TipNotVisualized", "Enteric tube tip is not visualized.", "SD=1 NF=1"},
+      Case{"LineRemoval", "No pneumothorax following right IJ line removal.", "PTX=0 SD=0 NF=1"},
+      Case{"EkgLeadsAreNoDevice", "Overlying EKG leads. Clear lungs.", "NF=1"},
+      Case{"FractureDisclaimer",
+           "Please note that fractures may not be demonstrated on chest radiographs.", "FX=0 NF=1"},
+      Case{"BrokenWireIsNoFracture", "Fractured sternotomy wire.", "SD=1 NF=1"},
+      Case{"DifficultToExcludeBefore", "Difficult to exclude a small left effusion.", "PE=-1"},
+      Case{"ShouldBeConsidered", "Infection should be considered.", "PNA=-1"},
+      Case{"PreviousGranulomatousInfection", "Evidence of previous granulomatous infection.",
+           "PNA=0"},
+      Case{"NegatedHedge", "No focal consolidation concerning for pneumonia.", "CO=0 PNA=0 NF=1"},
+      Case{"HedgeWithoutNegation", "Opacity concerning for pneumonia.", "LO=1 PNA=-1"},
+      Case{"HedgeAfterATerminator", "No effusion, but an opacity concerning for pneumonia.",
+           "LO=1 PNA=-1 PE=0"},
+      Case{"NoSuspicionOf", "There is no suspicion of a rib fracture.", "FX=0 NF=1"},
+      Case{"AndTheOpensAClause", "There is no pleural effusion and the heart is enlarged.",
+           "CM=1 PE=0"},
+      Case{"AndJoinsANegatedList", "No effusion, consolidation, and pneumothorax.",
+           "CO=0 PTX=0 PE=0 NF=1"},
+      Case{"IfAny", "Small left effusion, if any.", "PE=-1"},
+      Case{"RelativeClauseNegatesTheHeart",
+           "Left ventricular configuration of the heart, which is not enlarged.", "CM=0 NF=1"});
 
 CASES(ListsAndNumberedImpressions,
       Case{"NumberedItemsKeepScopeApart", "1. No pneumothorax 2. Small right pleural effusion",

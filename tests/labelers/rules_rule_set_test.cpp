@@ -161,8 +161,43 @@ INSTANTIATE_TEST_SUITE_P(
         BadFile{"ScopeNotANumber", "cue/negation_pre.txt", "normal [scope=x]\n",
                 "cue/negation_pre.txt:1:", "N must be a number"},
         BadFile{"ContradictoryFlags", "mention/edema.txt", "edema [negated-only] [no-negative]\n",
-                "mention/edema.txt:1:", "exclude each other"}),
+                "mention/edema.txt:1:", "exclude each other"},
+        BadFile{"StructureWithNegatedOnly", "mention/cardiomegaly.txt",
+                "heart [structure] [negated-only]\n",
+                "mention/cardiomegaly.txt:1:", "[structure] excludes"},
+        BadFile{"StructureOnCue", "cue/uncertainty_post.txt", "stable [structure]\n",
+                "cue/uncertainty_post.txt:1:", "only allowed on mention lines"},
+        BadFile{"StructureOnlyOnNegation", "cue/negation_post.txt", "normal [structure-only]\n",
+                "cue/negation_post.txt:1:", "only allowed on uncertainty cues"},
+        BadFile{"StructureOnlyOnMention", "mention/edema.txt", "edema [structure-only]\n",
+                "mention/edema.txt:1:", "only allowed on uncertainty cues"},
+        BadFile{"NegatableOnPostCue", "cue/uncertainty_post.txt", "if any [negatable]\n",
+                "cue/uncertainty_post.txt:1:", "only allowed on uncertainty_pre cues"}),
     [](const ::testing::TestParamInfo<BadFile>& info) { return std::string(info.param.name); });
+
+TEST(RuleSet, ParsesStructureAndNegatableFlags) {
+  const RuleSet set =
+      parse_rule_files(files_with({{"mention/cardiomegaly.txt", "heart size [structure]\n"},
+                                   {"cue/uncertainty_pre.txt",
+                                    "stable [structure-only] [scope=5]\nconcern for [negatable]\n"},
+                                   {"cue/uncertainty_post.txt", "unchanged [structure-only]\n"}}),
+                       "rules");
+  ASSERT_EQ(set.rules.size(), 4u);
+  EXPECT_TRUE(set.rules[0].structure);
+  EXPECT_FALSE(set.rules[0].negated_only);
+  EXPECT_TRUE(set.rules[1].structure_only);
+  EXPECT_EQ(set.rules[1].scope, 5);
+  EXPECT_TRUE(set.rules[2].negatable);
+  EXPECT_FALSE(set.rules[2].structure_only);
+  EXPECT_TRUE(set.rules[3].structure_only);
+  // The flags are part of the hash: the same phrase without them is another rule set.
+  const RuleSet plain =
+      parse_rule_files(files_with({{"mention/cardiomegaly.txt", "heart size [negated-only]\n"},
+                                   {"cue/uncertainty_pre.txt", "stable [scope=5]\nconcern for\n"},
+                                   {"cue/uncertainty_post.txt", "unchanged\n"}}),
+                       "rules");
+  EXPECT_NE(set.hash, plain.hash);
+}
 
 TEST(RuleSet, RejectsMissingAndUnknownFiles) {
   std::vector<RuleFile> files = files_with({});

@@ -22,6 +22,16 @@
 //   opacit* [descriptive]                     mention files: a described appearance, certain
 //                                             even when its cause is a differential
 //                                             ("opacity, atelectasis or scar")
+//   cardiomediastinal silhouette [structure]  mention files: a structure named in normal or
+//                                             stability statements: negated it counts 0
+//                                             ("normal ... silhouette"), qualified by a
+//                                             [structure-only] cue ("stable") it counts -1,
+//                                             otherwise it is ignored
+//   stable [structure-only]                   uncertainty cues: qualifies only [structure]
+//                                             mentions; every other mention looks through it
+//   concerning for [negatable]                uncertainty_pre cues: inside the scope of a
+//                                             negation the negation decides ("no opacity
+//                                             concerning for pneumonia" -> 0)
 // A pattern token is a word ("effusion"), a prefix ending in '*' ("opacit*" matches "opacity",
 // "opacities"), '_' (exactly one word, e.g. "heart _ enlarged") or, last, '$' (the clause ends
 // here: "normal $" matches "heart size normal." but not "normal lung"). Phrases are tokenized like
@@ -65,11 +75,14 @@ struct PatternToken {
 struct Rule {
   std::vector<PatternToken> pattern;
   RuleKind kind = RuleKind::kMention;
-  int observation = -1;       // kObservationNames index for mentions and unmentions, else -1
-  bool uncertain = false;     // "[uncertain]": a positive mention counts as uncertain
-  bool negated_only = false;  // "[negated-only]": only a negated mention counts
-  bool no_negative = false;   // "[no-negative]": a negated mention is ignored
-  bool descriptive = false;   // "[descriptive]": alternatives ("A or B") leave it positive
+  int observation = -1;         // kObservationNames index for mentions and unmentions, else -1
+  bool uncertain = false;       // "[uncertain]": a positive mention counts as uncertain
+  bool negated_only = false;    // "[negated-only]": only a negated mention counts
+  bool no_negative = false;     // "[no-negative]": a negated mention is ignored
+  bool descriptive = false;     // "[descriptive]": alternatives ("A or B") leave it positive
+  bool structure = false;       // "[structure]": counts when negated (0) or called stable (-1)
+  bool structure_only = false;  // "[structure-only]" on a cue: qualifies [structure] mentions only
+  bool negatable = false;  // "[negatable]" on an uncertainty_pre cue: a negation before it wins
   int scope = -1;        // "[scope=N]" on a cue: at most N tokens to the mention; -1 = the default
   std::string file;      // file name relative to the rule directory, for messages
   std::size_t line = 0;  // 1-based line in that file

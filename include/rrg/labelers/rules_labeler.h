@@ -69,6 +69,10 @@ class RulesLabeler final : public Labeler {
   void drop_vetoed_mentions(Scratch& s) const;
   // Stage 5: the label of one mention from the cues around it and its flags.
   static Classification classify(const Mention& mention, const Scratch& s);
+  // The negation pre-cue whose scope holds the [negatable] cue `cue` ("no opacity concerning
+  // for"), or nullptr.
+  static const Cue* governing_negation(std::vector<Cue>::const_iterator cue,
+                                       std::uint32_t mention_begin, const Scratch& s);
   MentionTrace describe(const Mention& mention, const Classification& decision,
                         const Scratch& s) const;
 
