@@ -220,6 +220,10 @@ CASES(MoreReportLanguage,
       Case{"AndJoinsANegatedList", "No effusion, consolidation, and pneumothorax.",
            "CO=0 PTX=0 PE=0 NF=1"},
       Case{"IfAny", "Small left effusion, if any.", "PE=-1"},
+      Case{"NotVisualizedIsUncertain", "The previously seen pneumothorax is not visualized.",
+           "PTX=-1"},
+      Case{"MimicDeidentification", "Compared to ___, no pneumothorax. ___ cm nodule.",
+           "PTX=0 LL=1"},
       Case{"RelativeClauseNegatesTheHeart",
            "Left ventricular configuration of the heart, which is not enlarged.", "CM=0 NF=1"});
 
