@@ -27,6 +27,16 @@ constexpr std::uint32_t kPostCueWindow = 6;
 // subsegmental scarring", not "cardiomegaly with effusion or atelectasis".
 constexpr std::uint32_t kAlternativeWindow = 2;
 
+// Cue::pre_scope / post_scope when no rule of that direction has the span.
+constexpr int kNoRule = -2;
+
+// The reach of a span listed by two rules: the wider one; -1 (the default window) beats any N.
+int merge_scope(int a, int b) {
+  if (a == kNoRule) return b;
+  if (b == kNoRule) return a;
+  return (a < 0 || b < 0) ? -1 : std::max(a, b);
+}
+
 enum CueBits : std::uint8_t {
   kNegPre = 1,
   kNegPost = 2,
@@ -94,7 +104,11 @@ struct RulesLabeler::Cue {
   std::uint32_t end = 0;
   std::uint8_t bits = 0;   // CueBits of every rule with this span
   std::uint32_t rule = 0;  // one rule of the span
-  int scope = -1;          // "[scope=N]" of the span's rules, -1 = the default windows
+  // "[scope=N]" of the span's pre-cue rules and of its post-cue rules (a phrase may be listed
+  // in both directions with different reaches): -1 = the default window, kNoRule = no rule of
+  // that direction.
+  int pre_scope = kNoRule;
+  int post_scope = kNoRule;
   bool negatable = false;  // "[negatable]" on every rule of the span
 };
 
@@ -224,7 +238,14 @@ void RulesLabeler::find_phrases(Scratch& s) const {
         s.candidates.push_back(Cue{
             match.begin, match.end,
             static_cast<std::uint8_t>(cue_bit(rule.kind) | (rule.structure_only ? kStructOnly : 0)),
-            match.rule, rule.scope, rule.negatable});
+            match.rule,
+            (rule.kind == RuleKind::kNegationPre || rule.kind == RuleKind::kUncertaintyPre)
+                ? rule.scope
+                : kNoRule,
+            (rule.kind == RuleKind::kNegationPost || rule.kind == RuleKind::kUncertaintyPost)
+                ? rule.scope
+                : kNoRule,
+            rule.negatable});
         break;
     }
   }
@@ -247,7 +268,8 @@ void RulesLabeler::choose_cues(Scratch& s) {
         last.bits = static_cast<std::uint8_t>((last.bits | cue.bits) & ~kStructOnly);
         if (structure_only) last.bits |= kStructOnly;
         last.negatable = last.negatable && cue.negatable;
-        last.scope = (last.scope < 0 || cue.scope < 0) ? -1 : std::max(last.scope, cue.scope);
+        last.pre_scope = merge_scope(last.pre_scope, cue.pre_scope);
+        last.post_scope = merge_scope(last.post_scope, cue.post_scope);
         continue;
       }
       if (cue.begin < last.end) continue;
@@ -334,11 +356,14 @@ RulesLabeler::Classification RulesLabeler::classify(const Mention& mention, cons
   // A stability cue ("stable", "unchanged", [structure-only]) within reach of a [structure]
   // mention; every other mention looks through such cues.
   const Cue* stable = nullptr;
-  auto in_scope = [](const Cue& cue, std::uint32_t distance) {
-    return cue.scope < 0 || distance <= static_cast<std::uint32_t>(cue.scope);
+  auto in_scope = [](int scope, std::uint32_t distance) {
+    return scope < 0 || distance <= static_cast<std::uint32_t>(scope);
   };
-  auto note_stable = [&](const Cue& cue, std::uint32_t distance) {
-    if (mention.structure && stable == nullptr && in_scope(cue, distance)) stable = &cue;
+  // `direction` is kUncPre for a cue before the mention, kUncPost for one after it: a
+  // stability cue listed only before mentions ("no change in") does not apply after one.
+  auto note_stable = [&](const Cue& cue, std::uint32_t distance, std::uint8_t direction) {
+    if (!mention.structure || stable != nullptr || !(cue.bits & direction)) return;
+    if (in_scope(direction == kUncPre ? cue.pre_scope : cue.post_scope, distance)) stable = &cue;
   };
 
   // Nearest cue before the mention.
@@ -353,7 +378,7 @@ RulesLabeler::Classification RulesLabeler::classify(const Mention& mention, cons
     if (cue.bits & kTerm) break;
     if (cue.bits & kPseudo) continue;  // not a cue; it only hides the cue words inside it
     if (cue.bits & kStructOnly) {
-      note_stable(cue, distance);
+      note_stable(cue, distance, kUncPre);
       continue;
     }
     if (cue.bits & kAlt) {
@@ -365,7 +390,7 @@ RulesLabeler::Classification RulesLabeler::classify(const Mention& mention, cons
     }
     if (cue.bits & (kNegPre | kUncPre)) {
       // An adjective-like cue ("normal heart size") reaches only its own noun phrase.
-      if (in_scope(cue, distance)) pre = &cue;
+      if (in_scope(cue.pre_scope, distance)) pre = &cue;
       // "No focal consolidation concerning for pneumonia": a [negatable] uncertainty cue inside
       // the scope of a negation is part of the negated phrase (NegBio negates the whole
       // dependent; CheXpert's "no NN to suggest XXX" pattern), so the negation decides.
@@ -396,7 +421,7 @@ RulesLabeler::Classification RulesLabeler::classify(const Mention& mention, cons
     if (cue.bits & kTerm) break;
     if (cue.bits & kPseudo) continue;
     if (cue.bits & kStructOnly) {
-      note_stable(cue, distance);
+      note_stable(cue, distance, kUncPost);
       continue;
     }
     if (cue.bits & kAlt) {
@@ -404,7 +429,7 @@ RulesLabeler::Classification RulesLabeler::classify(const Mention& mention, cons
       continue;
     }
     if (cue.bits & (kNegPost | kUncPost)) {
-      if (in_scope(cue, distance)) post = &cue;
+      if (in_scope(cue.post_scope, distance)) post = &cue;
       break;
     }
     if (cue.bits & (kNegPre | kUncPre)) break;  // opens the next clause
