@@ -72,7 +72,7 @@ TEST(CliEvaluate, JsonHasExactlyTheDocumentedKeys) {
 TEST(CliEvaluate, SeedJsonFilesGiveTheSameNumbersAsJsonl) {
   TempDir dir;
   ASSERT_EQ(run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref",
-                     kExamples + "/ref.jsonl", "--json", dir.file("a.json"), "-q"})
+                     kExamples + "/ref.jsonl", "--json", dir.file("a.json"), "-q", "--labeler", "none"})
                 .exit_code,
             0);
   ASSERT_EQ(run_rrg({"evaluate", "--pred", kExamples + "/seed_output.json", "--ref",

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <random>
 #include <sstream>
 #include <string>
@@ -112,6 +114,26 @@ for e in (2.0, 0.5, 1.0 / 3.0, 0.25, -1.5):
   std::size_t k = 0;
   for (double e : exponents) {
     for (double b : bases) EXPECT_EQ(hex(python_pow(b, e)), hex(expected[k++])) << b << "**" << e;
+  }
+}
+
+TEST(PythonMath, SquareEqualsPowEverywhere) {
+  // Random doubles of many magnitudes, plus the squares where pow(x, 2) != x * x is most likely:
+  // inputs whose exact square lies near a rounding midpoint.
+  std::mt19937_64 rng(99);
+  std::size_t near_midpoint = 0;
+  for (int i = 0; i < 3000000; ++i) {
+    std::uint64_t bits =
+        (rng() & 0x000FFFFFFFFFFFFFull) | (std::uint64_t(1023 - 40 + rng() % 80) << 52);
+    double x;
+    std::memcpy(&x, &bits, sizeof x);
+    const double expected = python_pow(x, 2.0);
+    ASSERT_EQ(hex(rrg::metrics::python_square(x)), hex(expected)) << hex(x);
+    if (expected != x * x) ++near_midpoint;
+  }
+  EXPECT_GT(near_midpoint, 100u);  // the slow path was exercised where it matters
+  for (double x : {0.0, -0.0, 1.0, 2.0, 0.5, 3.0, 1e-200, 1e200, 1e-160, -7.5}) {
+    EXPECT_EQ(hex(rrg::metrics::python_square(x)), hex(python_pow(x, 2.0))) << x;
   }
 }
 

@@ -18,6 +18,10 @@ namespace rrg::metrics {
 
 double python_pow(double base, double exponent);
 
+// python_pow(x, 2.0), fast: returns x * x when that is provably what libm's pow returns and
+// calls pow otherwise (see python_math.cpp). CIDEr squares every tf-idf weight.
+double python_square(double x);
+
 // Correctly rounded sum of `values` (CPython's math.fsum: Shewchuk's partials plus the final
 // half-even correction). Non-finite inputs are not supported (the metrics never produce them).
 double python_fsum(const double* values, std::size_t count);
