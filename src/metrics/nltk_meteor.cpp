@@ -12,7 +12,6 @@
 #include "rrg/metrics/nltk_meteor.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 
 #include "rrg/metrics/python_math.h"
