@@ -20,9 +20,10 @@
 // identical reference stem; a token is lower-cased three times (text, preprocess, stemmer), each
 // with Python's full Unicode str.lower().
 //
-// Speed: tokens are interned once per distinct word; stems and synonym sets are computed once per
-// distinct word per score() call; the stages use per-word stacks (no quadratic scans, no per-token
-// allocation). WordNet is read lazily from the memory-mapped database (rrg/text/wordnet.h).
+// Speed: texts are tokenized and interned by the shared CorpusTokenizer (rrg/metrics/token_ids.h);
+// stems and synonym sets are computed once per distinct word per score() call; the stages use
+// per-word stacks (no quadratic scans, no per-token allocation). WordNet is read lazily from the
+// memory-mapped database (rrg/text/wordnet.h).
 #pragma once
 
 #include <memory>
