@@ -215,13 +215,6 @@ Signature NltkMeteorScorer::signature() {
   return signature;
 }
 
-double NltkMeteorScorer::score_pair(std::string_view reference, std::string_view hypothesis) const {
-  TextCorpus corpus;
-  corpus.hypotheses.emplace_back(hypothesis);
-  corpus.references.push_back({std::string(reference)});
-  return score(corpus).per_sample[0][0];
-}
-
 MetricScores NltkMeteorScorer::score(const TextCorpus& corpus) const {
   MetricScores scores;
   scores.names = names();

@@ -130,13 +130,6 @@ Signature RougeScoreScorer::signature() {
   return signature;
 }
 
-double RougeScoreScorer::score_pair(std::string_view reference, std::string_view hypothesis) const {
-  TextCorpus corpus;
-  corpus.hypotheses.emplace_back(hypothesis);
-  corpus.references.push_back({std::string(reference)});
-  return score(corpus).per_sample[0][0];
-}
-
 MetricScores RougeScoreScorer::score(const TextCorpus& corpus) const {
   MetricScores scores;
   scores.names = names();

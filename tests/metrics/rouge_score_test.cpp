@@ -107,6 +107,12 @@ nlohmann::json run_oracle() {
   return nlohmann::json::parse(result.out);
 }
 
+// The scorer's per-sample value for one (reference, hypothesis) pair.
+double score_pair(const rrg::metrics::Scorer& scorer, const std::string& reference,
+                  const std::string& hypothesis) {
+  return scorer.score(TextCorpus{{hypothesis}, {{reference}}}).per_sample[0][0];
+}
+
 TEST(RougeScore, TokenizerHandWorked) {
   EXPECT_EQ(rouge_score_tokenize("The heart size is NORMAL."),
             (std::vector<std::string>{"the", "heart", "size", "is", "normal"}));
@@ -126,13 +132,13 @@ TEST(RougeScore, FmeasureHandWorked) {
   // reference "no pleural effusion" -> [no, pleural, effus]; hypothesis "no effusion" ->
   // [no, effus]: LCS 2, P = 1, R = 2/3, F = 2 * 1 * (2/3) / (1 + 2/3) = 0.8.
   const RougeScoreScorer scorer;
-  EXPECT_DOUBLE_EQ(scorer.score_pair("no pleural effusion", "no effusion"), 0.8);
+  EXPECT_DOUBLE_EQ(score_pair(scorer, "no pleural effusion", "no effusion"), 0.8);
   EXPECT_EQ(rouge_lcs_fmeasure(2, 3, 2), 2 * 1.0 * (2.0 / 3.0) / (1.0 + 2.0 / 3.0));
   EXPECT_EQ(rouge_lcs_fmeasure(0, 3, 2), 0.0);  // P + R = 0
   EXPECT_EQ(rouge_lcs_fmeasure(0, 0, 2), 0.0);  // empty reference
   EXPECT_EQ(rouge_lcs_fmeasure(0, 2, 0), 0.0);  // empty hypothesis
-  EXPECT_EQ(scorer.score_pair("heart", "heart"), 1.0);
-  EXPECT_EQ(scorer.score_pair("", ""), 0.0);
+  EXPECT_EQ(score_pair(scorer, "heart", "heart"), 1.0);
+  EXPECT_EQ(score_pair(scorer, "", ""), 0.0);
 }
 
 TEST(RougeScore, MatchesRougeScoreAlgorithmInPython) {

@@ -51,8 +51,6 @@ class NltkMeteorScorer final : public Scorer {
   std::vector<std::string> names() const override;
   MetricScores score(const TextCorpus& corpus) const override;
 
-  // METEOR of one pair.
-  double score_pair(std::string_view reference, std::string_view hypothesis) const;
 
   // "METEOR|conv:nltk-3.8|tok:lower-split|stem:porter-nltk|syn:wordnet-3.0|alpha:0.9|beta:3|
   // gamma:0.5|nrefs:1|version:..."

@@ -36,8 +36,6 @@ class RougeScoreScorer final : public Scorer {
   std::vector<std::string> names() const override;
   MetricScores score(const TextCorpus& corpus) const override;
 
-  // ROUGE-L of one pair (reference = rouge-score's target, hypothesis = its prediction).
-  double score_pair(std::string_view reference, std::string_view hypothesis) const;
 
   // "ROUGE-L|conv:rouge-score-0.1.2|tok:rouge-score|stem:porter-nltk|nrefs:1|version:..."
   static Signature signature();
