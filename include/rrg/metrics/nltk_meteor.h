@@ -28,7 +28,6 @@
 
 #include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "rrg/metrics/registry.h"
