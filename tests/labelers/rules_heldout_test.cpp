@@ -95,18 +95,10 @@ const std::vector<Report>& corpus() {
   return reports;
 }
 
+// "1", "0", "-1" or "blank", for the disagreement list.
 std::string label_code(Label label) {
-  switch (label) {
-    case Label::kPositive:
-      return "1";
-    case Label::kNegative:
-      return "0";
-    case Label::kUncertain:
-      return "-1";
-    case Label::kBlank:
-      break;
-  }
-  return "blank";
+  const std::string_view text = rrg::labelers::label_text(label);
+  return text.empty() ? "blank" : std::string(text);
 }
 
 TEST(RulesHeldOut, CorpusIsWellFormed) {
