@@ -18,3 +18,9 @@ pkg_check_modules(XLSXWRITER QUIET IMPORTED_TARGET xlsxwriter)
 if(NOT XLSXWRITER_FOUND)
   message(FATAL_ERROR "rrg: could not find libxlsxwriter. Install it with `apt-get install libxlsxwriter-dev`.")
 endif()
+
+# Images (src/image): OpenCV for JPEG/PNG and resizing, DCMTK for DICOM. DCMTK is found through
+# its CMake package: Debian's dcmtk.pc pkg-config file is broken (it lists private link
+# dependencies such as libwrap by absolute path).
+rrg_require_package(OpenCV libopencv-dev 4 COMPONENTS core imgproc imgcodecs)
+rrg_require_package(DCMTK libdcmtk-dev)
