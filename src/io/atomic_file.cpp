@@ -26,8 +26,9 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
   temp_path_ = path_ + ".tmp-" + std::to_string(::getpid());
   file_ = std::fopen(temp_path_.c_str(), "wb");
   if (file_ == nullptr) {
-    throw InputError(path_ + ": cannot write (" + std::strerror(errno) + "); check that directory '" +
-                     directory_of(path_) + "' exists and is writable");
+    throw InputError(path_ + ": cannot write (" + std::strerror(errno) +
+                     "); check that directory '" + directory_of(path_) +
+                     "' exists and is writable");
   }
 }
 

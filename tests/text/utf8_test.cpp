@@ -17,10 +17,10 @@ TEST(Utf8, RoundTripsEveryLength) {
 }
 
 TEST(Utf8, FindsInvalidSequences) {
-  EXPECT_EQ(find_invalid_utf8("ab\xFF"), 2u);          // invalid lead byte
-  EXPECT_EQ(find_invalid_utf8("\xC3"), 0u);            // truncated
-  EXPECT_EQ(find_invalid_utf8("x\xC0\x80"), 1u);       // overlong NUL
-  EXPECT_EQ(find_invalid_utf8("\xED\xA0\x80"), 0u);    // surrogate U+D800
+  EXPECT_EQ(find_invalid_utf8("ab\xFF"), 2u);            // invalid lead byte
+  EXPECT_EQ(find_invalid_utf8("\xC3"), 0u);              // truncated
+  EXPECT_EQ(find_invalid_utf8("x\xC0\x80"), 1u);         // overlong NUL
+  EXPECT_EQ(find_invalid_utf8("\xED\xA0\x80"), 0u);      // surrogate U+D800
   EXPECT_EQ(find_invalid_utf8("\xF4\x90\x80\x80"), 0u);  // above U+10FFFF
 }
 

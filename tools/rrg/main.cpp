@@ -11,6 +11,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli_common.h"
+#include "evaluate.h"
 #include "rrg/core/errors.h"
 #include "rrg/core/version.h"
 
@@ -18,9 +20,11 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"rrg: radiology report generation and evaluation toolkit"};
   app.require_subcommand(1);
-  app.set_version_flag("--version",
-                       std::string("rrg ") + rrg::version() + " (rev " + rrg::git_revision() +
-                           ", features:" + rrg::build_features() + ")");
+  rrg::cli::set_command_line(argc, argv);
+  rrg::cli::setup_evaluate(app);
+  app.set_version_flag("--version", std::string("rrg ") + rrg::version() + " (rev " +
+                                        rrg::git_revision() +
+                                        ", features:" + rrg::build_features() + ")");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -8,6 +8,7 @@
 // Python's unicodedata by scripts/gen_unicode_tables.py.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,10 @@ namespace rrg::text {
 // Python str.isspace() of a single code point.
 bool python_isspace(char32_t code_point);
 
+// Byte length of the whitespace code point (Python str.isspace(), which is also what `\s`
+// matches in Python's `re` for str patterns) starting at utf8[pos], or 0 when there is none.
+std::size_t python_space_length(std::string_view utf8, std::size_t pos);
+
 // Python str.lower() of valid UTF-8 text.
 std::string python_lower(std::string_view utf8);
 
@@ -24,7 +29,13 @@ std::string python_lower(std::string_view utf8);
 // trailing whitespace yield no empty tokens. The views point into `utf8`.
 std::vector<std::string_view> python_split(std::string_view utf8);
 
+// The same, into a caller-owned vector (cleared first) so hot loops reuse its capacity.
+void python_split(std::string_view utf8, std::vector<std::string_view>& tokens);
+
 // Python str.strip() without arguments (Unicode whitespace at both ends).
 std::string_view python_strip(std::string_view utf8);
+
+// The Unicode version of the generated tables ("14.0.0" for Python 3.11).
+const char* python_unicode_version();
 
 }  // namespace rrg::text

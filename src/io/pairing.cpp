@@ -1,0 +1,136 @@
+// Id-based pairing of prediction and reference files (see pairing.h).
+#include "rrg/io/pairing.h"
+
+#include <unordered_map>
+#include <unordered_set>
+
+#include "rrg/core/errors.h"
+
+namespace rrg::io {
+namespace {
+
+std::string first_ids(const std::vector<std::string>& ids) {
+  std::string out;
+  for (std::size_t k = 0; k < ids.size() && k < 5; ++k) {
+    out += (k == 0 ? "" : ", ") + ("\"" + ids[k] + "\"");
+  }
+  if (ids.size() > 5) out += ", ...";
+  return out;
+}
+
+}  // namespace
+
+MissingPolicy parse_missing_policy(std::string_view name) {
+  if (name == "error") return MissingPolicy::kError;
+  if (name == "skip") return MissingPolicy::kSkip;
+  if (name == "empty") return MissingPolicy::kEmpty;
+  throw InputError("unknown --missing policy '" + std::string(name) +
+                   "' (known: error, skip, empty)");
+}
+
+PairedReports pair_reports(const ReportFile& predictions, const ReportFile& references,
+                           MissingPolicy policy) {
+  PairedReports out;
+  if (predictions.positional_ids || references.positional_ids) {
+    out.paired_by_position = true;
+    const std::size_t n_pred = predictions.records.size(), n_ref = references.records.size();
+    if (n_pred != n_ref && policy == MissingPolicy::kError) {
+      throw InputError(
+          predictions.path + " has " + std::to_string(n_pred) + " reports but " + references.path +
+          " has " + std::to_string(n_ref) +
+          "; files without ids (plain text, CSV without an id column) pair by "
+          "position and need the same number of reports (or use --missing skip|empty)");
+    }
+    const std::size_t n =
+        policy == MissingPolicy::kEmpty ? std::max(n_pred, n_ref) : std::min(n_pred, n_ref);
+    for (std::size_t i = 0; i < n; ++i) {
+      // Ids come from the side that has real ids, else from the position.
+      const ReportFile& named = predictions.positional_ids ? references : predictions;
+      out.ids.push_back(i < named.records.size() ? named.records[i].id : std::to_string(i + 1));
+      if (i < n_pred) {
+        out.predictions.push_back(predictions.records[i].texts[0]);
+        out.prediction_errors.push_back(predictions.records[i].error);
+      } else {
+        out.predictions.emplace_back();
+        out.prediction_errors.emplace_back();
+        ++out.missing_predictions;
+      }
+      if (i < n_ref) {
+        out.references.push_back(references.records[i].texts);
+      } else {
+        out.references.push_back({""});
+        ++out.missing_references;
+      }
+    }
+    if (policy == MissingPolicy::kSkip) {
+      out.missing_predictions = n_ref > n_pred ? n_ref - n_pred : 0;
+      out.missing_references = n_pred > n_ref ? n_pred - n_ref : 0;
+    }
+    return out;
+  }
+
+  std::unordered_map<std::string_view, const ReportRecord*> ref_by_id;
+  ref_by_id.reserve(references.records.size());
+  for (const auto& record : references.records) ref_by_id.emplace(record.id, &record);
+  std::unordered_set<std::string_view> pred_ids;
+  pred_ids.reserve(predictions.records.size());
+
+  std::vector<std::string> no_reference, no_prediction;
+  for (const auto& record : predictions.records) {
+    pred_ids.insert(record.id);
+    if (ref_by_id.find(record.id) == ref_by_id.end()) no_reference.push_back(record.id);
+  }
+  for (const auto& record : references.records) {
+    if (pred_ids.find(record.id) == pred_ids.end()) no_prediction.push_back(record.id);
+  }
+  if (policy == MissingPolicy::kError && (!no_reference.empty() || !no_prediction.empty())) {
+    std::string message =
+        "ids differ between " + predictions.path + " and " + references.path + ":";
+    if (!no_reference.empty()) {
+      message += " " + std::to_string(no_reference.size()) + " prediction id" +
+                 (no_reference.size() == 1 ? " has" : "s have") +
+                 " no reference (first: " + first_ids(no_reference) + ")" +
+                 (no_prediction.empty() ? "" : ";");
+    }
+    if (!no_prediction.empty()) {
+      message += " " + std::to_string(no_prediction.size()) + " reference id" +
+                 (no_prediction.size() == 1 ? " has" : "s have") +
+                 " no prediction (first: " + first_ids(no_prediction) + ")";
+    }
+    message +=
+        ". Use --missing skip to score only the common ids, or --missing empty to score "
+        "missing texts as empty";
+    throw InputError(message);
+  }
+  out.missing_references = no_reference.size();
+  out.missing_predictions = no_prediction.size();
+
+  for (const auto& record : predictions.records) {
+    auto it = ref_by_id.find(record.id);
+    if (it == ref_by_id.end() && policy == MissingPolicy::kSkip) continue;
+    out.ids.push_back(record.id);
+    out.predictions.push_back(record.texts[0]);
+    out.prediction_errors.push_back(record.error);
+    if (it == ref_by_id.end()) {
+      out.references.push_back({""});
+    } else {
+      out.references.push_back(it->second->texts);
+    }
+  }
+  if (policy == MissingPolicy::kEmpty) {
+    for (const auto& record : references.records) {
+      if (pred_ids.count(record.id) != 0) continue;
+      out.ids.push_back(record.id);
+      out.predictions.emplace_back();
+      out.prediction_errors.emplace_back();
+      out.references.push_back(record.texts);
+    }
+  }
+  if (out.ids.empty()) {
+    throw InputError("no id is present in both " + predictions.path + " and " + references.path +
+                     "; check that both files describe the same studies");
+  }
+  return out;
+}
+
+}  // namespace rrg::io

@@ -1,0 +1,470 @@
+// Report file readers and format detection (see report_file.h).
+#include "rrg/io/report_file.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "rrg/core/errors.h"
+#include "rrg/io/csv.h"
+#include "rrg/text/utf8.h"
+
+namespace rrg::io {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kTextKeys[] = {"report", "output", "prediction", "text"};
+constexpr const char* kTextKeyList = "\"report\", \"output\", \"prediction\" or \"text\"";
+
+std::string extension_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  const auto dot = path.rfind('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
+  std::string ext = path.substr(dot + 1);
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return ext;
+}
+
+// 1-based line and column of byte `offset` in `content`.
+std::pair<std::size_t, std::size_t> line_and_column(std::string_view content, std::size_t offset) {
+  offset = std::min(offset, content.size());
+  std::size_t line = 1, line_start = 0;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (content[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return {line, offset - line_start + 1};
+}
+
+void check_utf8(const std::string& path, std::string_view content) {
+  const std::size_t bad = text::find_invalid_utf8(content);
+  if (bad == std::string_view::npos) return;
+  const auto [line, col] = line_and_column(content, bad);
+  throw InputError(location_message(
+      path, line, col, "invalid UTF-8 (byte 0x" + [&] {
+        static const char* hex = "0123456789ABCDEF";
+        const auto b = static_cast<unsigned char>(content[bad]);
+        return std::string{hex[b >> 4], hex[b & 15]};
+      }() + "); re-save the file as UTF-8"));
+}
+
+// Short description of a JSON value's type for messages.
+std::string type_name(const json& value) {
+  if (value.is_null()) return "null";
+  if (value.is_boolean()) return "a boolean";
+  if (value.is_number()) return "a number";
+  if (value.is_string()) return "a string";
+  if (value.is_array()) return "an array";
+  return "an object";
+}
+
+std::string id_from_json(const json& value, const std::string& where) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number_integer()) return value.dump();
+  throw InputError(where + ": \"id\" must be a string or an integer, got " + type_name(value));
+}
+
+// Fills `record` from one {"id", text key, "references"?, "error"?} object.
+void record_from_object(const json& object, const std::string& where, ReportRecord& record,
+                        bool id_required) {
+  if (!object.is_object()) {
+    throw InputError(where + ": expected a JSON object {\"id\": ..., \"report\": ...}, got " +
+                     type_name(object));
+  }
+  if (auto it = object.find("id"); it != object.end()) {
+    record.id = id_from_json(*it, where);
+  } else if (id_required) {
+    throw InputError(where + ": field \"id\" is missing (every record needs a unique id)");
+  }
+  if (auto it = object.find("error"); it != object.end() && !it->is_null()) {
+    record.error = it->is_string() ? it->get<std::string>() : it->dump();
+  }
+  const json* text = nullptr;
+  for (const char* key : kTextKeys) {
+    if (auto it = object.find(key); it != object.end()) {
+      text = &*it;
+      if (!text->is_string() && !(text->is_null() && !record.error.empty())) {
+        throw InputError(where + ": field \"" + key + "\" must be a string, got " +
+                         type_name(*text));
+      }
+      break;
+    }
+  }
+  std::vector<std::string> references;
+  if (auto it = object.find("references"); it != object.end()) {
+    if (!it->is_array() || it->empty()) {
+      throw InputError(where + ": field \"references\" must be a non-empty array of strings");
+    }
+    for (const auto& ref : *it) {
+      if (!ref.is_string()) {
+        throw InputError(where + ": field \"references\" must hold strings, found " +
+                         type_name(ref));
+      }
+      references.push_back(ref.get<std::string>());
+    }
+  }
+  if (text != nullptr && text->is_string()) {
+    record.texts.push_back(text->get<std::string>());
+    // "references" may repeat the report as its first entry (the shared multi-reference layout).
+    std::size_t start = (!references.empty() && references.front() == record.texts[0]) ? 1 : 0;
+    for (std::size_t k = start; k < references.size(); ++k) record.texts.push_back(references[k]);
+  } else if (!references.empty()) {
+    record.texts = std::move(references);
+  } else if (!record.error.empty()) {
+    record.texts.push_back("");
+  } else {
+    throw InputError(where + ": no report text: expected a string field " + kTextKeyList +
+                     " (or \"references\": [...])");
+  }
+}
+
+json parse_json_document(const std::string& path, std::string_view content) {
+  try {
+    return json::parse(content.begin(), content.end());
+  } catch (const json::parse_error& e) {
+    const auto [line, col] = line_and_column(content, e.byte == 0 ? 0 : e.byte - 1);
+    std::string what = e.what();
+    // nlohmann's message is "[json.exception.parse_error.101] parse error at line 1, column 5:
+    // syntax error while parsing value - invalid literal; last read: 'x'"; keep the reason only.
+    if (auto pos = what.find(": syntax error"); pos != std::string::npos)
+      what = what.substr(pos + 2);
+    throw InputError(location_message(path, line, col, "malformed JSON: " + what));
+  }
+}
+
+void read_jsonl(const std::string& path, std::string_view content, ReportFile& out) {
+  std::size_t line_no = 0, pos = 0;
+  while (pos < content.size()) {
+    std::size_t end = content.find('\n', pos);
+    if (end == std::string_view::npos) end = content.size();
+    ++line_no;
+    std::string_view line = content.substr(pos, end - pos);
+    pos = end + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    json object;
+    try {
+      object = json::parse(line.begin(), line.end());
+    } catch (const json::parse_error& e) {
+      std::string what = e.what();
+      if (auto p = what.find(": syntax error"); p != std::string::npos) what = what.substr(p + 2);
+      throw InputError(location_message(path, line_no, e.byte == 0 ? 1 : e.byte,
+                                        "malformed JSON line: " + what));
+    }
+    ReportRecord record;
+    record.line = line_no;
+    record_from_object(object, path + ":" + std::to_string(line_no), record,
+                       /*id_required=*/true);
+    out.records.push_back(std::move(record));
+  }
+}
+
+void read_seed_json(const std::string& path, const json& doc, ReportFile& out) {
+  const auto read_list = [&](const json& list, const std::string& split) {
+    std::size_t index = 0;
+    for (const auto& item : list) {
+      ++index;
+      ReportRecord record;
+      record.line = index;
+      record_from_object(item, path + ": " + split + "[" + std::to_string(index - 1) + "]", record,
+                         /*id_required=*/true);
+      out.records.push_back(std::move(record));
+    }
+  };
+  if (doc.is_array()) {
+    read_list(doc, "record");
+    return;
+  }
+  bool any = false;
+  for (const char* split : {"train", "val", "test"}) {
+    auto it = doc.find(split);
+    if (it == doc.end()) continue;
+    if (!it->is_array()) {
+      throw InputError(path + ": \"" + split +
+                       "\" must be an array of {\"id\", \"report\"} "
+                       "objects, got " +
+                       type_name(*it));
+    }
+    any = true;
+    read_list(*it, split);
+  }
+  if (!any) {
+    throw InputError(path +
+                     ": expected a \"test\" (or \"train\"/\"val\") array as in the "
+                     "original toolkit's JSON");
+  }
+}
+
+void read_r2gen_json(const std::string& path, const json& doc, ReportFile& out) {
+  std::size_t index = 0;
+  for (const auto& [id, value] : doc.items()) {
+    ++index;
+    ReportRecord record;
+    record.id = id;
+    record.line = index;
+    const std::string where = path + ": \"" + id + "\"";
+    if (value.is_string()) {
+      record.texts.push_back(value.get<std::string>());
+    } else if (value.is_array() && !value.empty()) {
+      for (const auto& text : value) {
+        if (!text.is_string()) {
+          throw InputError(where + ": expected a list of strings, found " + type_name(text));
+        }
+        record.texts.push_back(text.get<std::string>());
+      }
+    } else {
+      throw InputError(where +
+                       ": expected a non-empty list of report strings ({id: [text]}), "
+                       "got " +
+                       type_name(value));
+    }
+    out.records.push_back(std::move(record));
+  }
+}
+
+// Chooses among the JSON layouts by looking at the parsed document.
+ReportFormat detect_json_layout(const std::string& path, const json& doc) {
+  if (doc.is_array()) return ReportFormat::kSeed;
+  if (!doc.is_object()) {
+    throw InputError(path + ": expected a JSON object or array, got " + type_name(doc));
+  }
+  // The original toolkit's layout has split keys; an R2Gen result maps ids to lists of strings.
+  for (const char* split : {"train", "val", "test"}) {
+    if (auto it = doc.find(split);
+        it != doc.end() && !(it->is_array() && !it->empty() && it->front().is_string())) {
+      return ReportFormat::kSeed;
+    }
+  }
+  return ReportFormat::kR2Gen;
+}
+
+std::string lower_ascii(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+void read_csv(const std::string& path, std::string_view content, ReportFile& out) {
+  const std::vector<CsvRow> rows = parse_csv(content, path);
+  if (rows.empty()) return;
+  const auto& header = rows.front().fields;
+  const auto find_column = [&](std::initializer_list<const char*> names) -> long {
+    for (const char* name : names) {
+      for (std::size_t k = 0; k < header.size(); ++k) {
+        if (lower_ascii(header[k]) == lower_ascii(name)) return static_cast<long>(k);
+      }
+    }
+    return -1;
+  };
+  const long id_col = find_column({"id", "study_id", "dicom_id"});
+  const long text_col =
+      find_column({"report", "output", "prediction", "text", "Report Impression"});
+  if (text_col < 0) {
+    std::string names;
+    for (const auto& h : header) names += (names.empty() ? "" : ", ") + ("\"" + h + "\"");
+    throw InputError(location_message(path, rows.front().line, 0,
+                                      "no report column in the CSV header (have " + names +
+                                          "; expected one of report, output, prediction, text, "
+                                          "Report Impression)"));
+  }
+  out.positional_ids = id_col < 0;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    const CsvRow& row = rows[r];
+    if (row.fields.size() != header.size()) {
+      throw InputError(location_message(path, row.line, 0,
+                                        "row has " + std::to_string(row.fields.size()) +
+                                            " fields but the header has " +
+                                            std::to_string(header.size())));
+    }
+    ReportRecord record;
+    record.line = row.line;
+    record.id = id_col >= 0 ? row.fields[static_cast<std::size_t>(id_col)] : std::to_string(r);
+    record.texts.push_back(row.fields[static_cast<std::size_t>(text_col)]);
+    out.records.push_back(std::move(record));
+  }
+}
+
+void read_text(std::string_view content, ReportFile& out) {
+  out.positional_ids = true;
+  std::size_t pos = 0, line_no = 0;
+  while (pos < content.size()) {
+    std::size_t end = content.find('\n', pos);
+    if (end == std::string_view::npos) end = content.size();
+    std::string_view line = content.substr(pos, end - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    ++line_no;
+    ReportRecord record;
+    record.line = line_no;
+    record.id = std::to_string(line_no);
+    record.texts.emplace_back(line);
+    out.records.push_back(std::move(record));
+    pos = end + 1;
+  }
+}
+
+// True when the content looks like one JSON object per line (a .json file written as JSONL).
+bool looks_like_jsonl(std::string_view content) {
+  const std::size_t first = content.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || content[first] != '{') return false;
+  const std::size_t newline = content.find('\n', first);
+  if (newline == std::string_view::npos) return false;
+  const std::size_t next = content.find_first_not_of(" \t\r\n", newline);
+  if (next == std::string_view::npos || content[next] != '{') return false;
+  // The first line must be a complete JSON value by itself.
+  return json::accept(content.substr(first, newline - first));
+}
+
+void check_unique_ids(ReportFile& file) {
+  std::unordered_map<std::string, std::size_t> first_line;
+  first_line.reserve(file.records.size());
+  std::vector<std::string> examples;
+  std::size_t duplicates = 0;
+  for (const auto& record : file.records) {
+    auto [it, inserted] = first_line.emplace(record.id, record.line);
+    if (!inserted) {
+      ++duplicates;
+      if (examples.size() < 3) {
+        examples.push_back("\"" + record.id + "\" (records " + std::to_string(it->second) +
+                           " and " + std::to_string(record.line) + ")");
+      }
+    }
+  }
+  if (duplicates == 0) return;
+  std::string list;
+  for (const auto& e : examples) list += (list.empty() ? "" : ", ") + e;
+  throw InputError(file.path + ": " + std::to_string(duplicates) + " duplicated id" +
+                   (duplicates == 1 ? "" : "s") + " (first: " + list +
+                   "); every id must appear once — remove or rename the duplicates");
+}
+
+}  // namespace
+
+std::string_view report_format_name(ReportFormat format) {
+  switch (format) {
+    case ReportFormat::kAuto:
+      return "auto";
+    case ReportFormat::kJsonl:
+      return "jsonl";
+    case ReportFormat::kSeed:
+      return "seed";
+    case ReportFormat::kR2Gen:
+      return "r2gen";
+    case ReportFormat::kCsv:
+      return "csv";
+    case ReportFormat::kText:
+      return "text";
+  }
+  return "auto";
+}
+
+ReportFormat parse_report_format(std::string_view name) {
+  if (name == "auto" || name == "json") return ReportFormat::kAuto;
+  if (name == "jsonl") return ReportFormat::kJsonl;
+  if (name == "seed") return ReportFormat::kSeed;
+  if (name == "r2gen") return ReportFormat::kR2Gen;
+  if (name == "csv") return ReportFormat::kCsv;
+  if (name == "text" || name == "txt") return ReportFormat::kText;
+  throw InputError("unknown report format '" + std::string(name) +
+                   "' (known: auto, jsonl, seed, r2gen, csv, text)");
+}
+
+std::string read_text_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw InputError(path + ": is a directory, expected a file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw InputError(path + ": cannot read (" + std::strerror(errno) + ")");
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) throw InputError(path + ": read error (" + std::strerror(errno) + ")");
+  return buffer.str();
+}
+
+ReportFile parse_report_file(const std::string& path, std::string_view content,
+                             ReportFormat format) {
+  ReportFile out;
+  out.path = path;
+  check_utf8(path, content);
+  if (content.substr(0, 3) == "\xEF\xBB\xBF") content.remove_prefix(3);
+
+  if (format == ReportFormat::kAuto) {
+    const std::string ext = extension_of(path);
+    if (ext == "jsonl" || ext == "ndjson") {
+      format = ReportFormat::kJsonl;
+    } else if (ext == "csv") {
+      format = ReportFormat::kCsv;
+    } else if (ext == "txt") {
+      format = ReportFormat::kText;
+    } else {
+      const std::size_t first = content.find_first_not_of(" \t\r\n");
+      const char c = first == std::string_view::npos ? '\0' : content[first];
+      if (c == '{' && looks_like_jsonl(content)) {
+        format = ReportFormat::kJsonl;
+      } else if (c == '{' || c == '[') {
+        format = ReportFormat::kAuto;  // a JSON document: layout decided after parsing
+      } else if (ext == "json") {
+        format = ReportFormat::kAuto;  // let the JSON parser report what is wrong
+      } else {
+        format = ReportFormat::kText;
+      }
+    }
+  }
+
+  if (content.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    throw InputError(path + ": the file is empty (no reports)");
+  }
+
+  switch (format) {
+    case ReportFormat::kJsonl:
+      read_jsonl(path, content, out);
+      break;
+    case ReportFormat::kCsv:
+      read_csv(path, content, out);
+      break;
+    case ReportFormat::kText:
+      read_text(content, out);
+      break;
+    case ReportFormat::kAuto:
+    case ReportFormat::kSeed:
+    case ReportFormat::kR2Gen: {
+      const json doc = parse_json_document(path, content);
+      if (format == ReportFormat::kAuto) format = detect_json_layout(path, doc);
+      if (format == ReportFormat::kSeed) {
+        if (!doc.is_object() && !doc.is_array()) {
+          throw InputError(path + ": expected the original toolkit's JSON {\"test\": [...]}");
+        }
+        read_seed_json(path, doc, out);
+      } else {
+        if (!doc.is_object()) {
+          throw InputError(path + ": expected an R2Gen result object {id: [text, ...]}, got " +
+                           type_name(doc));
+        }
+        read_r2gen_json(path, doc, out);
+      }
+      break;
+    }
+  }
+  out.format = format;
+  if (out.records.empty()) throw InputError(path + ": no reports found");
+  if (!out.positional_ids) check_unique_ids(out);
+  return out;
+}
+
+ReportFile read_report_file(const std::string& path, ReportFormat format) {
+  const std::string content = read_text_file(path);
+  return parse_report_file(path, content, format);
+}
+
+}  // namespace rrg::io

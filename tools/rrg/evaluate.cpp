@@ -1,0 +1,188 @@
+// `rrg evaluate` (see evaluate.h). Two stages, as in ripgrep: CLI11 collects raw flag values
+// into EvaluateFlags; run_evaluate resolves them (formats, metric names, cleaners) before any
+// file is read, then reads, pairs, scores and writes.
+#include "evaluate.h"
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "cli_common.h"
+#include "rrg/core/errors.h"
+#include "rrg/io/atomic_file.h"
+#include "rrg/io/pairing.h"
+#include "rrg/io/report_file.h"
+#include "rrg/metrics/registry.h"
+#include "rrg/pipelines/evaluate.h"
+#include "rrg/pipelines/evaluation_output.h"
+#include "rrg/text/clean.h"
+
+namespace rrg::cli {
+namespace {
+
+struct EvaluateFlags {
+  std::string predictions;
+  std::string references;
+  std::string pred_format = "auto";
+  std::string ref_format = "auto";
+  std::string missing = "error";
+  std::vector<std::string> metrics;
+  std::string clean = "none";
+  bool no_clean = false;
+  std::string wordnet_dir;
+  std::string json_path;
+  std::string out_dir;
+  std::string prefix;
+  bool quiet = false;
+  bool list_metrics = false;
+};
+
+std::string metric_list_text() {
+  std::string out = "Metrics (select with --metrics; families: all, lexical, coco, seed):\n";
+  for (const auto& info : metrics::scorer_infos()) {
+    std::string names;
+    for (const auto& n : info.metric_names) names += (names.empty() ? "" : ", ") + n;
+    out +=
+        "  " + info.family + "  " + info.id + ": " + names + "\n      " + info.description + "\n";
+  }
+  return out;
+}
+
+void run_evaluate(const EvaluateFlags& flags) {
+  if (flags.list_metrics) {
+    std::cout << metric_list_text();
+    return;
+  }
+  if (flags.predictions.empty() || flags.references.empty()) {
+    throw InputError("evaluate needs --pred FILE and --ref FILE (see `rrg evaluate --help`)");
+  }
+  // Resolve everything that can be wrong before reading any file.
+  pipelines::EvaluateOptions options;
+  options.metrics = flags.metrics;
+  options.coco_clean = flags.clean;
+  options.seed_clean = !flags.no_clean;
+  options.scorer_options.wordnet_dir = flags.wordnet_dir;
+  if (flags.clean == "seed") {
+    throw InputError(
+        "--clean takes none, r2gen-iu or r2gen-mimic (the seed family's own "
+        "cleaning is on by default; --no-clean turns it off)");
+  }
+  text::find_cleaner(flags.clean);  // throws for an unknown cleaner name
+  pipelines::select_metrics(options.metrics);
+  const io::ReportFormat pred_format = io::parse_report_format(flags.pred_format);
+  const io::ReportFormat ref_format = io::parse_report_format(flags.ref_format);
+  const io::MissingPolicy missing = io::parse_missing_policy(flags.missing);
+
+  const io::ReportFile predictions = io::read_report_file(flags.predictions, pred_format);
+  const io::ReportFile references = io::read_report_file(flags.references, ref_format);
+  const io::PairedReports paired = io::pair_reports(predictions, references, missing);
+  if (paired.missing_predictions + paired.missing_references > 0) {
+    std::cerr << "rrg: warning: " << paired.missing_references << " prediction id(s) without a "
+              << "reference and " << paired.missing_predictions << " reference id(s) without a "
+              << "prediction (--missing " << flags.missing << ")\n";
+  }
+
+  const pipelines::EvaluationResult result = pipelines::evaluate(paired, options);
+
+  pipelines::EvaluationInputs inputs;
+  inputs.predictions_path = flags.predictions;
+  inputs.predictions_format = std::string(io::report_format_name(predictions.format));
+  inputs.predictions_records = predictions.records.size();
+  inputs.references_path = flags.references;
+  inputs.references_format = std::string(io::report_format_name(references.format));
+  inputs.references_records = references.records.size();
+  inputs.paired_by = paired.paired_by_position ? "position" : "id";
+  inputs.missing_policy = flags.missing;
+  inputs.missing_predictions = paired.missing_predictions;
+  inputs.missing_references = paired.missing_references;
+  inputs.coco_clean = flags.clean;
+  inputs.seed_clean = !flags.no_clean;
+  inputs.command_line = command_line();
+
+  if (!flags.json_path.empty() && flags.json_path != "-") {
+    io::write_file_atomically(flags.json_path, pipelines::evaluation_json(result, inputs));
+  }
+  if (!flags.out_dir.empty()) {
+    const std::string prefix = flags.prefix.empty() ? file_stem(flags.predictions) : flags.prefix;
+    pipelines::write_out_dir(result, inputs, flags.out_dir, prefix);
+  }
+  if (flags.json_path == "-") {
+    std::cout << pipelines::evaluation_json(result, inputs);
+  } else if (!flags.quiet) {
+    std::cout << pipelines::format_table(result, inputs);
+  }
+}
+
+}  // namespace
+
+void setup_evaluate(CLI::App& app) {
+  auto flags = std::make_shared<EvaluateFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "evaluate", "Score predicted reports against references (BLEU, ROUGE-L, METEOR, CIDEr-D)");
+  cmd->description(
+      "Score predicted reports against reference reports.\n\n"
+      "Two metric families are computed by default, each reproducing a reference tool exactly:\n"
+      "  coco  pycocoevalcap (what R2Gen-style papers report): Bleu_1..Bleu_4, ROUGE_L, CIDEr\n"
+      "        on the texts as given (or after --clean), all references.\n"
+      "  seed  the original toolkit (NLTK 3.8 + rouge-score 0.1.2): BLEU-1..BLEU-4, ROUGE-L,\n"
+      "        METEOR after its clean_report (--no-clean to skip), first reference only.\n"
+      "Every number is printed with a signature that names its convention.");
+  cmd->add_option("--pred", flags->predictions,
+                  "Predictions file (JSONL, seed JSON, R2Gen JSON, CSV or text)")
+      ->type_name("FILE");
+  cmd->add_option("--ref", flags->references,
+                  "References file (same formats; several references per id allowed)")
+      ->type_name("FILE");
+  cmd->add_option("--pred-format", flags->pred_format, "Force the predictions format")
+      ->type_name("FORMAT")
+      ->check(CLI::IsMember({"auto", "jsonl", "seed", "r2gen", "csv", "text"}))
+      ->capture_default_str();
+  cmd->add_option("--ref-format", flags->ref_format, "Force the references format")
+      ->type_name("FORMAT")
+      ->check(CLI::IsMember({"auto", "jsonl", "seed", "r2gen", "csv", "text"}))
+      ->capture_default_str();
+  cmd->add_option(
+         "--missing", flags->missing,
+         "Ids present on one side only: error, skip (score common ids), empty (score as \"\")")
+      ->type_name("POLICY")
+      ->check(CLI::IsMember({"error", "skip", "empty"}))
+      ->capture_default_str();
+  cmd->add_option("--metrics", flags->metrics,
+                  "Comma-separated metric keys, scorer ids or families (default: all lexical); "
+                  "see --list-metrics")
+      ->type_name("LIST")
+      ->delimiter(',');
+  cmd->add_option("--clean", flags->clean,
+                  "Cleaner for the coco family: none, r2gen-iu, r2gen-mimic (R2Gen's clean_report)")
+      ->type_name("NAME")
+      ->capture_default_str();
+  cmd->add_flag("--no-clean", flags->no_clean,
+                "Seed family: do not apply the original toolkit's clean_report");
+  cmd->add_option("--wordnet-dir", flags->wordnet_dir,
+                  "WordNet 3.0 database for METEOR (default: $RRG_WORDNET_DIR, then "
+                  "/usr/share/wordnet from Debian's wordnet-base)")
+      ->type_name("DIR");
+  cmd->add_option("--json", flags->json_path,
+                  "Write {corpus, per_sample, signatures, ...} with full precision to FILE "
+                  "('-' prints it instead of the table)")
+      ->type_name("FILE");
+  cmd->add_option(
+         "--out-dir", flags->out_dir,
+         "Write <prefix>_metrics.json, <prefix>_per_sample.csv, <prefix>_metrics.xlsx here")
+      ->type_name("DIR");
+  cmd->add_option("--prefix", flags->prefix,
+                  "File name prefix for --out-dir (default: the predictions file's stem)")
+      ->type_name("NAME");
+  cmd->add_flag("-q,--quiet", flags->quiet, "Do not print the table");
+  cmd->add_flag("--list-metrics", flags->list_metrics,
+                "List every metric, scorer and family, then exit");
+  cmd->footer(
+      "\nExamples:\n"
+      "  rrg evaluate --pred examples/pred.jsonl --ref examples/ref.jsonl\n"
+      "  rrg evaluate --pred results.json --ref annotation.json --metrics coco --clean r2gen-iu\n"
+      "  rrg evaluate --pred pred.csv --ref ref.csv --metrics BLEU-4,METEOR --json scores.json\n"
+      "\nExit status: 0 success, 1 environment failure, 2 bad usage or input.");
+  cmd->callback([flags] { run_evaluate(*flags); });
+}
+
+}  // namespace rrg::cli
