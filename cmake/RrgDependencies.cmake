@@ -24,3 +24,6 @@ endif()
 # dependencies such as libwrap by absolute path).
 rrg_require_package(OpenCV libopencv-dev 4 COMPONENTS core imgproc imgcodecs)
 rrg_require_package(DCMTK libdcmtk-dev)
+
+# zlib: reading the gzip-compressed MIMIC-CXR CSV files PhysioNet distributes.
+rrg_require_package(ZLIB zlib1g-dev)

@@ -1,0 +1,104 @@
+// Private to src/io: parsing JSON input files with error messages that name the file, the line
+// and the column, and small helpers for reading typed fields. Used by the study sources in
+// src/io/datasets.
+#pragma once
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "rrg/core/errors.h"
+
+namespace rrg::io::detail {
+
+using nlohmann::json;
+
+// 1-based line and column of byte `offset` in `content`.
+inline std::pair<std::size_t, std::size_t> line_and_column(std::string_view content,
+                                                           std::size_t offset) {
+  offset = std::min(offset, content.size());
+  std::size_t line = 1, line_start = 0;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (content[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return {line, offset - line_start + 1};
+}
+
+// nlohmann's message is "[json.exception.parse_error.101] parse error at line 1, column 5:
+// syntax error while parsing value - invalid literal; last read: 'x'"; keeps the reason only.
+inline std::string parse_error_reason(const json::parse_error& e) {
+  std::string what = e.what();
+  if (auto pos = what.find(": syntax error"); pos != std::string::npos) what = what.substr(pos + 2);
+  return what;
+}
+
+// Parses a whole JSON document; throws InputError "path:line:col: malformed JSON: ...".
+inline json parse_json_document(const std::string& path, std::string_view content) {
+  try {
+    return json::parse(content.begin(), content.end());
+  } catch (const json::parse_error& e) {
+    const auto [line, col] = line_and_column(content, e.byte == 0 ? 0 : e.byte - 1);
+    throw InputError(location_message(path, line, col, "malformed JSON: " + parse_error_reason(e)));
+  }
+}
+
+// Parses one JSONL line; throws InputError "path:line:col: malformed JSON line: ...".
+inline json parse_json_line(const std::string& path, std::size_t line_no, std::string_view line) {
+  try {
+    return json::parse(line.begin(), line.end());
+  } catch (const json::parse_error& e) {
+    throw InputError(location_message(path, line_no, e.byte == 0 ? 1 : e.byte,
+                                      "malformed JSON line: " + parse_error_reason(e)));
+  }
+}
+
+// Calls f(line_no, line) for every non-blank line ("\r\n" endings accepted).
+template <typename F>
+void for_each_jsonl_line(std::string_view content, F&& f) {
+  std::size_t line_no = 0, pos = 0;
+  while (pos < content.size()) {
+    std::size_t end = content.find('\n', pos);
+    if (end == std::string_view::npos) end = content.size();
+    ++line_no;
+    std::string_view line = content.substr(pos, end - pos);
+    pos = end + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    f(line_no, line);
+  }
+}
+
+// Short description of a JSON value's type for messages.
+inline std::string type_name(const json& value) {
+  if (value.is_null()) return "null";
+  if (value.is_boolean()) return "a boolean";
+  if (value.is_number()) return "a number";
+  if (value.is_string()) return "a string";
+  if (value.is_array()) return "an array";
+  return "an object";
+}
+
+// An "id" value: a string, or an integer written in decimal.
+inline std::string id_from_json(const json& value, const std::string& where) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number_integer()) return value.dump();
+  throw InputError(where + ": \"id\" must be a string or an integer, got " + type_name(value));
+}
+
+// The string field `key` of `object`, or "" when absent or null; InputError for other types.
+inline std::string optional_string(const json& object, const char* key, const std::string& where) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return "";
+  if (!it->is_string()) {
+    throw InputError(where + ": field \"" + key + "\" must be a string, got " + type_name(*it));
+  }
+  return it->get<std::string>();
+}
+
+}  // namespace rrg::io::detail
