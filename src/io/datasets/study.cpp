@@ -35,10 +35,11 @@ void check_unique_ids(const std::vector<Study>& studies) {
   }
 }
 
-std::string view_list(const Study& study) {
+std::string known_views(const Study& study) {
   std::string out;
   for (const auto& image : study.images) {
-    if (!out.empty()) out += ",";
+    if (image.view.empty()) continue;
+    if (!out.empty()) out += ", ";
     out += image.view;
   }
   return out;

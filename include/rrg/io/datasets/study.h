@@ -48,7 +48,8 @@ std::string resolve_image_path(const std::string& root, const std::string& path)
 // Throws InputError when two studies share an id, naming both origins.
 void check_unique_ids(const std::vector<Study>& studies);
 
-// Comma-separated views of a study ("PA,LATERAL"; "" for unknown views), for prompts and logs.
-std::string view_list(const Study& study);
+// The study's known view positions joined by ", " ("PA, LATERAL"); "" when the source gives
+// none. This is what the {views} prompt placeholder shows.
+std::string known_views(const Study& study);
 
 }  // namespace rrg::io
