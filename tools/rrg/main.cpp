@@ -13,8 +13,10 @@
 
 #include "cli_common.h"
 #include "evaluate.h"
+#include "merge.h"
 #include "rrg/core/errors.h"
 #include "rrg/core/version.h"
+#include "sections.h"
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
@@ -22,6 +24,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   rrg::cli::set_command_line(argc, argv);
   rrg::cli::setup_evaluate(app);
+  rrg::cli::setup_merge(app);
+  rrg::cli::setup_sections(app);
   app.set_version_flag("--version", std::string("rrg ") + rrg::version() + " (rev " +
                                         rrg::git_revision() +
                                         ", features:" + rrg::build_features() + ")");

@@ -249,11 +249,12 @@ StudyList read_mimic_cxr(const MimicCxrOptions& options) {
   if (!without_views.empty()) {
     std::string list;
     for (const auto& v : options.views) list += (list.empty() ? "" : ",") + v;
-    out.notes.push_back(std::to_string(without_views.size()) + " stud" +
-                        (without_views.size() == 1 ? "y" : "ies") + " of split \"" + options.split +
-                        "\" have no image with a view in " + list + " and were skipped (" +
-                        first_ids(without_views) +
-                        "); add \"*\" to the view list to keep any view");
+    out.notes.push_back(
+        std::to_string(without_views.size()) + " stud" + (without_views.size() == 1 ? "y" : "ies") +
+        " of split \"" + options.split + (without_views.size() == 1 ? "\" has" : "\" have") +
+        " no image with a view in " + list + " and " +
+        (without_views.size() == 1 ? "was" : "were") + " skipped (" + first_ids(without_views) +
+        "); add \"*\" to the view list to keep any view");
   }
   if (missing_reports > 0) {
     out.notes.push_back(std::to_string(missing_reports) + " stud" +
