@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,8 @@
 #include "rrg/io/atomic_file.h"
 #include "rrg/io/csv.h"
 #include "rrg/io/xlsx_writer.h"
+#include "rrg/labelers/label_io.h"
+#include "rrg/metrics/clinical.h"
 
 namespace rrg::pipelines {
 namespace {
@@ -25,7 +28,7 @@ std::string fixed4(double value) {
   return buffer;
 }
 
-// Shortest text that reads back as the same double (17 significant digits at most).
+// Shortest text that reads back as the same double (17 significant digits at most); "" = N/A.
 std::string full_precision(double value) {
   if (std::isnan(value)) return "";
   char buffer[64];
@@ -34,6 +37,10 @@ std::string full_precision(double value) {
     if (std::strtod(buffer, nullptr) == value) break;
   }
   return buffer;
+}
+
+ordered_json json_value(double v) {
+  return std::isnan(v) ? ordered_json(nullptr) : ordered_json(v);
 }
 
 ordered_json inputs_json(const EvaluationInputs& inputs) {
@@ -54,6 +61,45 @@ ordered_json inputs_json(const EvaluationInputs& inputs) {
   return j;
 }
 
+const MetricColumn* find_column(const EvaluationResult& result, const std::string& name) {
+  for (const auto& m : result.metrics) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+// The averages papers report, as a grid: rows = averaging x observation set, columns =
+// precision/recall/F1 under U-zeros and U-ones. Keys left out by --metrics print "-".
+std::string clinical_grid(const EvaluationResult& result) {
+  std::string out;
+  char line[256];
+  out += "                 ----------- U-zeros -----------   ----------- U-ones ------------\n";
+  std::snprintf(line, sizeof line, "%-16s %9s %9s %9s   %9s %9s %9s\n", "", "precision", "recall",
+                "F1", "precision", "recall", "F1");
+  out += line;
+  const auto cell = [&](std::string key, const char* stat, const char* unc) {
+    key.replace(key.find("{stat}"), 6, stat);
+    key.replace(key.find("{unc}"), 5, unc);
+    const MetricColumn* m = find_column(result, key);
+    return m == nullptr ? std::string("-") : fixed4(m->corpus);
+  };
+  const auto row = [&](const std::string& label, const std::string& key) {
+    std::snprintf(line, sizeof line, "%-16s %9s %9s %9s   %9s %9s %9s\n", label.c_str(),
+                  cell(key, "precision", "uzeros").c_str(), cell(key, "recall", "uzeros").c_str(),
+                  cell(key, "f1", "uzeros").c_str(), cell(key, "precision", "uones").c_str(),
+                  cell(key, "recall", "uones").c_str(), cell(key, "f1", "uones").c_str());
+    out += line;
+  };
+  for (const char* set : {"14", "5"}) {
+    for (const char* avg : {"micro", "macro", "weighted"}) {
+      row(std::string(avg) + " (" + set + ")",
+          std::string("chexpert_") + avg + "_{stat}_" + set + "_{unc}");
+    }
+  }
+  row("example-based", "chexpert_example_{stat}_{unc}");
+  return out;
+}
+
 }  // namespace
 
 std::string format_table(const EvaluationResult& result, const EvaluationInputs& inputs) {
@@ -62,21 +108,52 @@ std::string format_table(const EvaluationResult& result, const EvaluationInputs&
          std::to_string(result.n_valid) + " with a non-empty prediction), paired by " +
          inputs.paired_by + "\n";
   std::size_t width = 6;
-  for (const auto& m : result.metrics) width = std::max(width, m.name.size());
+  bool any_lexical = false;
+  for (const auto& m : result.metrics) {
+    if (m.family == "clinical") continue;
+    width = std::max(width, m.name.size());
+    any_lexical = true;
+  }
   const auto pad = [](std::string s, std::size_t w) {
     s.resize(std::max(s.size(), w), ' ');
     return s;
   };
-  out += "\n" + pad("Family", 8) + pad("Metric", width + 2) + "Value\n";
-  std::string last_family;
-  for (const auto& m : result.metrics) {
-    const bool first_of_family = m.family != last_family;
-    out +=
-        pad(first_of_family ? m.family : "", 8) + pad(m.name, width + 2) + fixed4(m.corpus) + "\n";
-    last_family = m.family;
+  if (any_lexical) {
+    out += "\n" + pad("Family", 8) + pad("Metric", width + 2) + "Value\n";
+    std::string last_family;
+    for (const auto& m : result.metrics) {
+      if (m.family == "clinical") continue;
+      const bool first_of_family = m.family != last_family;
+      out += pad(first_of_family ? m.family : "", 8) + pad(m.name, width + 2) + fixed4(m.corpus) +
+             "\n";
+      last_family = m.family;
+    }
+  }
+  if (result.clinical) {
+    const ClinicalDetails& c = *result.clinical;
+    out += "\nClinical: CheXpert observations by labeler " + c.labeler_identity + ", " +
+           std::to_string(result.n_samples - c.n_excluded) + " ids";
+    if (c.n_excluded > 0) {
+      out += " (" + std::to_string(c.n_excluded) + " left out: a side could not be labelled)";
+    }
+    out += ", clean:" + std::string(inputs.seed_clean ? "seed" : "none") + "\n";
+    out += clinical_grid(result);
+    out += "\nPer observation (U-zeros: only 1 is positive; N/A: the references hold one class):\n";
+    out += metrics::format_clinical_table(c.table);
   }
   out += "\nSignatures:\n";
-  for (const auto& m : result.metrics) out += "  " + m.signature.format() + "\n";
+  for (const auto& m : result.metrics) {
+    if (m.family != "clinical") out += "  " + m.signature.format() + "\n";
+  }
+  if (result.clinical) {
+    const MetricColumn* example = find_column(result, "chexpert_micro_f1_14_uzeros");
+    for (const auto& m : result.metrics) {
+      if (example == nullptr && m.family == "clinical" && m.has_corpus) example = &m;
+    }
+    if (example != nullptr) {
+      out += "  " + example->signature.format() + "  (every chexpert_* key is signed in --json)\n";
+    }
+  }
   return out;
 }
 
@@ -86,7 +163,7 @@ std::string evaluation_json(const EvaluationResult& result, const EvaluationInpu
   ordered_json signatures = ordered_json::object();
   ordered_json fields = ordered_json::object();
   for (const auto& m : result.metrics) {
-    corpus[m.name] = m.corpus;
+    if (m.has_corpus) corpus[m.name] = json_value(m.corpus);
     signatures[m.name] = m.signature.format();
     ordered_json f = ordered_json::object();
     f["family"] = m.family;
@@ -97,7 +174,12 @@ std::string evaluation_json(const EvaluationResult& result, const EvaluationInpu
   ordered_json per_sample = ordered_json::object();
   for (std::size_t i = 0; i < result.ids.size(); ++i) {
     ordered_json row = ordered_json::object();
-    for (const auto& m : result.metrics) row[m.name] = m.per_sample[i];
+    for (const auto& m : result.metrics) {
+      if (!m.per_sample.empty()) row[m.name] = json_value(m.per_sample[i]);
+    }
+    if (result.clinical && !result.clinical->errors[i].empty()) {
+      row["clinical_error"] = result.clinical->errors[i];
+    }
     per_sample[result.ids[i]] = std::move(row);
   }
   ordered_json timings = ordered_json::object();
@@ -111,20 +193,62 @@ std::string evaluation_json(const EvaluationResult& result, const EvaluationInpu
   doc["n_valid"] = result.n_valid;
   doc["timings_seconds"] = std::move(timings);
   doc["inputs"] = inputs_json(inputs);
+  if (result.clinical) {
+    doc["clinical"] = {{"labeler", result.clinical->labeler_identity},
+                       {"n_distinct_texts", result.clinical->n_distinct_texts},
+                       {"n_excluded", result.clinical->n_excluded}};
+  }
   doc["rrg"] = {{"version", rrg::version()}, {"revision", rrg::git_revision()}};
   return doc.dump(2) + "\n";
 }
 
 std::string per_sample_csv(const EvaluationResult& result) {
+  // Per-sample metrics, then (with a labeler) the labels behind the clinical ones:
+  // pred_raw_<obs>/gt_raw_<obs> (1, 0, -1 or blank), pred_<obs>/gt_<obs> (U-zeros 1/0),
+  // n_agree, n_disagree and why an id was left out.
+  std::vector<const MetricColumn*> columns;
+  for (const auto& m : result.metrics) {
+    if (!m.per_sample.empty() && m.name != "n_agree" && m.name != "n_disagree") {
+      columns.push_back(&m);
+    }
+  }
+  const ClinicalDetails* clinical = result.clinical ? &*result.clinical : nullptr;
+  const MetricColumn* agree = find_column(result, "n_agree");
+  const MetricColumn* disagree = find_column(result, "n_disagree");
+
   std::string out;
   std::vector<std::string> header{"id"};
-  for (const auto& m : result.metrics) header.push_back(m.name);
+  for (const auto* m : columns) header.push_back(m->name);
+  if (clinical != nullptr) {
+    for (const char* prefix : {"pred_raw_", "gt_raw_", "pred_", "gt_"}) {
+      for (std::size_t o = 0; o < labelers::kNumObservations; ++o) {
+        header.push_back(prefix + labelers::observation_slug(o));
+      }
+    }
+  }
+  if (agree != nullptr) header.push_back("n_agree");
+  if (disagree != nullptr) header.push_back("n_disagree");
+  if (clinical != nullptr) header.push_back("clinical_error");
   io::append_csv_row(header, out);
+
   std::vector<std::string> row;
   for (std::size_t i = 0; i < result.ids.size(); ++i) {
     row.clear();
     row.push_back(result.ids[i]);
-    for (const auto& m : result.metrics) row.push_back(full_precision(m.per_sample[i]));
+    for (const auto* m : columns) row.push_back(full_precision(m->per_sample[i]));
+    if (clinical != nullptr) {
+      for (const auto* labels : {&clinical->predictions, &clinical->references}) {
+        for (const auto label : (*labels)[i]) row.emplace_back(labelers::label_text(label));
+      }
+      for (const auto* labels : {&clinical->predictions, &clinical->references}) {
+        for (const auto b : metrics::binarize((*labels)[i], metrics::UncertainPolicy::kZeros)) {
+          row.push_back(b != 0 ? "1" : "0");
+        }
+      }
+    }
+    if (agree != nullptr) row.push_back(full_precision(agree->per_sample[i]));
+    if (disagree != nullptr) row.push_back(full_precision(disagree->per_sample[i]));
+    if (clinical != nullptr) row.push_back(clinical->errors[i]);
     io::append_csv_row(row, out);
   }
   return out;
@@ -145,15 +269,38 @@ std::vector<std::string> write_out_dir(const EvaluationResult& result,
   io::XlsxSheet summary;
   summary.name = "summary";
   summary.header = {"Family", "Metric", "Value", "Signature"};
-  summary.column_widths = {10, 14, 12, 90};
+  summary.column_widths = {10, 30, 12, 90};
   for (const auto& m : result.metrics) {
+    if (!m.has_corpus) continue;
     summary.rows.push_back(
         {m.family, m.name, std::isnan(m.corpus) ? io::XlsxCell{} : m.corpus, m.signature.format()});
   }
+  std::vector<io::XlsxSheet> sheets{summary};
+  if (result.clinical) {
+    // The original toolkit's per-observation table (U-zeros).
+    const auto optional_cell = [](std::optional<double> v) {
+      return v ? io::XlsxCell{*v} : io::XlsxCell{std::string("N/A")};
+    };
+    const auto& t = result.clinical->table;
+    io::XlsxSheet table;
+    table.name = "per observation";
+    table.header = {"Observation", "AUC", "F1", "Recall", "Specificity", "N_pos", "N_neg"};
+    table.column_widths = {28, 10, 10, 10, 12, 8, 8};
+    for (const auto& r : t.rows) {
+      table.rows.push_back({std::string(r.name()), optional_cell(r.auc), r.f1, r.recall,
+                            r.specificity, static_cast<double>(r.n_pos),
+                            static_cast<double>(r.n_neg)});
+    }
+    table.rows.push_back({"Macro (" + std::to_string(t.n_valid) + " valid)",
+                          optional_cell(t.macro_auc), optional_cell(t.macro_f1),
+                          optional_cell(t.macro_recall), optional_cell(t.macro_specificity)});
+    sheets.push_back(std::move(table));
+  }
+
   io::XlsxSheet run;
   run.name = "run info";
   run.header = {"Key", "Value"};
-  run.column_widths = {24, 90};
+  run.column_widths = {26, 90};
   const auto add = [&](const std::string& key, io::XlsxCell value) {
     run.rows.push_back({key, std::move(value)});
   };
@@ -169,8 +316,14 @@ std::vector<std::string> write_out_dir(const EvaluationResult& result,
   add("missing references", static_cast<double>(inputs.missing_references));
   add("coco clean", inputs.coco_clean);
   add("seed clean", std::string(inputs.seed_clean ? "yes" : "no"));
+  if (result.clinical) {
+    add("labeler", result.clinical->labeler_identity);
+    add("labelled distinct texts", static_cast<double>(result.clinical->n_distinct_texts));
+    add("ids left out (unlabelled)", static_cast<double>(result.clinical->n_excluded));
+  }
   if (!inputs.command_line.empty()) add("command", inputs.command_line);
-  io::write_xlsx(paths[2], {summary, run});
+  sheets.push_back(std::move(run));
+  io::write_xlsx(paths[2], sheets);
   return paths;
 }
 

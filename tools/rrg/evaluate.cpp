@@ -12,6 +12,7 @@
 #include "rrg/io/atomic_file.h"
 #include "rrg/io/pairing.h"
 #include "rrg/io/report_file.h"
+#include "rrg/labelers/registry.h"
 #include "rrg/metrics/registry.h"
 #include "rrg/pipelines/evaluate.h"
 #include "rrg/pipelines/evaluation_output.h"
@@ -35,16 +36,26 @@ struct EvaluateFlags {
   std::string prefix;
   bool quiet = false;
   bool list_metrics = false;
+  std::string labeler = "rules";
+  std::string rules_dir;
 };
 
 std::string metric_list_text() {
-  std::string out = "Metrics (select with --metrics; families: all, lexical, coco, seed):\n";
+  std::string out =
+      "Metrics (select with --metrics; families: all, lexical, coco, seed, clinical):\n";
   for (const auto& info : metrics::scorer_infos()) {
     std::string names;
     for (const auto& n : info.metric_names) names += (names.empty() ? "" : ", ") + n;
     out +=
         "  " + info.family + "  " + info.id + ": " + names + "\n      " + info.description + "\n";
   }
+  out +=
+      "  clinical (needs --labeler): the 14 CheXpert observations of prediction and reference\n"
+      "      chexpert_{micro,macro,weighted}_{precision,recall,f1}_{14,5}_{uzeros,uones},\n"
+      "      chexpert_example_{precision,recall,f1}_{uzeros,uones},\n"
+      "      chexpert_table_{auc,f1,recall,specificity,n_pos,n_neg}_<observation>,\n"
+      "      chexpert_table_macro_{auc,f1,recall,specificity}, chexpert_table_n_valid,\n"
+      "      per sample: n_agree, n_disagree (docs/metrics-clinical.md defines each key)\n";
   return out;
 }
 
@@ -68,7 +79,14 @@ void run_evaluate(const EvaluateFlags& flags) {
         "cleaning is on by default; --no-clean turns it off)");
   }
   text::find_cleaner(flags.clean);  // throws for an unknown cleaner name
-  pipelines::select_metrics(options.metrics);
+  std::unique_ptr<labelers::Labeler> labeler;
+  if (flags.labeler != "none") {
+    labelers::LabelerOptions labeler_options;
+    labeler_options.rules_dir = flags.rules_dir;
+    labeler = labelers::make_labeler(flags.labeler, labeler_options);
+    options.labeler = labeler.get();
+  }
+  pipelines::select_metrics(options.metrics, options.labeler != nullptr);
   const io::ReportFormat pred_format = io::parse_report_format(flags.pred_format);
   const io::ReportFormat ref_format = io::parse_report_format(flags.ref_format);
   const io::MissingPolicy missing = io::parse_missing_policy(flags.missing);
@@ -126,6 +144,10 @@ void setup_evaluate(CLI::App& app) {
       "        on the texts as given (or after --clean), all references.\n"
       "  seed  the original toolkit (NLTK 3.8 + rouge-score 0.1.2): BLEU-1..BLEU-4, ROUGE-L,\n"
       "        METEOR after its clean_report (--no-clean to skip), first reference only.\n"
+      "and, with a labeler (default: rules), the clinical family: the 14 CheXpert observations\n"
+      "of prediction and first reference compared per observation (AUC, F1, recall,\n"
+      "specificity) and averaged as papers report (micro/macro/weighted, 14 and 5\n"
+      "observations, uncertain as negative (U-zeros) or positive (U-ones)).\n"
       "Every number is printed with a signature that names its convention.");
   cmd->add_option("--pred", flags->predictions,
                   "Predictions file (JSONL, seed JSON, R2Gen JSON, CSV or text)")
@@ -173,6 +195,14 @@ void setup_evaluate(CLI::App& app) {
   cmd->add_option("--prefix", flags->prefix,
                   "File name prefix for --out-dir (default: the predictions file's stem)")
       ->type_name("NAME");
+  cmd->add_option("--labeler", flags->labeler,
+                  "Labeler for the clinical metrics (CheXpert observations): rules (built in), or "
+                  "none to skip them")
+      ->type_name("NAME")
+      ->capture_default_str();
+  cmd->add_option("--rules-dir", flags->rules_dir,
+                  "rules labeler: read phrase and cue lists from DIR instead of the built-in ones")
+      ->type_name("DIR");
   cmd->add_flag("-q,--quiet", flags->quiet, "Do not print the table");
   cmd->add_flag("--list-metrics", flags->list_metrics,
                 "List every metric, scorer and family, then exit");

@@ -4,13 +4,16 @@
 // Exit codes: 0 success; 1 failure of the environment or of rrg (server unreachable, disk full);
 // 2 bad usage or bad input (unknown flag, malformed file, unknown metric). A closed stdout pipe
 // (`rrg ... | head`) is not an error.
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
+#include "annotate.h"
 #include "cli_common.h"
 #include "evaluate.h"
 #include "merge.h"
@@ -24,6 +27,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   rrg::cli::set_command_line(argc, argv);
   rrg::cli::setup_evaluate(app);
+  rrg::cli::setup_annotate(app);
   rrg::cli::setup_merge(app);
   rrg::cli::setup_sections(app);
   app.set_version_flag("--version", std::string("rrg ") + rrg::version() + " (rev " +
@@ -39,6 +43,12 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "rrg: error: " << e.what() << "\n";
+    return 1;
+  }
+  std::cout.flush();
+  if (std::cout.fail()) {
+    if (errno == EPIPE) return 0;  // the reader went away (`rrg ... | head`): not an error
+    std::cerr << "rrg: error: cannot write to standard output (" << std::strerror(errno) << ")\n";
     return 1;
   }
   return 0;

@@ -6,22 +6,29 @@
 //   seed  (the original toolkit: NLTK 3.8 + rouge-score 0.1.2): both sides pass the seed
 //         clean_report (unless disabled), first reference only; keys BLEU-1..BLEU-4, ROUGE-L,
 //         METEOR.
+// and, when a labeler is given, the clinical family: the 14 CheXpert observations of each
+// prediction and (first) reference, compared as in the original toolkit and in papers
+// (chexpert_* keys, see docs/metrics-clinical.md).
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "rrg/io/pairing.h"
+#include "rrg/labelers/labeler.h"
+#include "rrg/metrics/clinical.h"
 #include "rrg/metrics/registry.h"
 #include "rrg/metrics/signature.h"
 
 namespace rrg::pipelines {
 
 struct EvaluateOptions {
-  // Metric keys (e.g. "BLEU-4", "CIDEr"), scorer ids ("coco-bleu") or families ("coco",
-  // "seed", "lexical", "all") to compute. Empty = all lexical metrics.
+  // Metric keys (e.g. "BLEU-4", "CIDEr", "chexpert_micro_f1_14_uzeros"), scorer ids
+  // ("coco-bleu") or families ("coco", "seed", "clinical", "lexical", "all") to compute.
+  // Empty = everything available ("all" with a labeler, "lexical" without).
   std::vector<std::string> metrics;
   // Cleaner applied to both sides for the coco family: "none" (default), "r2gen-iu",
   // "r2gen-mimic" (R2Gen's clean_report variants).
@@ -30,14 +37,28 @@ struct EvaluateOptions {
   bool seed_clean = true;
   // Options read by individual scorers (e.g. the WordNet directory for METEOR).
   metrics::ScorerOptions scorer_options;
+  // Labeler for the clinical family (not owned); nullptr = no clinical metrics.
+  labelers::Labeler* labeler = nullptr;
 };
 
 struct MetricColumn {
-  std::string name;                // key, e.g. "BLEU-4"
-  std::string family;              // "coco" or "seed"
-  double corpus = 0.0;             // corpus-level value
-  std::vector<double> per_sample;  // one value per id, in `ids` order
+  std::string name;        // key, e.g. "BLEU-4"
+  std::string family;      // "coco", "seed" or "clinical"
+  bool has_corpus = true;  // false for per-sample-only columns (n_agree, n_disagree)
+  double corpus = 0.0;     // corpus-level value; NaN = N/A (undefined, e.g. AUC of one class)
+  std::vector<double> per_sample;  // one value per id in `ids` order, or empty (corpus only)
   metrics::Signature signature;
+};
+
+// The labels behind the clinical family, kept for the per-sample outputs.
+struct ClinicalDetails {
+  std::string labeler_identity;
+  std::vector<labelers::LabelRow> predictions;  // raw 4-way labels, one per id
+  std::vector<labelers::LabelRow> references;
+  std::vector<std::string> errors;   // "" or why this id has no clinical values
+  std::size_t n_distinct_texts = 0;  // distinct texts the labeler saw
+  std::size_t n_excluded = 0;        // ids left out because a side could not be labelled
+  metrics::ClinicalTable table;      // the original toolkit's per-observation table
 };
 
 struct EvaluationResult {
@@ -45,6 +66,7 @@ struct EvaluationResult {
   std::vector<MetricColumn> metrics;  // in report order
   std::size_t n_samples = 0;          // ids scored
   std::size_t n_valid = 0;            // of which the prediction is non-empty and has no error
+  std::optional<ClinicalDetails> clinical;
   // Wall seconds per stage ("score:coco-bleu", ...), in execution order.
   std::vector<std::pair<std::string, double>> timings_seconds;
 };
@@ -52,10 +74,11 @@ struct EvaluationResult {
 // Resolves EvaluateOptions::metrics to scorer ids and the metric keys to keep. Throws
 // rrg::InputError for unknown names, suggesting close matches.
 struct MetricSelection {
-  std::vector<std::string> scorer_ids;
-  std::vector<std::string> metric_names;
+  std::vector<std::string> scorer_ids;      // lexical scorers to run
+  std::vector<std::string> metric_names;    // lexical keys to keep
+  std::vector<std::string> clinical_names;  // clinical keys to keep (empty = no labelling)
 };
-MetricSelection select_metrics(const std::vector<std::string>& requested);
+MetricSelection select_metrics(const std::vector<std::string>& requested, bool have_labeler);
 
 // Scores every paired sample with the selected metrics.
 EvaluationResult evaluate(const io::PairedReports& reports, const EvaluateOptions& options);

@@ -1,0 +1,35 @@
+// The annotation pipeline behind `rrg annotate`: reports in, 14 CheXpert labels per report out.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "rrg/io/report_file.h"
+#include "rrg/labelers/labeler.h"
+
+namespace rrg::pipelines {
+
+struct AnnotationResult {
+  std::vector<std::string> ids;
+  std::vector<std::string> texts;             // the report each row was labelled from
+  std::vector<labelers::LabelResult> labels;  // one per id
+  std::string labeler_identity;               // e.g. "rules@3f2a9c1d"
+  std::size_t n_distinct = 0;                 // distinct texts sent to the labeler
+  std::size_t n_errors = 0;                   // rows whose LabelResult carries an error
+  std::vector<std::pair<std::string, double>> timings_seconds;
+};
+
+// Labels the first text of every record (each distinct text once).
+AnnotationResult annotate(const io::ReportFile& reports, labelers::Labeler& labeler);
+
+// One {"id", "labels": {observation: 1|0|-1|null}} object per line ("error" added when the
+// labeler could not label the report; its labels are then all null).
+std::string annotation_jsonl(const AnnotationResult& result);
+
+// CheXbert's labeled_reports.csv layout: "Report Impression" + the 14 observation columns with
+// 1.0 / 0.0 / -1.0 / empty; `with_ids` prepends an "id" column.
+std::string annotation_csv(const AnnotationResult& result, bool with_ids);
+
+}  // namespace rrg::pipelines

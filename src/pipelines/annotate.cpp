@@ -1,0 +1,63 @@
+// The annotation pipeline (see annotate.h).
+#include "rrg/pipelines/annotate.h"
+
+#include <chrono>
+
+#include <nlohmann/json.hpp>
+
+#include "rrg/io/csv.h"
+#include "rrg/labelers/label_io.h"
+#include "rrg/labelers/label_texts.h"
+
+namespace rrg::pipelines {
+
+AnnotationResult annotate(const io::ReportFile& reports, labelers::Labeler& labeler) {
+  AnnotationResult result;
+  result.labeler_identity = labeler.identity();
+  result.ids.reserve(reports.records.size());
+  result.texts.reserve(reports.records.size());
+  for (const auto& record : reports.records) {
+    result.ids.push_back(record.id);
+    result.texts.push_back(record.texts.front());
+  }
+  const auto start = std::chrono::steady_clock::now();
+  labelers::DistinctLabels labelled = labelers::label_distinct(labeler, result.texts);
+  result.timings_seconds.emplace_back(
+      "label:" + labeler.name(),
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  result.labels = std::move(labelled.results);
+  result.n_distinct = labelled.n_distinct;
+  for (const auto& label : result.labels) result.n_errors += label.error.empty() ? 0 : 1;
+  return result;
+}
+
+std::string annotation_jsonl(const AnnotationResult& result) {
+  std::string out;
+  for (std::size_t i = 0; i < result.ids.size(); ++i) {
+    nlohmann::ordered_json line;
+    line["id"] = result.ids[i];
+    line["labels"] = labelers::label_row_to_json(result.labels[i].labels);
+    if (!result.labels[i].error.empty()) line["error"] = result.labels[i].error;
+    out += line.dump() + "\n";
+  }
+  return out;
+}
+
+std::string annotation_csv(const AnnotationResult& result, bool with_ids) {
+  std::string out;
+  std::vector<std::string> row = labelers::chexbert_csv_header();
+  if (with_ids) row.insert(row.begin(), "id");
+  io::append_csv_row(row, out);
+  for (std::size_t i = 0; i < result.ids.size(); ++i) {
+    row.clear();
+    if (with_ids) row.push_back(result.ids[i]);
+    row.push_back(result.texts[i]);
+    for (const auto label : result.labels[i].labels) {
+      row.emplace_back(labelers::label_csv_cell(label));
+    }
+    io::append_csv_row(row, out);
+  }
+  return out;
+}
+
+}  // namespace rrg::pipelines
