@@ -27,3 +27,14 @@ rrg_require_package(DCMTK libdcmtk-dev)
 
 # zlib: reading the gzip-compressed MIMIC-CXR CSV files PhysioNet distributes.
 rrg_require_package(ZLIB zlib1g-dev)
+
+# LLM client (src/llm), cache and journal (src/io): libcurl, SQLite, OpenSSL's libcrypto (SHA-256).
+rrg_require_package(CURL libcurl4-openssl-dev 7.68)
+rrg_require_package(SQLite3 libsqlite3-dev)
+rrg_require_package(OpenSSL libssl-dev)
+# The loopback OpenAI-compatible test server (tools/llm-dev) uses cpp-httplib; Debian's
+# libcpp-httplib-dev ships a pkg-config file but no CMake config.
+pkg_check_modules(HTTPLIB QUIET IMPORTED_TARGET cpp-httplib)
+if(NOT HTTPLIB_FOUND)
+  message(FATAL_ERROR "rrg: could not find cpp-httplib. Install it with `apt-get install libcpp-httplib-dev`.")
+endif()

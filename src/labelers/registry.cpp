@@ -19,6 +19,10 @@ std::vector<Entry>& entries() {
   static std::once_flag filled;
   std::call_once(filled, [] {
     // One line per labeler, added by the labeler's own commit.
+    table.push_back(
+        {{"llm",
+          "an LLM behind an OpenAI-compatible server (vLLM, Ollama, OpenAI); see docs/llm.md"},
+         [](const LabelerOptions& o) { return std::make_unique<LlmLabeler>(o.llm); }});
   });
   return table;
 }

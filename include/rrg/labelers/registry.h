@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "rrg/labelers/labeler.h"
+#include "rrg/labelers/llm_labeler.h"
 
 namespace rrg::labelers {
 
@@ -13,6 +14,8 @@ namespace rrg::labelers {
 struct LabelerOptions {
   // rules: directory with the phrase and cue lists; empty = the lists compiled into rrg.
   std::string rules_dir;
+  // llm: server, model, request fields, prompt, label scheme and cache (see llm_labeler.h).
+  LlmLabelerOptions llm;
 };
 
 struct LabelerInfo {
