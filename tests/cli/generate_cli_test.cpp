@@ -102,6 +102,36 @@ std::vector<int> samples(const Image& image) {
   return out;
 }
 
+std::size_t count_lines(const std::string& path) {
+  if (!rrg::testing::file_exists(path)) return 0;
+  const std::string text = read_file(path);
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+void wait_for_lines(const std::string& path, std::size_t n) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (count_lines(path) < n && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+// Starts the rrg binary in the background with stderr going to `err_path`; returns its pid.
+pid_t spawn_rrg(const std::vector<std::string>& args, const std::string& err_path) {
+  std::vector<std::string> storage = {RRG_EXECUTABLE};
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  pid_t pid = 0;
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid = -1;
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
 class CliGenerate : public ::testing::Test {
  protected:
   void SetUp() override { server_.start(); }
@@ -347,32 +377,14 @@ TEST_F(CliGenerate, ResumesAfterSigkillWithoutLosingOrDuplicatingStudies) {
   const std::string studies = write_prompted_studies(kStudies, " [[rrg-test:slow:150]]");
   std::vector<std::string> args = concat(base_args(dir_.file("out.jsonl")), {"--studies", studies});
   *(std::find(args.begin(), args.end(), "--concurrency") + 1) = "2";
-  std::vector<std::string> storage = {RRG_EXECUTABLE};
-  storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 2, dir_.file("err1.txt").c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
-  const auto lines = [&] {
-    if (!rrg::testing::file_exists(dir_.file("out.jsonl"))) return std::size_t{0};
-    const std::string text = read_file(dir_.file("out.jsonl"));
-    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-  };
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (lines() < 4 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  const pid_t pid = spawn_rrg(args, dir_.file("err1.txt"));
+  ASSERT_GT(pid, 0);
+  wait_for_lines(dir_.file("out.jsonl"), 4);
   ASSERT_EQ(::kill(pid, SIGKILL), 0);
   int status = 0;
   ::waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "finished before the kill";
-  const std::size_t before = lines();
+  const std::size_t before = count_lines(dir_.file("out.jsonl"));
   ASSERT_GE(before, 4u);
   ASSERT_LT(before, static_cast<std::size_t>(kStudies));
 
@@ -397,6 +409,32 @@ TEST_F(CliGenerate, ResumesAfterSigkillWithoutLosingOrDuplicatingStudies) {
     twice += attempts == 2;
   }
   EXPECT_LE(twice, 2);
+}
+
+TEST_F(CliGenerate, SigtermStopsCleanlyAndTheRunResumes) {
+  // What Slurm sends before pre-empting a job: finished records stay, the exit status says so.
+  constexpr int kStudies = 12;
+  const std::string studies = write_prompted_studies(kStudies, " [[rrg-test:slow:150]]");
+  std::vector<std::string> args = concat(base_args(dir_.file("out.jsonl")), {"--studies", studies});
+  *(std::find(args.begin(), args.end(), "--concurrency") + 1) = "2";
+  const pid_t pid = spawn_rrg(args, dir_.file("err.txt"));
+  ASSERT_GT(pid, 0);
+  wait_for_lines(dir_.file("out.jsonl"), 3);
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by the signal instead of stopping";
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  EXPECT_NE(read_file(dir_.file("err.txt")).find("interrupted;"), std::string::npos)
+      << read_file(dir_.file("err.txt"));
+  const std::size_t before = count_lines(dir_.file("out.jsonl"));
+  EXPECT_LT(before, static_cast<std::size_t>(kStudies));
+  for (const auto& record : read_jsonl(dir_.file("out.jsonl"))) {
+    EXPECT_FALSE(record.contains("error")) << record.dump();  // abandoned, not failed
+  }
+  const auto r = run_rrg(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_jsonl(dir_.file("out.jsonl")).size(), static_cast<std::size_t>(kStudies));
 }
 
 TEST_F(CliGenerate, ShardsMergeBackToTheCompleteSet) {
