@@ -24,6 +24,7 @@
 #include "io/mimic_fixture.h"
 #include "rrg/image/data_url.h"
 #include "rrg/image/image_reader.h"
+#include "rrg/io/report_file.h"
 #include "rrg/io/shard.h"
 #include "support/test_support.h"
 
@@ -332,6 +333,12 @@ TEST_F(CliGenerate, UnreadableImageIsAnErrorRecordNotACrash) {
                                          ": truncated JPEG (no end-of-image marker after the "
                                          "image data)");
   EXPECT_EQ(server_.request_count(), 1u);  // the broken study never reached the server
+  // The evaluator's reader takes the output as is: the failed study is an invalid record.
+  const rrg::io::ReportFile predictions = rrg::io::read_report_file(dir_.file("out.jsonl"));
+  ASSERT_EQ(predictions.records.size(), 2u);
+  for (const auto& record : predictions.records) {
+    EXPECT_EQ(record.error.empty(), record.id == "good") << record.id;
+  }
   // A re-run retries only the failed study (and fails it again, explicitly).
   r = run_rrg(concat(base_args(dir_.file("out.jsonl")), {"--studies", dir_.file("studies.jsonl")}));
   EXPECT_EQ(r.exit_code, 1);
