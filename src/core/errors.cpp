@@ -15,4 +15,14 @@ std::string location_message(const std::string& path, std::size_t line, std::siz
   return out;
 }
 
+std::string sample_list(const std::vector<std::string>& items, std::size_t shown) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size() && i < shown; ++i) {
+    if (i > 0) out += ", ";
+    out += items[i];
+  }
+  if (items.size() > shown) out += ", ...";
+  return out;
+}
+
 }  // namespace rrg

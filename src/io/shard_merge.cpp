@@ -22,12 +22,6 @@ struct Kept {
   std::size_t count = 0;
 };
 
-std::string first_few(const std::vector<std::string>& ids) {
-  std::string out;
-  for (std::size_t i = 0; i < ids.size() && i < 5; ++i) out += (i ? ", " : "") + ids[i];
-  return out + (ids.size() > 5 ? ", ..." : "");
-}
-
 }  // namespace
 
 MergeReport merge_shard_outputs(const MergeOptions& options) {
@@ -105,10 +99,10 @@ MergeReport merge_shard_outputs(const MergeOptions& options) {
   if (options.require_complete && (!report.missing.empty() || !report.failed.empty())) {
     throw InputError("the merge is incomplete: " + std::to_string(report.missing.size()) +
                      " expected id(s) missing" +
-                     (report.missing.empty() ? "" : " (" + first_few(report.missing) + ")") +
+                     (report.missing.empty() ? "" : " (" + sample_list(report.missing) + ")") +
                      " and " + std::to_string(report.failed.size()) +
                      " id(s) with only error records" +
-                     (report.failed.empty() ? "" : " (" + first_few(report.failed) + ")") +
+                     (report.failed.empty() ? "" : " (" + sample_list(report.failed) + ")") +
                      "; nothing was written (drop --require-complete to write what there is)");
   }
 

@@ -20,3 +20,14 @@ TEST(InputError, IsAnInvalidArgument) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(SampleList, ShowsTheFirstItemsAndMarksTheRest) {
+  EXPECT_EQ(rrg::sample_list({}), "");
+  EXPECT_EQ(rrg::sample_list({"a", "b"}), "a, b");
+  EXPECT_EQ(rrg::sample_list({"a", "b", "c", "d"}, 3), "a, b, c, ...");
+  EXPECT_EQ(rrg::sample_list({"a", "b", "c"}, 3), "a, b, c");
+}
+
+}  // namespace

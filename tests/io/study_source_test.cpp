@@ -49,7 +49,7 @@ TEST(SelectStudies, IdsThenMaxSamplesKeepSourceOrder) {
     rrg::io::select_studies(numbered(10), selection);
     ADD_FAILURE();
   } catch (const rrg::InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("1 of 2 ids are not in the study source (\"nope\")"),
+    EXPECT_NE(std::string(e.what()).find("1 of 2 ids are not in the study source (nope)"),
               std::string::npos)
         << e.what();
   }

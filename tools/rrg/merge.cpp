@@ -27,12 +27,6 @@ struct MergeFlags {
   StudyFlags studies;
 };
 
-std::string sample(const std::vector<std::string>& ids) {
-  std::string out;
-  for (std::size_t i = 0; i < ids.size() && i < 5; ++i) out += (i ? ", " : "") + ids[i];
-  return out + (ids.size() > 5 ? ", ..." : "");
-}
-
 void run_merge(const MergeFlags& flags) {
   if (flags.output.empty() && flags.seed_output.empty()) {
     throw InputError("merge needs -o FILE (and/or --seed-output FILE)");
@@ -67,7 +61,7 @@ void run_merge(const MergeFlags& flags) {
   std::cerr << "\n";
   const auto warn = [](const std::vector<std::string>& ids, const char* what) {
     if (!ids.empty()) {
-      std::cerr << "rrg: warning: " << ids.size() << " id(s) " << what << ": " << sample(ids)
+      std::cerr << "rrg: warning: " << ids.size() << " id(s) " << what << ": " << sample_list(ids)
                 << "\n";
     }
   };

@@ -57,19 +57,12 @@ void run_sections(const SectionsFlags& flags) {
   std::cerr << "rrg sections: " << result.records.size()
             << " report(s); chosen section: " << (counts.empty() ? "none" : counts) << "\n";
   if (!result.without_section.empty()) {
-    std::string ids;
-    for (std::size_t i = 0; i < result.without_section.size() && i < 5; ++i) {
-      ids += (i ? ", " : "") + result.without_section[i];
-    }
+    std::string prefer;
+    for (const auto& name : flags.prefer) prefer += (prefer.empty() ? "" : ",") + name;
     std::cerr << "rrg: warning: " << result.without_section.size()
-              << " report(s) have none of the sections " <<
-        [&] {
-          std::string list;
-          for (const auto& n : flags.prefer) list += (list.empty() ? "" : ",") + n;
-          return list;
-        }() << " and were "
-              << (flags.keep_empty ? "written with an empty report" : "left out") << " (" << ids
-              << (result.without_section.size() > 5 ? ", ..." : "") << ")\n";
+              << " report(s) have none of the sections " << prefer << " and were "
+              << (flags.keep_empty ? "written with an empty report" : "left out") << " ("
+              << sample_list(result.without_section) << ")\n";
   }
 }
 

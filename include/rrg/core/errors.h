@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace rrg {
 
@@ -22,5 +23,13 @@ class InputError : public std::invalid_argument {
 // linters use, so editors can jump to the spot.
 std::string location_message(const std::string& path, std::size_t line, std::size_t column,
                              const std::string& message);
+
+}  // namespace rrg
+
+namespace rrg {
+
+// The first `shown` items joined by ", ", with ", ..." when there are more: "a, b, c, ...".
+// For messages that name some of many ids (missing, duplicated, skipped).
+std::string sample_list(const std::vector<std::string>& items, std::size_t shown = 5);
 
 }  // namespace rrg

@@ -109,12 +109,6 @@ struct StudyRow {
   std::vector<Candidate> images;
 };
 
-std::string first_ids(const std::vector<std::string>& ids) {
-  std::string out;
-  for (std::size_t i = 0; i < ids.size() && i < 3; ++i) out += (i ? ", " : "") + ids[i];
-  return out + (ids.size() > 3 ? ", ..." : "");
-}
-
 }  // namespace
 
 std::string mimic_image_path(const std::string& root, const std::string& subject_id,
@@ -253,8 +247,8 @@ StudyList read_mimic_cxr(const MimicCxrOptions& options) {
         std::to_string(without_views.size()) + " stud" + (without_views.size() == 1 ? "y" : "ies") +
         " of split \"" + options.split + (without_views.size() == 1 ? "\" has" : "\" have") +
         " no image with a view in " + list + " and " +
-        (without_views.size() == 1 ? "was" : "were") + " skipped (" + first_ids(without_views) +
-        "); add \"*\" to the view list to keep any view");
+        (without_views.size() == 1 ? "was" : "were") + " skipped (" +
+        sample_list(without_views, 3) + "); add \"*\" to the view list to keep any view");
   }
   if (missing_reports > 0) {
     out.notes.push_back(std::to_string(missing_reports) + " stud" +

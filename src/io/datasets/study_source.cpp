@@ -61,13 +61,9 @@ std::vector<Study> select_studies(std::vector<Study> studies, const StudySelecti
       if (known.count(id) == 0) unknown.push_back(id);
     }
     if (!unknown.empty()) {
-      std::string list;
-      for (std::size_t i = 0; i < unknown.size() && i < 5; ++i) {
-        list += (i ? ", " : "") + ("\"" + unknown[i] + "\"");
-      }
       throw InputError(selection.ids_file + ": " + std::to_string(unknown.size()) + " of " +
-                       std::to_string(ids.size()) + " ids are not in the study source (" + list +
-                       (unknown.size() > 5 ? ", ..." : "") + ")");
+                       std::to_string(ids.size()) + " ids are not in the study source (" +
+                       sample_list(unknown) + ")");
     }
     std::vector<Study> kept;
     for (auto& s : studies) {
