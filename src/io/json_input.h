@@ -16,20 +16,6 @@ namespace rrg::io::detail {
 
 using nlohmann::json;
 
-// 1-based line and column of byte `offset` in `content`.
-inline std::pair<std::size_t, std::size_t> line_and_column(std::string_view content,
-                                                           std::size_t offset) {
-  offset = std::min(offset, content.size());
-  std::size_t line = 1, line_start = 0;
-  for (std::size_t i = 0; i < offset; ++i) {
-    if (content[i] == '\n') {
-      ++line;
-      line_start = i + 1;
-    }
-  }
-  return {line, offset - line_start + 1};
-}
-
 // nlohmann's message is "[json.exception.parse_error.101] parse error at line 1, column 5:
 // syntax error while parsing value - invalid literal; last read: 'x'"; keeps the reason only.
 inline std::string parse_error_reason(const json::parse_error& e) {
@@ -84,11 +70,26 @@ inline std::string type_name(const json& value) {
   return "an object";
 }
 
+// The object's keys as "\"a\", \"b\"" ("" for none or a non-object), for messages.
+inline std::string key_list(const json& value) {
+  std::string out;
+  if (!value.is_object()) return out;
+  for (const auto& item : value.items()) out += (out.empty() ? "\"" : ", \"") + item.key() + "\"";
+  return out;
+}
+
 // An "id" value: a string, or an integer written in decimal.
 inline std::string id_from_json(const json& value, const std::string& where) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_number_integer()) return value.dump();
   throw InputError(where + ": \"id\" must be a string or an integer, got " + type_name(value));
+}
+
+// The "id" field of a record, which must be present.
+inline std::string required_id(const json& object, const std::string& where) {
+  const auto it = object.find("id");
+  if (it == object.end()) throw InputError(where + ": field \"id\" is missing");
+  return id_from_json(*it, where);
 }
 
 // The string field `key` of `object`, or "" when absent or null; InputError for other types.

@@ -48,11 +48,9 @@ MergeReport merge_shard_outputs(const MergeOptions& options) {
         throw;
       }
       const std::string where = path + ":" + std::to_string(line_no);
-      if (!record.is_object() || !record.contains("id")) {
-        throw InputError(where + ": expected a JSON object with an \"id\"");
-      }
+      if (!record.is_object()) throw InputError(where + ": expected a JSON object with an \"id\"");
       ++report.records_read;
-      const std::string id = detail::id_from_json(record["id"], where);
+      const std::string id = detail::required_id(record, where);
       const auto error = record.find("error");
       const bool failed = error != record.end() && !error->is_null();
       auto [it, inserted] = records.try_emplace(id);

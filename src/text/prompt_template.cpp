@@ -7,26 +7,11 @@
 #include "rrg/text/suggest.h"
 
 namespace rrg::text {
-namespace {
-
-std::pair<std::size_t, std::size_t> line_column(const std::string& text, std::size_t offset) {
-  std::size_t line = 1, start = 0;
-  for (std::size_t i = 0; i < offset; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      start = i + 1;
-    }
-  }
-  return {line, offset - start + 1};
-}
-
-}  // namespace
-
 PromptTemplate::PromptTemplate(std::string text, const std::vector<std::string>& allowed,
                                std::string source)
     : text_(std::move(text)) {
   const auto fail = [&](std::size_t offset, const std::string& message) {
-    const auto [line, col] = line_column(text_, offset);
+    const auto [line, col] = line_and_column(text_, offset);
     throw InputError(location_message(source, line, col, message));
   };
   std::string literal;

@@ -31,3 +31,13 @@ TEST(SampleList, ShowsTheFirstItemsAndMarksTheRest) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(LineAndColumn, CountsLinesAndBytes) {
+  EXPECT_EQ(rrg::line_and_column("ab\ncd", 0), (std::pair<std::size_t, std::size_t>{1, 1}));
+  EXPECT_EQ(rrg::line_and_column("ab\ncd", 4), (std::pair<std::size_t, std::size_t>{2, 2}));
+  EXPECT_EQ(rrg::line_and_column("ab\ncd", 99), (std::pair<std::size_t, std::size_t>{2, 3}));
+}
+
+}  // namespace

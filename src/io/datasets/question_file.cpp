@@ -17,8 +17,7 @@ StudyList read_question_file(const std::string& path, const std::string& image_r
   }
   const auto list = doc.find(split);
   if (list == doc.end() || !list->is_array()) {
-    std::string keys;
-    for (const auto& item : doc.items()) keys += (keys.empty() ? "\"" : ", \"") + item.key() + "\"";
+    const std::string keys = detail::key_list(doc);
     throw InputError(path + ": no \"" + split + "\" array of questions (the file has " +
                      (keys.empty() ? "no keys" : keys) + ")");
   }
@@ -32,9 +31,7 @@ StudyList read_question_file(const std::string& path, const std::string& image_r
     }
     Study study;
     study.origin = where;
-    const auto id = entry.find("id");
-    if (id == entry.end()) throw InputError(where + ": field \"id\" is missing");
-    study.id = detail::id_from_json(*id, where);
+    study.id = detail::required_id(entry, where);
     const auto content = entry.find("content");
     if (content == entry.end() || !content->is_array()) {
       throw InputError(where + ": field \"content\" must be an array of image and text items");

@@ -17,12 +17,7 @@ StudyList read_r2gen_annotation(const std::string& path, const std::string& imag
     list = doc.find(split == "val" ? "validate" : "val");
   }
   if (!doc.is_object() || list == doc.end() || !list->is_array()) {
-    std::string keys;
-    if (doc.is_object()) {
-      for (const auto& item : doc.items()) {
-        keys += (keys.empty() ? "\"" : ", \"") + item.key() + "\"";
-      }
-    }
+    const std::string keys = detail::key_list(doc);
     throw InputError(path + ": no \"" + split + "\" array in this R2Gen annotation file (it has " +
                      (keys.empty() ? "no splits" : keys) +
                      "); choose the split with --split train|val|test");
@@ -37,9 +32,7 @@ StudyList read_r2gen_annotation(const std::string& path, const std::string& imag
     }
     Study study;
     study.origin = where;
-    const auto id = entry.find("id");
-    if (id == entry.end()) throw InputError(where + ": field \"id\" is missing");
-    study.id = detail::id_from_json(*id, where);
+    study.id = detail::required_id(entry, where);
     study.reference = detail::optional_string(entry, "report", where);
     const auto paths = entry.find("image_path");
     if (paths == entry.end() || !paths->is_array() || paths->empty()) {

@@ -20,9 +20,7 @@ StudyList read_study_jsonl(const std::string& path, const std::string& image_roo
     }
     Study study;
     study.origin = where;
-    const auto id = object.find("id");
-    if (id == object.end()) throw InputError(where + ": field \"id\" is missing");
-    study.id = detail::id_from_json(*id, where);
+    study.id = detail::required_id(object, where);
     const auto images = object.find("images");
     if (images == object.end() || !images->is_array() || images->empty()) {
       throw InputError(where + ": field \"images\" must be a non-empty array of paths");
