@@ -208,7 +208,10 @@ GenerateSummary Generator::run(const std::vector<io::Study>& studies) {
     if (options_.on_message && !text.empty()) options_.on_message(text);
   };
 
-  if (options_.overwrite) {
+  if (options_.overwrite && std::filesystem::exists(options_.output)) {
+    // Opening it first refuses a file another rrg process is still writing (the journal is
+    // locked) or one that is not a journal at all, before anything is deleted.
+    io::Journal(options_.output).close();
     std::error_code ec;
     std::filesystem::remove(options_.output, ec);
     if (ec) throw std::runtime_error(options_.output + ": cannot remove (" + ec.message() + ")");

@@ -528,6 +528,12 @@ TEST_F(CliGenerate, OverwriteAndUsageErrors) {
   EXPECT_EQ(server_.request_count(), 4u);
   EXPECT_EQ(read_jsonl(dir_.file("out.jsonl")).size(), 2u);
 
+  // --overwrite never deletes a file that is not an rrg output.
+  write_file(dir_.file("notes.txt"), "my notes, not a journal\n");
+  r = run_rrg(concat(base_args(dir_.file("notes.txt")), {"--studies", studies, "--overwrite"}));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(read_file(dir_.file("notes.txt")), "my notes, not a journal\n");
+
   r = run_rrg(
       concat(base_args(dir_.file("x.jsonl")), {"--studies", studies, "--overwrite", "--resume"}));
   EXPECT_EQ(r.exit_code, 2);
