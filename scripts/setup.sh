@@ -24,7 +24,9 @@ packages=(
   # tests and benchmarks: GoogleTest, Google Benchmark, reference implementations used as
   # test-time oracles (they install for /usr/bin/python3), hyperfine for whole-process timing
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-nltk python3-sklearn python3-torch
-  hyperfine
+  hyperfine time ninja-build
+  # NumPy: test-time oracle for np.mean summation order (tests/metrics/python_math_test.cpp)
+  python3-numpy
 )
 
 if [[ "${RRG_SKIP_INSTALL:-0}" != "1" ]]; then

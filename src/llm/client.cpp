@@ -519,7 +519,10 @@ void ChatClient::run(const JobSource& source, const ResultHandler& on_result) {
         wait_ms =
             std::min(wait_ms, std::max<long long>(0, ms_between(now, s.delayed.begin()->first)));
       }
-      if (s.active.empty() && s.delayed.empty()) continue;  // pull more jobs right away
+      // Slots freed by finished requests are refilled before waiting: waiting first would delay
+      // the next requests until some other socket event.
+      const bool retry_due = !s.delayed.empty() && s.delayed.begin()->first <= now;
+      if (s.active.size() < limit && (!exhausted || retry_due)) continue;
       curl_multi_poll(s.multi, nullptr, 0, static_cast<int>(std::max<long long>(wait_ms, 0)),
                       nullptr);
     }

@@ -5,38 +5,10 @@
 
 #include <algorithm>
 
+#include "rrg/metrics/python_math.h"
+
 namespace rrg::metrics {
 namespace {
-
-// numpy/core/src/umath/loops_utils.h.src `pairwise_sum`: below 8 elements a plain loop, up to
-// PW_BLOCKSIZE (128) eight interleaved accumulators combined as a tree, above that a recursive
-// split at a multiple of 8.
-constexpr std::size_t kPairwiseBlock = 128;
-// numpy's default ufunc buffer size (NPY_BUFSIZE): a reduction sees at most this many elements
-// per inner-loop call and adds the block results left to right.
-constexpr std::size_t kNumpyBufferSize = 8192;
-
-double pairwise_sum(const double* a, std::size_t n) {
-  if (n < 8) {
-    double res = 0.0;
-    for (std::size_t i = 0; i < n; ++i) res += a[i];
-    return res;
-  }
-  if (n <= kPairwiseBlock) {
-    double r[8];
-    for (std::size_t j = 0; j < 8; ++j) r[j] = a[j];
-    std::size_t i = 8;
-    for (; i < n - (n % 8); i += 8) {
-      for (std::size_t j = 0; j < 8; ++j) r[j] += a[i + j];
-    }
-    double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-    for (; i < n; ++i) res += a[i];
-    return res;
-  }
-  std::size_t n2 = n / 2;
-  n2 -= n2 % 8;
-  return pairwise_sum(a, n2) + pairwise_sum(a + n2, n - n2);
-}
 
 double as_double(std::size_t value) {
   return static_cast<double>(value);
@@ -87,7 +59,7 @@ std::optional<double> binary_prediction_auc(const ConfusionCounts& counts) {
   const double fpr = as_double(counts.fp) / as_double(neg);
   const double tpr = as_double(counts.tp) / as_double(pos);
   const double terms[2] = {(fpr - 0.0) * (tpr + 0.0) / 2.0, (1.0 - fpr) * (1.0 + tpr) / 2.0};
-  return pairwise_sum(terms, 2);
+  return numpy_sum(terms, 2);
 }
 
 PrecisionRecallF1 sample_scores(const ConfusionCounts& sample) {
@@ -117,21 +89,21 @@ PrecisionRecallF1 average_over_labels(const std::vector<ConfusionCounts>& per_la
     f[k] = scores.f1;
   }
   if (average == LabelAverage::kMacro) {
-    out.precision = *numpy_mean(p);
-    out.recall = *numpy_mean(r);
-    out.f1 = *numpy_mean(f);
+    out.precision = *numpy_mean_or_none(p);
+    out.recall = *numpy_mean_or_none(r);
+    out.f1 = *numpy_mean_or_none(f);
     return out;
   }
   // kWeighted: np.average(x, weights=true_sum) = sum(x * w) / sum(w) in float64. sklearn returns
   // the zero_division value (0.0) for all three when every support is 0.
   std::vector<double> w(n);
   for (std::size_t k = 0; k < n; ++k) w[k] = as_double(per_label[k].positives());
-  const double weight_sum = numpy_sum(w);
+  const double weight_sum = numpy_sum(w.data(), w.size());
   if (weight_sum == 0.0) return out;
   auto weighted = [&](const std::vector<double>& x) {
     std::vector<double> products(n);
     for (std::size_t k = 0; k < n; ++k) products[k] = x[k] * w[k];
-    return numpy_sum(products) / weight_sum;
+    return numpy_sum(products.data(), products.size()) / weight_sum;
   };
   out.precision = weighted(p);
   out.recall = weighted(r);
@@ -150,27 +122,15 @@ PrecisionRecallF1 average_over_samples(const std::vector<ConfusionCounts>& per_s
     r[i] = scores.recall;
     f[i] = scores.f1;
   }
-  out.precision = *numpy_mean(p);
-  out.recall = *numpy_mean(r);
-  out.f1 = *numpy_mean(f);
+  out.precision = *numpy_mean_or_none(p);
+  out.recall = *numpy_mean_or_none(r);
+  out.f1 = *numpy_mean_or_none(f);
   return out;
 }
 
-double numpy_sum(const double* values, std::size_t count) {
-  double total = 0.0;
-  for (std::size_t start = 0; start < count; start += kNumpyBufferSize) {
-    total += pairwise_sum(values + start, std::min(kNumpyBufferSize, count - start));
-  }
-  return total;
-}
-
-double numpy_sum(const std::vector<double>& values) {
-  return numpy_sum(values.data(), values.size());
-}
-
-std::optional<double> numpy_mean(const std::vector<double>& values) {
+std::optional<double> numpy_mean_or_none(const std::vector<double>& values) {
   if (values.empty()) return std::nullopt;
-  return numpy_sum(values) / as_double(values.size());
+  return numpy_mean(values);
 }
 
 }  // namespace rrg::metrics

@@ -203,10 +203,10 @@ ClinicalTable build_table(const Counts& counts) {
     recalls.push_back(row.recall);
     specificities.push_back(row.specificity);
   }
-  table.macro_auc = numpy_mean(aucs);
-  table.macro_f1 = numpy_mean(f1s);
-  table.macro_recall = numpy_mean(recalls);
-  table.macro_specificity = numpy_mean(specificities);
+  table.macro_auc = numpy_mean_or_none(aucs);
+  table.macro_f1 = numpy_mean_or_none(f1s);
+  table.macro_recall = numpy_mean_or_none(recalls);
+  table.macro_specificity = numpy_mean_or_none(specificities);
   return table;
 }
 

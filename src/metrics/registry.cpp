@@ -5,9 +5,21 @@
 #include <mutex>
 
 #include "rrg/core/errors.h"
+#include "rrg/metrics/coco_bleu_scorer.h"
+#include "rrg/metrics/coco_cider_scorer.h"
+#include "rrg/metrics/coco_rouge_scorer.h"
+#include "rrg/metrics/nltk_bleu_scorer.h"
+#include "rrg/metrics/nltk_meteor.h"
+#include "rrg/metrics/rouge_score.h"
 
 namespace rrg::metrics {
 namespace {
+
+// Factory for scorers without options.
+template <typename T>
+std::unique_ptr<Scorer> make(const ScorerOptions&) {
+  return std::make_unique<T>();
+}
 
 struct Entry {
   ScorerInfo info;
@@ -20,6 +32,23 @@ std::vector<Entry>& entries() {
   std::call_once(filled, [] {
     // Order here is the order of the output table.
     // (Scorers are added by their own commits: one line each.)
+    // clang-format off
+    table.push_back({{"coco-bleu", "coco", {"Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4"}, "pycocoevalcap 1.2 BLEU (option closest, tokens str.split())"}, make<CocoBleuScorer>});
+    table.push_back({{"coco-rouge", "coco", {"ROUGE_L"}, "pycocoevalcap 1.2 ROUGE-L (beta 1.2, tokens str.split(' '))"}, make<CocoRougeScorer>});
+    table.push_back({{"coco-cider", "coco", {"CIDEr"}, "pycocoevalcap 1.2 CIDEr-D (sigma 6, df from the corpus references)"}, make<CocoCiderScorer>});
+    table.push_back({{"nltk-bleu", "seed", {"BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4"}, "NLTK 3.8 corpus_bleu/sentence_bleu (method1, tokens lower().split())"}, make<NltkBleuScorer>});
+    // clang-format on
+    table.push_back({{"rouge-score",
+                      "seed",
+                      {"ROUGE-L"},
+                      "rouge-score 0.1.2 ROUGE-L F (LCS, NLTK Porter stems), mean over samples"},
+                     [](const ScorerOptions&) { return std::make_unique<RougeScoreScorer>(); }});
+    table.push_back(
+        {{"nltk-meteor",
+          "seed",
+          {"METEOR"},
+          "NLTK 3.8 meteor_score (exact, Porter stem, WordNet 3.0 synonyms), mean over samples"},
+         [](const ScorerOptions& o) { return std::make_unique<NltkMeteorScorer>(o); }});
   });
   return table;
 }

@@ -148,14 +148,44 @@ std::string remove_at_line_starts(std::string_view s, Matcher match) {
   return out;
 }
 
+// " ".join(s.split()): runs of Python whitespace become one space, none at either end.
 std::string collapse_whitespace(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (const std::string_view token : python_split(s)) {
-    if (!out.empty()) out.push_back(' ');
-    out.append(token);
+  bool pending_space = false;
+  for (std::size_t pos = 0; pos < s.size();) {
+    const auto byte = static_cast<unsigned char>(s[pos]);
+    // ASCII whitespace per str.isspace(): \t \n \v \f \r, U+001C..U+001F, space.
+    const std::size_t space = byte < 0x80 ? (byte == ' ' || (byte >= 0x09 && byte <= 0x0D) ||
+                                             (byte >= 0x1C && byte <= 0x1F))
+                                          : python_space_length(s, pos);
+    if (space != 0) {
+      pending_space = !out.empty();
+      pos += space;
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(s[pos++]);
   }
   return out;
+}
+
+// Whether `match` could succeed at some line start of s (a cheap test that lets the common text
+// without markdown skip a rewriting pass): true when a line starts with '#', or its first
+// non-whitespace character is a bullet.
+bool may_have_line_markup(std::string_view s) {
+  for (std::size_t pos = 0; pos < s.size();) {
+    const std::size_t first = skip_spaces(s, pos);
+    if (s[pos] == '#' || (first < s.size() && (s[first] == '-' || s[first] == '*' ||
+                                               s.compare(first, 3, "\u2022") == 0))) {
+      return true;
+    }
+    const std::size_t newline = s.find('\n', pos);
+    if (newline == std::string_view::npos) break;
+    pos = newline + 1;
+  }
+  return false;
 }
 
 // ---- R2Gen clean_report ------------------------------------------------------------------------
@@ -226,13 +256,24 @@ std::string no_clean(std::string_view text) {
 }  // namespace
 
 std::string seed_clean_report(std::string_view text) {
-  std::string t = remove_think_blocks(text);
-  t = replace_all(t, "<|im_end|>", "");
-  t = replace_all(t, "<|im_start|>", "");
-  t = unwrap_bold(t);
-  t = remove_at_line_starts(t, match_header);
-  t = remove_at_line_starts(t, match_bullet);
-  return collapse_whitespace(t);
+  // Each step runs only when its pattern can occur (most reports need only step 6); skipping a
+  // step that cannot match leaves the text exactly as the step would.
+  std::string t;
+  std::string_view current = text;
+  const auto apply = [&](std::string next) {
+    t = std::move(next);
+    current = t;
+  };
+  if (current.find("<think>") != std::string_view::npos) apply(remove_think_blocks(current));
+  if (current.find("<|im_") != std::string_view::npos) {
+    apply(replace_all(replace_all(current, "<|im_end|>", ""), "<|im_start|>", ""));
+  }
+  if (current.find("**") != std::string_view::npos) apply(unwrap_bold(current));
+  if (may_have_line_markup(current)) {
+    apply(remove_at_line_starts(current, match_header));
+    apply(remove_at_line_starts(current, match_bullet));
+  }
+  return collapse_whitespace(current);
 }
 
 std::string r2gen_clean_iu_xray(std::string_view text) {

@@ -290,9 +290,13 @@ TEST_F(LlmLabelerTest, RegisteredAsLlm) {
   EXPECT_TRUE(listed);
 }
 
-// --- The rrg-llm-dev process: SIGKILL mid-run, resume, key redaction. ---
+// --- The `rrg annotate --labeler llm` process: SIGKILL mid-run, resume, key redaction. ---
 
-const std::string kDevTool = std::string(RRG_BINARY_DIR) + "/rrg-llm-dev";
+std::vector<std::string> annotate_args(const std::string& in, const std::string& out,
+                                       const std::string& base_url) {
+  return {RRG_EXECUTABLE, "annotate", "--labeler",  "llm",    "--in",    in,
+          "--out",        out,        "--base-url", base_url, "--model", "toy-model"};
+}
 
 std::size_t count_lines(const std::string& path) {
   std::ifstream in(path);
@@ -318,10 +322,8 @@ TEST_F(LlmLabelerTest, ResumesAfterSigkillWithoutLosingOrDuplicatingRecords) {
   }
   rrg::testing::write_file(dir_.file("in.jsonl"), input);
   const std::string out = dir_.file("out.jsonl");
-  std::vector<std::string> args = {kDevTool,  "label",     "--in",       dir_.file("in.jsonl"),
-                                   "--out",   out,         "--base-url", server.base_url(),
-                                   "--model", "toy-model", "--no-cache", "--concurrency",
-                                   "4"};
+  std::vector<std::string> args = annotate_args(dir_.file("in.jsonl"), out, server.base_url());
+  for (const char* extra : {"--no-cache", "--concurrency", "4"}) args.push_back(extra);
 
   // Start, wait for some records, kill -9.
   std::vector<char*> argv;
@@ -414,9 +416,10 @@ TEST_F(LlmLabelerTest, ProcessReRunIsAnsweredByTheCache) {
                            "{\"id\": 1, \"report\": \"Mild cardiomegaly.\"}\n"
                            "{\"id\": 2, \"report\": \"No pneumothorax.\"}\n");
   const auto run = [&](const std::string& out) {
-    return rrg::testing::run_command({kDevTool, "label", "--in", dir_.file("in.jsonl"), "--out",
-                                      dir_.file(out), "--base-url", server_.base_url(), "--model",
-                                      "toy-model", "--cache", dir_.file("cache.sqlite")});
+    auto args = annotate_args(dir_.file("in.jsonl"), dir_.file(out), server_.base_url());
+    args.push_back("--cache");
+    args.push_back(dir_.file("cache.sqlite"));
+    return rrg::testing::run_command(args);
   };
   ASSERT_EQ(run("a.jsonl").exit_code, 0);
   EXPECT_EQ(server_.request_count(), 2u);
@@ -432,17 +435,53 @@ TEST_F(LlmLabelerTest, ApiKeyNeverReachesOutputOrLogs) {
   rrg::testing::write_file(dir_.file("in.jsonl"),
                            "{\"id\": \"a\", \"report\": \"Edema. [[rrg-test:401echo]]\"}\n"
                            "{\"id\": \"b\", \"report\": \"Edema.\"}\n");
-  const auto result = rrg::testing::run_command(
-      {kDevTool, "label", "--in", dir_.file("in.jsonl"), "--out", dir_.file("out.jsonl"),
-       "--base-url", server_.base_url(), "--model", "toy-model", "--no-cache"},
-      "", {"RRG_API_KEY=" + secret});
-  EXPECT_EQ(result.exit_code, 1);                                         // one report failed
+  auto args = annotate_args(dir_.file("in.jsonl"), dir_.file("out.jsonl"), server_.base_url());
+  args.push_back("--no-cache");
+  const auto result = rrg::testing::run_command(args, "", {"RRG_API_KEY=" + secret});
+  EXPECT_EQ(result.exit_code, 0) << result.err;  // one report has an error record
+  EXPECT_NE(result.err.find("1 could not be labelled"), std::string::npos) << result.err;
   EXPECT_EQ(server_.requests().at(0).authorization, "Bearer " + secret);  // the key was used
   const std::string output = rrg::testing::read_file(dir_.file("out.jsonl"));
   EXPECT_NE(output.find("[REDACTED]"), std::string::npos) << output;
   EXPECT_EQ(output.find(secret), std::string::npos);
   EXPECT_EQ(result.err.find(secret), std::string::npos);
   EXPECT_EQ(result.out.find(secret), std::string::npos);
+}
+
+TEST_F(LlmLabelerTest, EvaluateLabelsPredictionsAndReferencesWithTheSameModel) {
+  rrg::testing::write_file(
+      dir_.file("pred.jsonl"),
+      "{\"id\": \"a\", \"report\": \"Mild cardiomegaly. No pleural effusion.\"}\n"
+      "{\"id\": \"b\", \"report\": \"Lungs are clear.\"}\n"
+      "{\"id\": \"c\", \"report\": \"Right pleural effusion.\"}\n");
+  rrg::testing::write_file(dir_.file("ref.jsonl"),
+                           "{\"id\": \"a\", \"report\": \"Cardiomegaly. No pleural effusion.\"}\n"
+                           "{\"id\": \"b\", \"report\": \"Possible pneumothorax.\"}\n"
+                           "{\"id\": \"c\", \"report\": \"Right pleural effusion and "
+                           "atelectasis.\"}\n");
+  const auto result = rrg::testing::run_rrg(
+      {"evaluate", "--pred", dir_.file("pred.jsonl"), "--ref", dir_.file("ref.jsonl"), "--labeler",
+       "llm", "--base-url", server_.base_url(), "--model", "toy-model", "--cache",
+       dir_.file("cache.sqlite"), "--metrics", "clinical", "--json", "-"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(server_.request_count(), 6u);  // 3 predictions + 3 references, one model
+  const auto scores = json::parse(result.out);
+  // By hand from the toy labels (U-zeros, 14 observations): true positives a/Cardiomegaly,
+  // b/No Finding, c/Pleural Effusion; one false negative, c/Atelectasis; no false positive.
+  EXPECT_DOUBLE_EQ(scores["corpus"]["chexpert_micro_precision_14_uzeros"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(scores["corpus"]["chexpert_micro_recall_14_uzeros"].get<double>(), 0.75);
+  EXPECT_NEAR(scores["corpus"]["chexpert_micro_f1_14_uzeros"].get<double>(), 6.0 / 7.0, 1e-12);
+  EXPECT_NE(scores["signatures"]["chexpert_micro_f1_14_uzeros"].get<std::string>().find(
+                "labeler:llm:toy-model@rrg-chexpert14-uzeros.v1/binary"),
+            std::string::npos);
+  // Re-running the evaluation labels nothing again.
+  const auto again = rrg::testing::run_rrg(
+      {"evaluate", "--pred", dir_.file("pred.jsonl"), "--ref", dir_.file("ref.jsonl"), "--labeler",
+       "llm", "--base-url", server_.base_url(), "--model", "toy-model", "--cache",
+       dir_.file("cache.sqlite"), "--metrics", "clinical", "--json", "-"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(server_.request_count(), 6u);
+  EXPECT_EQ(json::parse(again.out)["corpus"], scores["corpus"]);
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ for case_dir in "$shared"/parity/nlg/cases/*/; do
   n_expected="$("$python" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["per_sample"]))' "$expected")"
 
   # Both families from the JSONL files (all references).
-  "$rrg" evaluate --pred "$case_dir/pred.jsonl" --ref "$case_dir/ref.jsonl" --json "$work/$case_name.json" --quiet
+  "$rrg" evaluate --pred "$case_dir/pred.jsonl" --ref "$case_dir/ref.jsonl" --labeler none --json "$work/$case_name.json" --quiet
   n_got="$("$python" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["per_sample"]))' "$work/$case_name.json")"
   if [[ "$n_got" != "$n_expected" ]]; then
     echo "FAIL  $case_name: $n_got per-sample ids, expected $n_expected"
@@ -47,11 +47,11 @@ for case_dir in "$shared"/parity/nlg/cases/*/; do
 
   # The original toolkit's own JSON files give the seed numbers unchanged.
   "$rrg" evaluate --pred "$case_dir/seed_output.json" --ref "$case_dir/seed_annotation.json" \
-    --metrics seed --json "$work/$case_name.seed.json" --quiet
+    --metrics seed --labeler none --json "$work/$case_name.seed.json" --quiet
   check "$case_name (seed json, seed metrics)" "$work/$case_name.seed.json" "$expected" --section seed_nltk --require-all
 
   # --no-clean reproduces the seed's --no_clean_reports variant.
-  "$rrg" evaluate --pred "$case_dir/pred.jsonl" --ref "$case_dir/ref.jsonl" --metrics seed --no-clean \
+  "$rrg" evaluate --pred "$case_dir/pred.jsonl" --ref "$case_dir/ref.jsonl" --metrics seed --no-clean --labeler none \
     --json "$work/$case_name.noclean.json" --quiet
   check "$case_name (seed, --no-clean)" "$work/$case_name.noclean.json" "$expected" --section seed_nltk_no_clean --require-all
 done

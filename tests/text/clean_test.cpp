@@ -78,6 +78,9 @@ const std::vector<std::string> kTexts{
     "\u0130NFILTRATE STRA\u00DFE \u039F\u0394\u039F\u03A3 \u212Aelvin. NEXT SENTENCE.",
     ". leading separator.  double separator. . empty one. ",
     "ends with number 5. ",
+    "t11-t12 left-sided #3 a*b <b>x</b> 2 < 3",  // markup characters that are not markup
+    "line\n  \u2022\tbullet after indent\n\u3000- ideographic-space indent",
+    "no markup at all,\u00A0just  spacing\t\n",
 };
 
 TEST(Clean, MatchesPythonOnTrickyTexts) {

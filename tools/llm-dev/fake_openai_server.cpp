@@ -160,6 +160,9 @@ void FakeOpenAiServer::start() {
   }
   const int threads = options_.threads;
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // Without TCP_NODELAY, headers and body leave in two segments and Nagle's algorithm holds the
+  // second until the client's delayed ACK (~40 ms): every answer would look 40 ms slower.
+  server_->set_tcp_nodelay(true);
   server_->set_keep_alive_max_count(1000000);
   server_->set_keep_alive_timeout(60);
   server_->set_read_timeout(60, 0);
@@ -169,8 +172,11 @@ void FakeOpenAiServer::start() {
     Reply reply;
     handle(request.body, request.get_header_value("Authorization"), reply);
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(reply.delay_ms);
-    while (std::chrono::steady_clock::now() < until && server_->is_running()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(reply.delay_ms, 10)));
+    // Sleep in slices (so stop() is not held up by long delays) without overshooting `until`.
+    for (auto now = std::chrono::steady_clock::now(); now < until && server_->is_running();
+         now = std::chrono::steady_clock::now()) {
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+          until - now, std::chrono::milliseconds(20)));
     }
     response.status = reply.status;
     for (const auto& [name, value] : reply.headers) response.set_header(name, value);

@@ -12,7 +12,6 @@
 //       per request (getrusage); scripts/bench_llm.sh runs it against `serve --latency-ms 50`.
 //
 // Exit codes as rrg: 0 success, 1 environment failure (or some reports failed), 2 bad input.
-#include <signal.h>
 #include <sys/resource.h>
 
 #include <atomic>
@@ -26,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fake_openai_server.h"
+#include "interrupt_watcher.h"
 #include "llm_flags.h"
 #include "progress_bar.h"
 #include "rrg/core/errors.h"
@@ -35,41 +35,14 @@
 
 namespace {
 
-// Blocks SIGINT/SIGTERM in every thread and returns a thread that calls `on_signal` when one
-// arrives (sigwait), so cancellation runs outside of signal-handler restrictions.
-std::thread watch_signals(std::function<void()> on_signal, std::atomic<bool>& done) {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGUSR1);  // used only to wake the watcher at the end
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return std::thread([set, on_signal = std::move(on_signal), &done] {
-    while (true) {
-      int signal_number = 0;
-      sigwait(&set, &signal_number);
-      if (done) return;
-      on_signal();
-    }
-  });
-}
-
-void stop_watcher(std::thread& watcher, std::atomic<bool>& done) {
-  done = true;
-  pthread_kill(watcher.native_handle(), SIGUSR1);
-  watcher.join();
-}
-
 int run_serve(const rrg::llmdev::FakeServerOptions& options) {
-  std::atomic<bool> done{false};
   std::atomic<bool> stop{false};
-  auto watcher = watch_signals([&] { stop = true; }, done);
+  rrg::cli::InterruptWatcher watcher([&] { stop = true; });
   rrg::llmdev::FakeOpenAiServer server(options);
   server.start();
   std::cout << "listening on " << server.base_url() << std::endl;
   while (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   server.stop();
-  stop_watcher(watcher, done);
   std::cerr << "rrg-llm-dev: served " << server.request_count() << " requests\n";
   return 0;
 }
@@ -107,14 +80,7 @@ int run_label(const std::string& in_path, const std::string& out_path,
   std::size_t todo = 0;
   for (const auto& report : reports) todo += journal.contains(report.first) ? 0 : 1;
 
-  std::atomic<bool> done{false};
-  std::atomic<bool> interrupted{false};
-  auto watcher = watch_signals(
-      [&] {
-        interrupted = true;
-        labeler.cancel();
-      },
-      done);
+  rrg::cli::InterruptWatcher watcher([&] { labeler.cancel(); });
   rrg::cli::ProgressBarOptions bar_options;
   bar_options.label = "label";
   bar_options.tty = rrg::cli::stderr_is_tty();
@@ -131,11 +97,10 @@ int run_label(const std::string& in_path, const std::string& out_path,
     bar.finish();
   }
   journal.close();
-  stop_watcher(watcher, done);
   std::cerr << "rrg: " << labeler.summary() << "\n";
   std::cerr << "rrg: " << out_path << ": " << stats.written << " records written, " << stats.skipped
             << " already there, " << stats.failed << " with errors\n";
-  if (interrupted) {
+  if (watcher.interrupted()) {
     std::cerr << "rrg: interrupted; run the same command again to resume\n";
     return 130;
   }

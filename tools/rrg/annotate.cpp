@@ -2,13 +2,23 @@
 // every report once per distinct text and writes JSONL or CheXbert-style CSV atomically.
 #include "annotate.h"
 
+#include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
 
 #include "cli_common.h"
+#include "interrupt_watcher.h"
+#include "llm_flags.h"
+#include "progress_bar.h"
 #include "rrg/core/errors.h"
 #include "rrg/io/atomic_file.h"
+#include "rrg/io/journal.h"
 #include "rrg/io/report_file.h"
+#include "rrg/labelers/label_io.h"
 #include "rrg/labelers/registry.h"
 #include "rrg/pipelines/annotate.h"
 
@@ -24,6 +34,7 @@ struct AnnotateFlags {
   bool csv_ids = false;
   std::string rules_dir;
   bool quiet = false;
+  labelers::LlmLabelerOptions llm;
 };
 
 std::string resolve_output_format(const AnnotateFlags& flags) {
@@ -33,17 +44,111 @@ std::string resolve_output_format(const AnnotateFlags& flags) {
   return "jsonl";
 }
 
+// --labeler llm writes through a crash-safe journal (docs/llm.md, "Resume"): records are appended
+// as answers arrive (to --out itself for JSONL, to OUT.partial.jsonl for CSV), a re-run skips
+// finished ids and retries failed ones, and once every report is done the output is rewritten in
+// input order, so it matches the rules labeler's layout.
+void run_annotate_llm(const AnnotateFlags& flags, const io::ReportFile& reports,
+                      labelers::LlmLabeler& labeler, const std::string& out_format) {
+  const bool csv = out_format == "csv";
+  const std::string journal_path = csv ? flags.output + ".partial.jsonl" : flags.output;
+  std::vector<std::pair<std::string, std::string>> items;
+  items.reserve(reports.records.size());
+  for (const auto& record : reports.records) items.emplace_back(record.id, record.texts.front());
+
+  labelers::JournalLabelStats stats;
+  {
+    io::Journal journal(journal_path);
+    if (!journal.resume_info().message.empty()) {
+      std::cerr << "rrg annotate: " << journal.resume_info().message << "\n";
+    }
+    InterruptWatcher watcher([&labeler] { labeler.cancel(); });
+    std::unique_ptr<ProgressBar> bar;
+    if (!flags.quiet) {
+      ProgressBarOptions bar_options;
+      bar_options.label = "annotate";
+      bar_options.tty = stderr_is_tty();
+      bar = std::make_unique<ProgressBar>(bar_options, [&labeler] {
+        const auto p = labeler.progress();
+        return ProgressCounts{p.done, p.total, p.request_errors + p.parse_errors, p.retries,
+                              p.from_cache};
+      });
+    }
+    stats = labeler.label_into(items, journal);
+    if (bar) bar->finish();
+    journal.close();
+    if (watcher.interrupted()) {
+      throw std::runtime_error("annotate: interrupted; " + journal_path + " holds " +
+                               std::to_string(journal.size()) +
+                               " finished records; run the same command again to resume");
+    }
+  }
+
+  // Every id is in the journal now: rewrite it in input order (atomically).
+  std::unordered_map<std::string, std::string> lines;
+  {
+    std::ifstream in(journal_path);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.empty()) continue;
+      const auto record = nlohmann::json::parse(line);
+      const auto& id = record["id"];
+      lines[id.is_string() ? id.get<std::string>() : id.dump()] = line;
+    }
+  }
+  pipelines::AnnotationResult result;
+  result.labeler_identity = labeler.identity();
+  std::string jsonl;
+  for (const auto& [id, text] : items) {
+    const auto it = lines.find(id);
+    if (it == lines.end()) throw std::runtime_error(journal_path + ": no record for id " + id);
+    jsonl += it->second + "\n";
+    const auto record = nlohmann::json::parse(it->second);
+    labelers::LabelResult label;
+    label.labels = labelers::label_row_from_json(record["labels"], journal_path + ": " + id);
+    if (record.contains("error") && record["error"].is_string()) {
+      label.error = record["error"].get<std::string>();
+      ++result.n_errors;
+    }
+    result.ids.push_back(id);
+    result.texts.push_back(text);
+    result.labels.push_back(std::move(label));
+  }
+  if (csv) {
+    io::write_file_atomically(flags.output, pipelines::annotation_csv(result, flags.csv_ids));
+    if (result.n_errors == 0) std::remove(journal_path.c_str());
+  } else {
+    io::write_file_atomically(flags.output, jsonl);
+  }
+  if (!flags.quiet) {
+    std::cerr << "rrg annotate: " << labeler.summary() << "\n";
+    std::cerr << "rrg annotate: " << result.ids.size() << " reports in " << flags.output << " ("
+              << stats.skipped << " from an earlier run) with " << result.labeler_identity;
+    if (result.n_errors > 0) {
+      std::cerr << "; " << result.n_errors << " could not be labelled (their \"error\" says why; "
+                << "run the same command again to retry them)";
+    }
+    std::cerr << "\n";
+  }
+}
+
 void run_annotate(const AnnotateFlags& flags) {
   if (flags.input.empty() || flags.output.empty()) {
     throw InputError("annotate needs --in REPORTS and --out LABELS (see `rrg annotate --help`)");
   }
   labelers::LabelerOptions options;
   options.rules_dir = flags.rules_dir;
+  options.llm = flags.llm;
   const io::ReportFormat in_format = io::parse_report_format(flags.input_format);
   const std::string out_format = resolve_output_format(flags);
   std::unique_ptr<labelers::Labeler> labeler = labelers::make_labeler(flags.labeler, options);
 
   const io::ReportFile reports = io::read_report_file(flags.input, in_format);
+  if (auto* llm = dynamic_cast<labelers::LlmLabeler*>(labeler.get());
+      llm != nullptr && flags.output != "-") {
+    run_annotate_llm(flags, reports, *llm, out_format);
+    return;
+  }
   const pipelines::AnnotationResult result = pipelines::annotate(reports, *labeler);
   const std::string content = out_format == "csv" ? pipelines::annotation_csv(result, flags.csv_ids)
                                                   : pipelines::annotation_jsonl(result);
@@ -75,7 +180,9 @@ void setup_annotate(CLI::App& app) {
       "Consolidation, Pneumonia, Atelectasis, Pneumothorax, Pleural Effusion, Pleural Other,\n"
       "Fracture, Support Devices and No Finding (CheXbert's labeled_reports.csv convention).\n"
       "Identical texts are labelled once.");
-  cmd->add_option("--labeler", flags->labeler, "Labeler: rules (built in, no model needed)")
+  cmd->add_option("--labeler", flags->labeler,
+                  "Labeler: rules (built in, no model needed) or llm (an LLM behind an "
+                  "OpenAI-compatible server; see docs/llm.md)")
       ->type_name("NAME")
       ->capture_default_str();
   cmd->add_option("--in", flags->input, "Reports (JSONL, seed JSON, R2Gen JSON, CSV or text)")
@@ -98,10 +205,13 @@ void setup_annotate(CLI::App& app) {
                   "rules labeler: read phrase and cue lists from DIR instead of the built-in ones")
       ->type_name("DIR");
   cmd->add_flag("-q,--quiet", flags->quiet, "Do not print the summary line on stderr");
+  add_llm_labeler_flags(*cmd, flags->llm);
   cmd->footer(
       "\nExamples:\n"
       "  rrg annotate --in examples/ref.jsonl --out labels.jsonl\n"
       "  rrg annotate --in reports.csv --out labeled_reports.csv\n"
+      "  rrg annotate --labeler llm --base-url http://127.0.0.1:8000/v1 --model Qwen/Qwen3-8B \\\n"
+      "      --in reports.jsonl --out labels.jsonl      # resumable; see docs/llm.md\n"
       "\nExit status: 0 success, 1 environment failure, 2 bad usage or input.");
   cmd->callback([flags] { run_annotate(*flags); });
 }

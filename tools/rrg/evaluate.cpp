@@ -8,6 +8,9 @@
 #include <memory>
 
 #include "cli_common.h"
+#include "interrupt_watcher.h"
+#include "llm_flags.h"
+#include "progress_bar.h"
 #include "rrg/core/errors.h"
 #include "rrg/io/atomic_file.h"
 #include "rrg/io/pairing.h"
@@ -38,6 +41,7 @@ struct EvaluateFlags {
   bool list_metrics = false;
   std::string labeler = "rules";
   std::string rules_dir;
+  labelers::LlmLabelerOptions llm;
 };
 
 std::string metric_list_text() {
@@ -83,6 +87,7 @@ void run_evaluate(const EvaluateFlags& flags) {
   if (flags.labeler != "none") {
     labelers::LabelerOptions labeler_options;
     labeler_options.rules_dir = flags.rules_dir;
+    labeler_options.llm = flags.llm;
     labeler = labelers::make_labeler(flags.labeler, labeler_options);
     options.labeler = labeler.get();
   }
@@ -100,7 +105,32 @@ void run_evaluate(const EvaluateFlags& flags) {
               << "prediction (--missing " << flags.missing << ")\n";
   }
 
+  // An LLM labeler talks to a server for a while: show progress, and let Ctrl-C stop it. Its
+  // answers are cached as they arrive, so a re-run continues where this one stopped.
+  auto* llm = dynamic_cast<labelers::LlmLabeler*>(labeler.get());
+  std::unique_ptr<InterruptWatcher> watcher;
+  std::unique_ptr<ProgressBar> bar;
+  if (llm != nullptr) {
+    watcher = std::make_unique<InterruptWatcher>([llm] { llm->cancel(); });
+    ProgressBarOptions bar_options;
+    bar_options.label = "evaluate: llm labels";
+    bar_options.tty = stderr_is_tty();
+    bar = std::make_unique<ProgressBar>(bar_options, [llm] {
+      const auto p = llm->progress();
+      return ProgressCounts{p.done, p.total, p.request_errors + p.parse_errors, p.retries,
+                            p.from_cache};
+    });
+  }
   const pipelines::EvaluationResult result = pipelines::evaluate(paired, options);
+  if (llm != nullptr) {
+    bar->finish();
+    std::cerr << "rrg evaluate: " << llm->summary() << "\n";
+    if (watcher->interrupted()) {
+      throw std::runtime_error(
+          "evaluate: interrupted while labelling; the answers received so far are cached, run "
+          "the same command again to continue");
+    }
+  }
 
   pipelines::EvaluationInputs inputs;
   inputs.predictions_path = flags.predictions;
@@ -196,14 +226,16 @@ void setup_evaluate(CLI::App& app) {
                   "File name prefix for --out-dir (default: the predictions file's stem)")
       ->type_name("NAME");
   cmd->add_option("--labeler", flags->labeler,
-                  "Labeler for the clinical metrics (CheXpert observations): rules (built in), or "
-                  "none to skip them")
+                  "Labeler for the clinical metrics (CheXpert observations): rules (built in), "
+                  "llm (an LLM server labels predictions and references alike; see docs/llm.md), "
+                  "or none to skip them")
       ->type_name("NAME")
       ->capture_default_str();
   cmd->add_option("--rules-dir", flags->rules_dir,
                   "rules labeler: read phrase and cue lists from DIR instead of the built-in ones")
       ->type_name("DIR");
   cmd->add_flag("-q,--quiet", flags->quiet, "Do not print the table");
+  add_llm_labeler_flags(*cmd, flags->llm);
   cmd->add_flag("--list-metrics", flags->list_metrics,
                 "List every metric, scorer and family, then exit");
   cmd->footer(

@@ -16,7 +16,7 @@
 #include "rrg/labelers/llm_labeler.h"
 #include "rrg/llm/api_key.h"
 #include "rrg/pipelines/generate.h"
-#include "signal_watcher.h"
+#include "interrupt_watcher.h"
 #include "study_flags.h"
 
 namespace rrg::cli {
@@ -131,7 +131,7 @@ pipelines::GenerateOptions resolve(const GenerateFlags& f) {
 void run_generate(const GenerateFlags& flags) {
   // Before any other thread exists, so that every thread inherits the blocked signals.
   std::atomic<pipelines::Generator*> running{nullptr};
-  SignalWatcher watcher([&] {
+  InterruptWatcher watcher([&] {
     if (auto* generator = running.load()) generator->cancel();
   });
 
@@ -141,7 +141,7 @@ void run_generate(const GenerateFlags& flags) {
   const std::vector<io::Study> studies = load_selected_studies(flags.studies, shard);
   pipelines::Generator generator(std::move(options));
   running = &generator;
-  if (watcher.signalled()) generator.cancel();
+  if (watcher.interrupted()) generator.cancel();
   std::cerr << "rrg generate: " << studies.size() << " stud" << (studies.size() == 1 ? "y" : "ies")
             << (shard.count > 1 ? " in shard " + io::format_shard_spec(shard) : "") << "\n";
 

@@ -97,12 +97,8 @@ PrecisionRecallF1 average_over_samples(const std::vector<ConfusionCounts>& per_s
 // The per-sample values that `average="samples"` averages: precision, recall and F1 of one row.
 PrecisionRecallF1 sample_scores(const ConfusionCounts& sample);
 
-// numpy's float64 `np.sum`: pairwise summation (8 accumulators below 128 elements) applied to
-// consecutive 8192-element blocks whose sums are added left to right (numpy's buffer size).
-double numpy_sum(const double* values, std::size_t count);
-double numpy_sum(const std::vector<double>& values);
-
-// `np.mean`: numpy_sum / count. Empty input yields std::nullopt (numpy warns and returns nan).
-std::optional<double> numpy_mean(const std::vector<double>& values);
+// `np.mean` (python_math.h's numpy_mean), but std::nullopt for empty input, where numpy warns and
+// returns nan.
+std::optional<double> numpy_mean_or_none(const std::vector<double>& values);
 
 }  // namespace rrg::metrics

@@ -1,0 +1,25 @@
+// coco-bleu: Bleu_1..Bleu_4 exactly as pycocoevalcap 1.2 computes them (bleu/bleu_scorer.py,
+// `Bleu(4).compute_score(gts, res)`, which uses option "closest").
+//
+// Tokens: Python str.split() of the texts as given (no lower-casing; cleaning is the caller's
+// job). Per sample i and order n, BleuScorer accumulates p = prod_{k<=n} (correct_k + 1e-15) /
+// (guess_k + 1e-9) and reports p^(1/n), times exp(1 - r/c) when the hypothesis is shorter than
+// its closest reference (ratio c/r computed as (c + 1e-15) / (r + 1e-9)). The corpus value uses
+// the same formula on the summed counts and lengths. The tiny/small constants mean a sample with
+// no n-gram matches gets a tiny positive value, not 0, which this scorer reproduces.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "rrg/metrics/scorer.h"
+
+namespace rrg::metrics {
+
+class CocoBleuScorer : public Scorer {
+ public:
+  std::vector<std::string> names() const override;
+  MetricScores score(const TextCorpus& corpus) const override;
+};
+
+}  // namespace rrg::metrics
