@@ -10,7 +10,6 @@
 // MONOCHROME2 DICOM.
 #include <benchmark/benchmark.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -37,6 +36,15 @@ struct Files {
   std::string dir, jpeg, png16, dicom;
 };
 
+// Removes the temporary folder when the program exits.
+struct FolderRemover {
+  std::string dir;
+  ~FolderRemover() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+};
+
 cv::Mat radiograph(int depth, double max_value) {
   cv::Mat gradient(kHeight, kWidth, CV_32F);
   for (int y = 0; y < kHeight; ++y) {
@@ -58,6 +66,7 @@ const Files& files() {
     Files out;
     char templ[] = "/tmp/rrg-bench-image-XXXXXX";
     out.dir = ::mkdtemp(templ);
+    static const FolderRemover remover{out.dir};
     out.jpeg = out.dir + "/mimic.jpg";
     out.png16 = out.dir + "/mimic16.png";
     out.dicom = out.dir + "/mimic.dcm";
@@ -82,7 +91,6 @@ const Files& files() {
     ds->putAndInsertUint16Array(DCM_PixelData, twelve.ptr<Uint16>(0),
                                 static_cast<unsigned long>(twelve.total()));
     file.saveFile(out.dicom.c_str(), EXS_LittleEndianExplicit);
-    std::atexit([] { std::filesystem::remove_all(files().dir); });
     return out;
   }();
   return f;
