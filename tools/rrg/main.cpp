@@ -16,8 +16,11 @@
 #include "annotate.h"
 #include "cli_common.h"
 #include "evaluate.h"
+#include "generate.h"
+#include "merge.h"
 #include "rrg/core/errors.h"
 #include "rrg/core/version.h"
+#include "sections.h"
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
@@ -26,6 +29,9 @@ int main(int argc, char** argv) {
   rrg::cli::set_command_line(argc, argv);
   rrg::cli::setup_evaluate(app);
   rrg::cli::setup_annotate(app);
+  rrg::cli::setup_merge(app);
+  rrg::cli::setup_sections(app);
+  rrg::cli::setup_generate(app);
   app.set_version_flag("--version", std::string("rrg ") + rrg::version() + " (rev " +
                                         rrg::git_revision() +
                                         ", features:" + rrg::build_features() + ")");
