@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 
+#include "interrupt_watcher.h"
 #include "llm_flags.h"
 #include "progress_bar.h"
 #include "rrg/core/errors.h"
@@ -16,7 +17,6 @@
 #include "rrg/labelers/llm_labeler.h"
 #include "rrg/llm/api_key.h"
 #include "rrg/pipelines/generate.h"
-#include "interrupt_watcher.h"
 #include "study_flags.h"
 
 namespace rrg::cli {
@@ -179,8 +179,9 @@ void setup_generate(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "generate", "Generate reports for chest X-ray studies with a vision-language model");
   cmd->description(
-      "Generate one report per study with a vision-language model behind an OpenAI-compatible\n"
-      "server (vLLM, SGLang, Ollama, llama.cpp, OpenAI). Images are read (JPEG, PNG 8/16-bit,\n"
+      "Generate one report per study with a vision-language model.\n\n"
+      "The model runs behind an OpenAI-compatible server (vLLM, SGLang, Ollama, llama.cpp,\n"
+      "OpenAI). Images are read (JPEG, PNG 8/16-bit,\n"
       "DICOM), converted to 8 bits, resized within --max-side/--max-pixels and sent as data:\n"
       "URLs. Each answer is appended to the output JSONL as it arrives; running the same\n"
       "command again resumes (and retries failed studies). See docs/generate.md.");

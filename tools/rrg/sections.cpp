@@ -73,8 +73,9 @@ void setup_sections(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "sections", "Extract FINDINGS / IMPRESSION references from free-text MIMIC-CXR reports");
   cmd->description(
-      "Extract report sections from free-text MIMIC-CXR reports, following the rules of the\n"
-      "MIMIC-CXR section parser (MIT-LCP txt/section_parser.py): section headers, name\n"
+      "Extract FINDINGS / IMPRESSION sections from free-text reports into reference files.\n\n"
+      "Follows the rules of the MIMIC-CXR section parser (MIT-LCP txt/section_parser.py): section "
+      "headers, name\n"
       "normalisation, and the impression > findings > last_paragraph > comparison fallback.\n"
       "Each output record's \"report\" is the first section of --prefer the report has.");
   cmd->add_option("input", flags->input,
