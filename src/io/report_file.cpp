@@ -9,11 +9,10 @@
 #include <sstream>
 #include <unordered_map>
 
-#include <nlohmann/json.hpp>
-
 #include "rrg/core/errors.h"
 #include "rrg/io/csv.h"
 #include "rrg/io/json_value.h"
+#include "json_input.h"
 #include "rrg/text/utf8.h"
 
 namespace rrg::io {
@@ -30,19 +29,6 @@ std::string extension_of(const std::string& path) {
   std::transform(ext.begin(), ext.end(), ext.begin(),
                  [](unsigned char c) { return std::tolower(c); });
   return ext;
-}
-
-// 1-based line and column of byte `offset` in `content`.
-std::pair<std::size_t, std::size_t> line_and_column(std::string_view content, std::size_t offset) {
-  offset = std::min(offset, content.size());
-  std::size_t line = 1, line_start = 0;
-  for (std::size_t i = 0; i < offset; ++i) {
-    if (content[i] == '\n') {
-      ++line;
-      line_start = i + 1;
-    }
-  }
-  return {line, offset - line_start + 1};
 }
 
 void check_utf8(const std::string& path, std::string_view content) {
@@ -126,54 +112,29 @@ void record_from_object(const JsonValue& object, const std::string& where, Repor
   }
 }
 
-// nlohmann's message for a syntax error: "syntax error while parsing value - ...". Only called
-// after the fast parser rejected `text`, so the message users see is the well-known one.
-std::pair<std::size_t, std::string> syntax_error(std::string_view text) {
-  try {
-    const auto accepted = nlohmann::json::parse(text.begin(), text.end());
-    (void)accepted;
-  } catch (const nlohmann::json::parse_error& e) {
-    std::string what = e.what();
-    // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error while
-    // parsing value - invalid literal; last read: 'x'": keep the reason only.
-    if (auto pos = what.find(": syntax error"); pos != std::string::npos) {
-      what = what.substr(pos + 2);
-    }
-    return {e.byte, what};
-  }
-  return {0, "not valid JSON"};
-}
-
+// Only called after the fast parser rejected a document: nlohmann::json re-parses it to give
+// the well-known error message and byte position, and json_input.h's helpers turn that into
+// "path:line:col: malformed JSON...".
 JsonValue parse_json_document(const std::string& path, std::string_view content) {
   JsonValue doc;
   if (parse_json(content, doc)) return doc;
-  const auto [byte, what] = syntax_error(content);
-  const auto [line, col] = line_and_column(content, byte == 0 ? 0 : byte - 1);
-  throw InputError(location_message(path, line, col, "malformed JSON: " + what));
+  (void)detail::parse_json_document(path, content);
+  throw InputError(path + ": malformed JSON");  // unreachable unless the two parsers disagree
 }
 
 void read_jsonl(const std::string& path, std::string_view content, ReportFile& out) {
-  std::size_t line_no = 0, pos = 0;
   JsonValue object;
-  while (pos < content.size()) {
-    std::size_t end = content.find('\n', pos);
-    if (end == std::string_view::npos) end = content.size();
-    ++line_no;
-    std::string_view line = content.substr(pos, end - pos);
-    pos = end + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+  detail::for_each_jsonl_line(content, [&](std::size_t line_no, std::string_view line) {
     if (!parse_json(line, object)) {
-      const auto [byte, what] = syntax_error(line);
-      throw InputError(
-          location_message(path, line_no, byte == 0 ? 1 : byte, "malformed JSON line: " + what));
+      (void)detail::parse_json_line(path, line_no, line);
+      throw InputError(location_message(path, line_no, 0, "malformed JSON line"));
     }
     ReportRecord record;
     record.line = line_no;
     record_from_object(object, path + ":" + std::to_string(line_no), record,
                        /*id_required=*/true);
     out.records.push_back(std::move(record));
-  }
+  });
 }
 
 void read_seed_json(const std::string& path, const JsonValue& doc, ReportFile& out) {
