@@ -19,6 +19,15 @@ if(NOT XLSXWRITER_FOUND)
   message(FATAL_ERROR "rrg: could not find libxlsxwriter. Install it with `apt-get install libxlsxwriter-dev`.")
 endif()
 
+# Images (src/image): OpenCV for JPEG/PNG and resizing, DCMTK for DICOM. DCMTK is found through
+# its CMake package: Debian's dcmtk.pc pkg-config file is broken (it lists private link
+# dependencies such as libwrap by absolute path).
+rrg_require_package(OpenCV libopencv-dev 4 COMPONENTS core imgproc imgcodecs)
+rrg_require_package(DCMTK libdcmtk-dev)
+
+# zlib: reading the gzip-compressed MIMIC-CXR CSV files PhysioNet distributes.
+rrg_require_package(ZLIB zlib1g-dev)
+
 # LLM client (src/llm), cache and journal (src/io): libcurl, SQLite, OpenSSL's libcrypto (SHA-256).
 rrg_require_package(CURL libcurl4-openssl-dev 7.68)
 rrg_require_package(SQLite3 libsqlite3-dev)

@@ -28,8 +28,7 @@ MissingPolicy parse_missing_policy(std::string_view name) {
                    "' (known: error, skip, empty)");
 }
 
-PairedReports pair_reports(const ReportFile& predictions, const ReportFile& references,
-                           MissingPolicy policy) {
+PairedReports pair_reports(ReportFile predictions, ReportFile references, MissingPolicy policy) {
   PairedReports out;
   if (predictions.positional_ids || references.positional_ids) {
     out.paired_by_position = true;
@@ -48,15 +47,15 @@ PairedReports pair_reports(const ReportFile& predictions, const ReportFile& refe
       const ReportFile& named = predictions.positional_ids ? references : predictions;
       out.ids.push_back(i < named.records.size() ? named.records[i].id : std::to_string(i + 1));
       if (i < n_pred) {
-        out.predictions.push_back(predictions.records[i].texts[0]);
-        out.prediction_errors.push_back(predictions.records[i].error);
+        out.predictions.push_back(std::move(predictions.records[i].texts[0]));
+        out.prediction_errors.push_back(std::move(predictions.records[i].error));
       } else {
         out.predictions.emplace_back();
         out.prediction_errors.emplace_back();
         ++out.missing_predictions;
       }
       if (i < n_ref) {
-        out.references.push_back(references.records[i].texts);
+        out.references.push_back(std::move(references.records[i].texts));
       } else {
         out.references.push_back({""});
         ++out.missing_references;
@@ -69,9 +68,11 @@ PairedReports pair_reports(const ReportFile& predictions, const ReportFile& refe
     return out;
   }
 
-  std::unordered_map<std::string_view, const ReportRecord*> ref_by_id;
+  // Ids are unique on each side, so every reference record is handed to at most one prediction
+  // and its texts can be moved.
+  std::unordered_map<std::string_view, ReportRecord*> ref_by_id;
   ref_by_id.reserve(references.records.size());
-  for (const auto& record : references.records) ref_by_id.emplace(record.id, &record);
+  for (auto& record : references.records) ref_by_id.emplace(record.id, &record);
   std::unordered_set<std::string_view> pred_ids;
   pred_ids.reserve(predictions.records.size());
 
@@ -105,25 +106,29 @@ PairedReports pair_reports(const ReportFile& predictions, const ReportFile& refe
   out.missing_references = no_reference.size();
   out.missing_predictions = no_prediction.size();
 
-  for (const auto& record : predictions.records) {
+  out.ids.reserve(predictions.records.size());
+  out.predictions.reserve(predictions.records.size());
+  out.prediction_errors.reserve(predictions.records.size());
+  out.references.reserve(predictions.records.size());
+  for (auto& record : predictions.records) {
     auto it = ref_by_id.find(record.id);
     if (it == ref_by_id.end() && policy == MissingPolicy::kSkip) continue;
     out.ids.push_back(record.id);
-    out.predictions.push_back(record.texts[0]);
-    out.prediction_errors.push_back(record.error);
+    out.predictions.push_back(std::move(record.texts[0]));
+    out.prediction_errors.push_back(std::move(record.error));
     if (it == ref_by_id.end()) {
       out.references.push_back({""});
     } else {
-      out.references.push_back(it->second->texts);
+      out.references.push_back(std::move(it->second->texts));
     }
   }
   if (policy == MissingPolicy::kEmpty) {
-    for (const auto& record : references.records) {
+    for (auto& record : references.records) {
       if (pred_ids.count(record.id) != 0) continue;
       out.ids.push_back(record.id);
       out.predictions.emplace_back();
       out.prediction_errors.emplace_back();
-      out.references.push_back(record.texts);
+      out.references.push_back(std::move(record.texts));
     }
   }
   if (out.ids.empty()) {

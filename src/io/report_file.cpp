@@ -9,16 +9,14 @@
 #include <sstream>
 #include <unordered_map>
 
-#include <nlohmann/json.hpp>
-
 #include "rrg/core/errors.h"
 #include "rrg/io/csv.h"
+#include "rrg/io/json_value.h"
+#include "json_input.h"
 #include "rrg/text/utf8.h"
 
 namespace rrg::io {
 namespace {
-
-using nlohmann::json;
 
 constexpr const char* kTextKeys[] = {"report", "output", "prediction", "text"};
 constexpr const char* kTextKeyList = "\"report\", \"output\", \"prediction\" or \"text\"";
@@ -33,19 +31,6 @@ std::string extension_of(const std::string& path) {
   return ext;
 }
 
-// 1-based line and column of byte `offset` in `content`.
-std::pair<std::size_t, std::size_t> line_and_column(std::string_view content, std::size_t offset) {
-  offset = std::min(offset, content.size());
-  std::size_t line = 1, line_start = 0;
-  for (std::size_t i = 0; i < offset; ++i) {
-    if (content[i] == '\n') {
-      ++line;
-      line_start = i + 1;
-    }
-  }
-  return {line, offset - line_start + 1};
-}
-
 void check_utf8(const std::string& path, std::string_view content) {
   const std::size_t bad = text::find_invalid_utf8(content);
   if (bad == std::string_view::npos) return;
@@ -58,63 +43,62 @@ void check_utf8(const std::string& path, std::string_view content) {
       }() + "); re-save the file as UTF-8"));
 }
 
-// Short description of a JSON value's type for messages.
-std::string type_name(const json& value) {
-  if (value.is_null()) return "null";
-  if (value.is_boolean()) return "a boolean";
-  if (value.is_number()) return "a number";
-  if (value.is_string()) return "a string";
-  if (value.is_array()) return "an array";
-  return "an object";
-}
+using Json = JsonValue::Type;
 
-std::string id_from_json(const json& value, const std::string& where) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_number_integer()) return value.dump();
-  throw InputError(where + ": \"id\" must be a string or an integer, got " + type_name(value));
+std::string id_from_json(const JsonValue& value, const std::string& where) {
+  if (value.type == Json::kString) return value.text;
+  if (value.type == Json::kNumber && value.integer) return value.text;
+  throw InputError(where + ": \"id\" must be a string or an integer, got " + json_type_name(value));
 }
 
 // Fills `record` from one {"id", text key, "references"?, "error"?} object.
-void record_from_object(const json& object, const std::string& where, ReportRecord& record,
+void record_from_object(const JsonValue& object, const std::string& where, ReportRecord& record,
                         bool id_required) {
-  if (!object.is_object()) {
+  if (object.type != Json::kObject) {
     throw InputError(where + ": expected a JSON object {\"id\": ..., \"report\": ...}, got " +
-                     type_name(object));
+                     json_type_name(object));
   }
-  if (auto it = object.find("id"); it != object.end()) {
-    record.id = id_from_json(*it, where);
+  if (const JsonValue* id = object.find("id")) {
+    record.id = id_from_json(*id, where);
   } else if (id_required) {
     throw InputError(where + ": field \"id\" is missing (every record needs a unique id)");
   }
-  if (auto it = object.find("error"); it != object.end() && !it->is_null()) {
-    record.error = it->is_string() ? it->get<std::string>() : it->dump();
+  if (const JsonValue* error = object.find("error");
+      error != nullptr && error->type != Json::kNull) {
+    record.error = error->type == Json::kString ? error->text : "(structured error)";
+    if (error->type == Json::kObject) {
+      if (const JsonValue* message = error->find("message");
+          message != nullptr && message->type == Json::kString) {
+        record.error = message->text;
+      }
+    }
   }
-  const json* text = nullptr;
+  const JsonValue* text = nullptr;
   for (const char* key : kTextKeys) {
-    if (auto it = object.find(key); it != object.end()) {
-      text = &*it;
-      if (!text->is_string() && !(text->is_null() && !record.error.empty())) {
+    if (const JsonValue* value = object.find(key)) {
+      text = value;
+      if (text->type != Json::kString && !(text->type == Json::kNull && !record.error.empty())) {
         throw InputError(where + ": field \"" + key + "\" must be a string, got " +
-                         type_name(*text));
+                         json_type_name(*text));
       }
       break;
     }
   }
   std::vector<std::string> references;
-  if (auto it = object.find("references"); it != object.end()) {
-    if (!it->is_array() || it->empty()) {
+  if (const JsonValue* refs = object.find("references")) {
+    if (refs->type != Json::kArray || refs->items.empty()) {
       throw InputError(where + ": field \"references\" must be a non-empty array of strings");
     }
-    for (const auto& ref : *it) {
-      if (!ref.is_string()) {
+    for (const auto& ref : refs->items) {
+      if (ref.type != Json::kString) {
         throw InputError(where + ": field \"references\" must hold strings, found " +
-                         type_name(ref));
+                         json_type_name(ref));
       }
-      references.push_back(ref.get<std::string>());
+      references.push_back(ref.text);
     }
   }
-  if (text != nullptr && text->is_string()) {
-    record.texts.push_back(text->get<std::string>());
+  if (text != nullptr && text->type == Json::kString) {
+    record.texts.push_back(text->text);
     // "references" may repeat the report as its first entry (the shared multi-reference layout).
     std::size_t start = (!references.empty() && references.front() == record.texts[0]) ? 1 : 0;
     for (std::size_t k = start; k < references.size(); ++k) record.texts.push_back(references[k]);
@@ -128,51 +112,35 @@ void record_from_object(const json& object, const std::string& where, ReportReco
   }
 }
 
-json parse_json_document(const std::string& path, std::string_view content) {
-  try {
-    return json::parse(content.begin(), content.end());
-  } catch (const json::parse_error& e) {
-    const auto [line, col] = line_and_column(content, e.byte == 0 ? 0 : e.byte - 1);
-    std::string what = e.what();
-    // nlohmann's message is "[json.exception.parse_error.101] parse error at line 1, column 5:
-    // syntax error while parsing value - invalid literal; last read: 'x'"; keep the reason only.
-    if (auto pos = what.find(": syntax error"); pos != std::string::npos)
-      what = what.substr(pos + 2);
-    throw InputError(location_message(path, line, col, "malformed JSON: " + what));
-  }
+// Only called after the fast parser rejected a document: nlohmann::json re-parses it to give
+// the well-known error message and byte position, and json_input.h's helpers turn that into
+// "path:line:col: malformed JSON...".
+JsonValue parse_json_document(const std::string& path, std::string_view content) {
+  JsonValue doc;
+  if (parse_json(content, doc)) return doc;
+  (void)detail::parse_json_document(path, content);
+  throw InputError(path + ": malformed JSON");  // unreachable unless the two parsers disagree
 }
 
 void read_jsonl(const std::string& path, std::string_view content, ReportFile& out) {
-  std::size_t line_no = 0, pos = 0;
-  while (pos < content.size()) {
-    std::size_t end = content.find('\n', pos);
-    if (end == std::string_view::npos) end = content.size();
-    ++line_no;
-    std::string_view line = content.substr(pos, end - pos);
-    pos = end + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
-    json object;
-    try {
-      object = json::parse(line.begin(), line.end());
-    } catch (const json::parse_error& e) {
-      std::string what = e.what();
-      if (auto p = what.find(": syntax error"); p != std::string::npos) what = what.substr(p + 2);
-      throw InputError(location_message(path, line_no, e.byte == 0 ? 1 : e.byte,
-                                        "malformed JSON line: " + what));
+  JsonValue object;
+  detail::for_each_jsonl_line(content, [&](std::size_t line_no, std::string_view line) {
+    if (!parse_json(line, object)) {
+      (void)detail::parse_json_line(path, line_no, line);
+      throw InputError(location_message(path, line_no, 0, "malformed JSON line"));
     }
     ReportRecord record;
     record.line = line_no;
     record_from_object(object, path + ":" + std::to_string(line_no), record,
                        /*id_required=*/true);
     out.records.push_back(std::move(record));
-  }
+  });
 }
 
-void read_seed_json(const std::string& path, const json& doc, ReportFile& out) {
-  const auto read_list = [&](const json& list, const std::string& split) {
+void read_seed_json(const std::string& path, const JsonValue& doc, ReportFile& out) {
+  const auto read_list = [&](const JsonValue& list, const std::string& split) {
     std::size_t index = 0;
-    for (const auto& item : list) {
+    for (const auto& item : list.items) {
       ++index;
       ReportRecord record;
       record.line = index;
@@ -181,22 +149,21 @@ void read_seed_json(const std::string& path, const json& doc, ReportFile& out) {
       out.records.push_back(std::move(record));
     }
   };
-  if (doc.is_array()) {
+  if (doc.type == Json::kArray) {
     read_list(doc, "record");
     return;
   }
   bool any = false;
   for (const char* split : {"train", "val", "test"}) {
-    auto it = doc.find(split);
-    if (it == doc.end()) continue;
-    if (!it->is_array()) {
+    const JsonValue* list = doc.find(split);
+    if (list == nullptr) continue;
+    if (list->type != Json::kArray) {
       throw InputError(path + ": \"" + split +
-                       "\" must be an array of {\"id\", \"report\"} "
-                       "objects, got " +
-                       type_name(*it));
+                       "\" must be an array of {\"id\", \"report\"} objects, got " +
+                       json_type_name(*list));
     }
     any = true;
-    read_list(*it, split);
+    read_list(*list, split);
   }
   if (!any) {
     throw InputError(path +
@@ -205,43 +172,43 @@ void read_seed_json(const std::string& path, const json& doc, ReportFile& out) {
   }
 }
 
-void read_r2gen_json(const std::string& path, const json& doc, ReportFile& out) {
+void read_r2gen_json(const std::string& path, const JsonValue& doc, ReportFile& out) {
   std::size_t index = 0;
-  for (const auto& [id, value] : doc.items()) {
+  for (const auto& [id, value] : doc.members) {
     ++index;
     ReportRecord record;
     record.id = id;
     record.line = index;
     const std::string where = path + ": \"" + id + "\"";
-    if (value.is_string()) {
-      record.texts.push_back(value.get<std::string>());
-    } else if (value.is_array() && !value.empty()) {
-      for (const auto& text : value) {
-        if (!text.is_string()) {
-          throw InputError(where + ": expected a list of strings, found " + type_name(text));
+    if (value.type == Json::kString) {
+      record.texts.push_back(value.text);
+    } else if (value.type == Json::kArray && !value.items.empty()) {
+      for (const auto& text : value.items) {
+        if (text.type != Json::kString) {
+          throw InputError(where + ": expected a list of strings, found " + json_type_name(text));
         }
-        record.texts.push_back(text.get<std::string>());
+        record.texts.push_back(text.text);
       }
     } else {
       throw InputError(where +
-                       ": expected a non-empty list of report strings ({id: [text]}), "
-                       "got " +
-                       type_name(value));
+                       ": expected a non-empty list of report strings ({id: [text]}), got " +
+                       json_type_name(value));
     }
     out.records.push_back(std::move(record));
   }
 }
 
 // Chooses among the JSON layouts by looking at the parsed document.
-ReportFormat detect_json_layout(const std::string& path, const json& doc) {
-  if (doc.is_array()) return ReportFormat::kSeed;
-  if (!doc.is_object()) {
-    throw InputError(path + ": expected a JSON object or array, got " + type_name(doc));
+ReportFormat detect_json_layout(const std::string& path, const JsonValue& doc) {
+  if (doc.type == Json::kArray) return ReportFormat::kSeed;
+  if (doc.type != Json::kObject) {
+    throw InputError(path + ": expected a JSON object or array, got " + json_type_name(doc));
   }
   // The original toolkit's layout has split keys; an R2Gen result maps ids to lists of strings.
   for (const char* split : {"train", "val", "test"}) {
-    if (auto it = doc.find(split);
-        it != doc.end() && !(it->is_array() && !it->empty() && it->front().is_string())) {
+    const JsonValue* list = doc.find(split);
+    if (list != nullptr && !(list->type == Json::kArray && !list->items.empty() &&
+                             list->items.front().type == Json::kString)) {
       return ReportFormat::kSeed;
     }
   }
@@ -320,7 +287,8 @@ bool looks_like_jsonl(std::string_view content) {
   const std::size_t next = content.find_first_not_of(" \t\r\n", newline);
   if (next == std::string_view::npos || content[next] != '{') return false;
   // The first line must be a complete JSON value by itself.
-  return json::accept(content.substr(first, newline - first));
+  JsonValue first_value;
+  return parse_json(content.substr(first, newline - first), first_value);
 }
 
 void check_unique_ids(ReportFile& file) {
@@ -439,17 +407,17 @@ ReportFile parse_report_file(const std::string& path, std::string_view content,
     case ReportFormat::kAuto:
     case ReportFormat::kSeed:
     case ReportFormat::kR2Gen: {
-      const json doc = parse_json_document(path, content);
+      const JsonValue doc = parse_json_document(path, content);
       if (format == ReportFormat::kAuto) format = detect_json_layout(path, doc);
       if (format == ReportFormat::kSeed) {
-        if (!doc.is_object() && !doc.is_array()) {
+        if (doc.type != Json::kObject && doc.type != Json::kArray) {
           throw InputError(path + ": expected the original toolkit's JSON {\"test\": [...]}");
         }
         read_seed_json(path, doc, out);
       } else {
-        if (!doc.is_object()) {
+        if (doc.type != Json::kObject) {
           throw InputError(path + ": expected an R2Gen result object {id: [text, ...]}, got " +
-                           type_name(doc));
+                           json_type_name(doc));
         }
         read_r2gen_json(path, doc, out);
       }

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "rrg/core/errors.h"
+#include "rrg/labelers/rules_labeler.h"
 
 namespace rrg::labelers {
 namespace {
@@ -19,6 +20,8 @@ std::vector<Entry>& entries() {
   static std::once_flag filled;
   std::call_once(filled, [] {
     // One line per labeler, added by the labeler's own commit.
+    table.push_back({{"rules", "CheXpert-style phrase and negation rules (no model; data/rules/)"},
+                     make_rules_labeler});
     table.push_back(
         {{"llm",
           "an LLM behind an OpenAI-compatible server (vLLM, Ollama, OpenAI); see docs/llm.md"},

@@ -39,36 +39,41 @@ BleuCounts BleuCounter::count(TokenSpan hyp, const std::vector<TokenSpan>& refs)
   for (std::size_t k = 0; k < kBleuMaxOrder; ++k) {
     const std::size_t order = k + 1;
     if (hyp.size < order) break;
-    const auto key_at = [order](const TokenId* p) {
-      return Key{(static_cast<std::uint64_t>(p[0]) << 32) | (order >= 2 ? p[1] : kAbsent),
-                 ((order >= 3 ? static_cast<std::uint64_t>(p[2]) : kAbsent) << 32) |
-                     (order >= 4 ? p[3] : kAbsent)};
+    // Exact packing: ids in the high words, 0xFFFFFFFF for positions beyond the order.
+    const auto high_at = [order](const TokenId* p) {
+      return (static_cast<std::uint64_t>(p[0]) << 32) | (order >= 2 ? p[1] : kAbsent);
+    };
+    const auto low_at = [order](const TokenId* p) {
+      return ((order >= 3 ? static_cast<std::uint64_t>(p[2]) : kAbsent) << 32) |
+             (order >= 4 ? p[3] : kAbsent);
     };
     const std::size_t n_hyp = hyp.size - k;
     std::size_t table_size = 16;
     while (table_size < 2 * n_hyp) table_size *= 2;
     const std::size_t mask = table_size - 1;
     slots_.assign(table_size, -1);
-    keys_.clear();
+    key_high_.clear();
+    key_low_.clear();
     count_.clear();
 
     for (std::size_t i = 0; i < n_hyp; ++i) {
-      const Key key = key_at(hyp.data + i);
-      for (std::size_t s = hash_key(key.high, key.low) & mask;; s = (s + 1) & mask) {
+      const std::uint64_t high = high_at(hyp.data + i), low = low_at(hyp.data + i);
+      for (std::size_t s = hash_key(high, low) & mask;; s = (s + 1) & mask) {
         const std::int32_t e = slots_[s];
         if (e < 0) {
-          slots_[s] = static_cast<std::int32_t>(keys_.size());
-          keys_.push_back(key);
+          slots_[s] = static_cast<std::int32_t>(key_high_.size());
+          key_high_.push_back(high);
+          key_low_.push_back(low);
           count_.push_back(1);
           break;
         }
-        if (keys_[e] == key) {
+        if (key_high_[e] == high && key_low_[e] == low) {
           ++count_[e];
           break;
         }
       }
     }
-    const std::size_t distinct = keys_.size();
+    const std::size_t distinct = key_high_.size();
     max_ref_.assign(distinct, 0);
     current_.assign(distinct, 0);
 
@@ -77,11 +82,11 @@ BleuCounts BleuCounter::count(TokenSpan hyp, const std::vector<TokenSpan>& refs)
       const std::size_t n_ref = ref.size - k;
       bool any = false;
       for (std::size_t j = 0; j < n_ref; ++j) {
-        const Key key = key_at(ref.data + j);
-        for (std::size_t s = hash_key(key.high, key.low) & mask;; s = (s + 1) & mask) {
+        const std::uint64_t high = high_at(ref.data + j), low = low_at(ref.data + j);
+        for (std::size_t s = hash_key(high, low) & mask;; s = (s + 1) & mask) {
           const std::int32_t e = slots_[s];
           if (e < 0) break;
-          if (keys_[e] == key) {
+          if (key_high_[e] == high && key_low_[e] == low) {
             ++current_[e];
             any = true;
             break;

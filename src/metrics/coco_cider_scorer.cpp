@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <utility>
 
 #include "rrg/metrics/python_math.h"
 #include "rrg/metrics/token_ids.h"
@@ -223,8 +224,7 @@ MetricScores CocoCiderScorer::score(const TextCorpus& corpus) const {
 
   // Pass 1: n-gram ids of every text, and document frequency = number of samples whose
   // references contain the n-gram. The n-gram ids of the first chunks are kept for pass 2 while
-  // they fit in kKeptIds; later chunks are tokenized again in pass 2 (bounded memory).
-  constexpr std::size_t kKeptIds = std::size_t{16} << 20;  // 64 MiB of ids
+  // they fit in the budget; later chunks are tokenized again in pass 2 (bounded memory).
   std::vector<ChunkNgrams> kept;
   std::size_t kept_ids = 0;
   ChunkNgrams scratch;
@@ -251,9 +251,10 @@ MetricScores CocoCiderScorer::score(const TextCorpus& corpus) const {
         }
       }
     }
-    if (kept.size() * kChunkSamples == first && kept_ids + scratch.id_count() <= kKeptIds) {
+    if (kept.size() * kChunkSamples == first && kept_ids + scratch.id_count() <= kept_id_budget_) {
       kept_ids += scratch.id_count();
-      kept.push_back(scratch);
+      kept.push_back(std::move(scratch));
+      scratch = ChunkNgrams();
     }
   }
   for (auto& marks : last_sample) std::vector<std::uint32_t>().swap(marks);

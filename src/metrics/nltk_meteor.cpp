@@ -12,30 +12,32 @@
 #include "rrg/metrics/nltk_meteor.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 
 #include "rrg/metrics/python_math.h"
-#include "rrg/text/lower_splitter.h"
+#include "rrg/metrics/token_ids.h"
 #include "rrg/text/porter_stemmer.h"
 #include "rrg/text/python_str.h"
-#include "rrg/text/token_interner.h"
 #include "rrg/text/utf8.h"
 
 namespace rrg::metrics {
 namespace {
 
-constexpr std::uint32_t kUnset = 0xFFFFFFFFu;
+constexpr TokenId kUnset = 0xFFFFFFFFu;
 constexpr std::int32_t kNone = -1;
 
-// Tokens, stems, synonym sets and scratch space for one score() call.
+// Words, stems, synonym sets and scratch space for one score() call. Texts arrive as the ids of
+// their `text.lower().split()` tokens (CorpusTokenizer, kLowerPythonSplit); the session maps each
+// distinct token once to its preprocessed word and its stem, both interned in its own vocabulary
+// together with the WordNet lemma names, so every comparison below is between ids.
 class MeteorSession {
  public:
   explicit MeteorSession(const text::WordNet& wordnet) : wordnet_(wordnet) {}
 
-  double score(std::string_view reference, std::string_view hypothesis) {
-    tokenize(hypothesis, hyp_word_, hyp_stem_);
-    tokenize(reference, ref_word_, ref_stem_);
+  // METEOR of one sample; `tokens` resolves the ids of `reference` and `hypothesis`.
+  double score(TokenSpan reference, TokenSpan hypothesis, const TokenVocabulary& tokens) {
+    map_tokens(hypothesis, tokens, hyp_word_, hyp_stem_);
+    map_tokens(reference, tokens, ref_word_, ref_stem_);
     const std::size_t n = hyp_word_.size();
     const std::size_t m = ref_word_.size();
     if (n == 0 || m == 0) return 0.0;  // NLTK: ZeroDivisionError -> 0.0
@@ -50,7 +52,7 @@ class MeteorSession {
     // Stage 3: WordNet synonyms of the hypothesis stems.
     for (std::size_t i = n; i-- > 0 && remaining_ref > 0;) {
       if (hyp_match_[i] != kNone) continue;
-      const std::vector<std::uint32_t>& synonyms = synonyms_of(hyp_stem_[i]);
+      const std::vector<TokenId>& synonyms = synonyms_of(hyp_stem_[i]);
       ensure_capacity();
       for (const auto id : synonyms) is_synonym_[id] = 1;
       for (std::size_t j = m; j-- > 0;) {
@@ -94,24 +96,25 @@ class MeteorSession {
   }
 
  private:
-  // Tokens of the seed convention: python_split(python_lower(text)); then NLTK's preprocess
-  // (str.lower) per token and the stemmer (which lower-cases once more).
-  void tokenize(std::string_view text, std::vector<std::uint32_t>& words,
-                std::vector<std::uint32_t>& stems) {
+  // NLTK's preprocess (str.lower) and the stemmer (which lower-cases once more) per token.
+  void map_tokens(TokenSpan ids, const TokenVocabulary& tokens, std::vector<TokenId>& words,
+                  std::vector<TokenId>& stems) {
     words.clear();
     stems.clear();
-    for (const std::string_view token : splitter_.lower_split(text)) {
-      const std::uint32_t raw = interner_.intern(token);
-      ensure_capacity();
+    for (const TokenId raw : ids) {
+      if (raw >= word_of_.size()) {
+        word_of_.resize(tokens.size(), kUnset);
+        stem_of_.resize(tokens.size(), kUnset);
+      }
       if (word_of_[raw] == kUnset) {
-        // Lower-casing ASCII text twice changes nothing; only other tokens go through lower().
-        const std::uint32_t word =
-            text::is_ascii(token) ? raw : interner_.intern(text::python_lower(token));
-        const std::string stem = stemmer_.stem(interner_.str(word));
-        const std::uint32_t stem_id = interner_.intern(stem);
+        const std::string_view token = tokens.token(raw);
+        // Lower-casing lower-cased ASCII changes nothing; only other tokens go through lower().
+        const std::string word =
+            text::is_ascii(token) ? std::string(token) : text::python_lower(token);
+        const std::string stem = stemmer_.stem(word);
+        word_of_[raw] = words_.intern(word);
+        stem_of_[raw] = words_.intern(stem);
         ensure_capacity();
-        word_of_[raw] = word;
-        stem_of_[raw] = stem_id;
       }
       words.push_back(word_of_[raw]);
       stems.push_back(stem_of_[raw]);
@@ -119,9 +122,8 @@ class MeteorSession {
   }
 
   // `_match_enums` on the entries both sides still have unmatched, by key.
-  void match_stage(const std::vector<std::uint32_t>& hyp_key,
-                   const std::vector<std::uint32_t>& ref_key, std::size_t& remaining_hyp,
-                   std::size_t& remaining_ref) {
+  void match_stage(const std::vector<TokenId>& hyp_key, const std::vector<TokenId>& ref_key,
+                   std::size_t& remaining_hyp, std::size_t& remaining_ref) {
     if (remaining_hyp == 0 || remaining_ref == 0) return;
     const std::size_t m = ref_key.size();
     next_.resize(m);
@@ -145,32 +147,29 @@ class MeteorSession {
 
   // The set `_enum_wordnetsyn_match` builds for a hypothesis stem: lemma names without "_" of
   // every synset of the stem, plus the stem itself; as sorted unique ids.
-  const std::vector<std::uint32_t>& synonyms_of(std::uint32_t stem) {
-    ensure_capacity();
+  const std::vector<TokenId>& synonyms_of(TokenId stem) {
     if (synonym_set_of_[stem] == kUnset) {
-      std::vector<std::uint32_t> ids{stem};
-      const std::string word(interner_.str(stem));
+      std::vector<TokenId> ids{stem};
+      const std::string word(words_.token(stem));
       for (const auto& synset : wordnet_.synsets(word)) {
         for (const auto& name : wordnet_.lemma_names(synset)) {
-          if (name.find('_') == std::string::npos) ids.push_back(interner_.intern(name));
+          if (name.find('_') == std::string::npos) ids.push_back(words_.intern(name));
         }
       }
       std::sort(ids.begin(), ids.end());
       ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
       ensure_capacity();
-      synonym_set_of_[stem] = static_cast<std::uint32_t>(synonym_sets_.size());
+      synonym_set_of_[stem] = static_cast<TokenId>(synonym_sets_.size());
       synonym_sets_.push_back(std::move(ids));
     }
     return synonym_sets_[synonym_set_of_[stem]];
   }
 
-  // Grows the per-id arrays to the interner's size.
+  // Grows the arrays indexed by word/stem id to the vocabulary's size.
   void ensure_capacity() {
-    const std::size_t size = interner_.size();
-    if (word_of_.size() >= size) return;
-    const std::size_t capacity = std::max(size, 2 * word_of_.size());
-    word_of_.resize(capacity, kUnset);
-    stem_of_.resize(capacity, kUnset);
+    const std::size_t size = words_.size();
+    if (synonym_set_of_.size() >= size) return;
+    const std::size_t capacity = std::max(size, 2 * synonym_set_of_.size());
     synonym_set_of_.resize(capacity, kUnset);
     head_.resize(capacity, kNone);
     is_synonym_.resize(capacity, 0);
@@ -178,17 +177,17 @@ class MeteorSession {
 
   const text::WordNet& wordnet_;
   text::PorterStemmer stemmer_;
-  text::TokenInterner interner_;
-  // Indexed by token id.
-  std::vector<std::uint32_t> word_of_;         // raw token -> preprocessed word
-  std::vector<std::uint32_t> stem_of_;         // raw token -> stem
-  std::vector<std::uint32_t> synonym_set_of_;  // stem -> index into synonym_sets_
-  std::vector<std::int32_t> head_;             // key -> last free reference position (stage stacks)
+  TokenVocabulary words_;  // preprocessed words, stems and lemma names
+  // Indexed by token id (of the tokenizer's vocabulary).
+  std::vector<TokenId> word_of_;  // token -> preprocessed word
+  std::vector<TokenId> stem_of_;  // token -> stem
+  // Indexed by word/stem id (of words_).
+  std::vector<TokenId> synonym_set_of_;  // stem -> index into synonym_sets_
+  std::vector<std::int32_t> head_;       // key -> last free reference position (stage stacks)
   std::vector<std::uint8_t> is_synonym_;
-  std::vector<std::vector<std::uint32_t>> synonym_sets_;
+  std::vector<std::vector<TokenId>> synonym_sets_;
   // Per-sample scratch.
-  text::LowerSplitter splitter_;
-  std::vector<std::uint32_t> hyp_word_, hyp_stem_, ref_word_, ref_stem_;
+  std::vector<TokenId> hyp_word_, hyp_stem_, ref_word_, ref_stem_;
   std::vector<std::int32_t> hyp_match_;  // hypothesis position -> reference position or kNone
   std::vector<std::uint8_t> ref_used_;
   std::vector<std::int32_t> next_;  // reference position -> next lower free position, same key
@@ -216,11 +215,6 @@ Signature NltkMeteorScorer::signature() {
   return signature;
 }
 
-double NltkMeteorScorer::score_pair(std::string_view reference, std::string_view hypothesis) const {
-  MeteorSession session(*wordnet_);
-  return session.score(reference, hypothesis);
-}
-
 MetricScores NltkMeteorScorer::score(const TextCorpus& corpus) const {
   MetricScores scores;
   scores.names = names();
@@ -229,10 +223,16 @@ MetricScores NltkMeteorScorer::score(const TextCorpus& corpus) const {
   std::vector<double>& values = scores.per_sample[0];
   values.reserve(corpus.size());
   MeteorSession session(*wordnet_);
-  for (std::size_t i = 0; i < corpus.size(); ++i) {
-    const auto& refs = corpus.references[i];
-    values.push_back(
-        session.score(refs.empty() ? std::string_view() : refs.front(), corpus.hypotheses[i]));
+  CorpusTokenizer tokenizer(Tokenizer::kLowerPythonSplit);  // the seed's text.lower().split()
+  TokenChunk chunk;
+  for (std::size_t first = 0; first < corpus.size(); first += kChunkSamples) {
+    tokenizer.tokenize(corpus, first, std::min(corpus.size(), first + kChunkSamples), chunk);
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+      // Only the first reference counts (the seed convention); none scores like an empty one.
+      const TokenSpan reference =
+          chunk.reference_count(i) > 0 ? chunk.reference(i, 0) : TokenSpan{};
+      values.push_back(session.score(reference, chunk.hypothesis(i), tokenizer.vocabulary()));
+    }
   }
   // np.mean of the per-sample values (an empty corpus scores 0, see scorer.h).
   scores.corpus = {values.empty() ? 0.0 : numpy_mean(values)};

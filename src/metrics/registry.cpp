@@ -37,18 +37,9 @@ std::vector<Entry>& entries() {
     table.push_back({{"coco-rouge", "coco", {"ROUGE_L"}, "pycocoevalcap 1.2 ROUGE-L (beta 1.2, tokens str.split(' '))"}, make<CocoRougeScorer>});
     table.push_back({{"coco-cider", "coco", {"CIDEr"}, "pycocoevalcap 1.2 CIDEr-D (sigma 6, df from the corpus references)"}, make<CocoCiderScorer>});
     table.push_back({{"nltk-bleu", "seed", {"BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4"}, "NLTK 3.8 corpus_bleu/sentence_bleu (method1, tokens lower().split())"}, make<NltkBleuScorer>});
+    table.push_back({{"rouge-score", "seed", {"ROUGE-L"}, "rouge-score 0.1.2 ROUGE-L F (LCS, NLTK Porter stems), mean over samples"}, make<RougeScoreScorer>});
+    table.push_back({{"nltk-meteor", "seed", {"METEOR"}, "NLTK 3.8 meteor_score (exact, Porter stem, WordNet 3.0 synonyms), mean over samples"}, [](const ScorerOptions& o) -> std::unique_ptr<Scorer> { return std::make_unique<NltkMeteorScorer>(o); }});
     // clang-format on
-    table.push_back({{"rouge-score",
-                      "seed",
-                      {"ROUGE-L"},
-                      "rouge-score 0.1.2 ROUGE-L F (LCS, NLTK Porter stems), mean over samples"},
-                     [](const ScorerOptions&) { return std::make_unique<RougeScoreScorer>(); }});
-    table.push_back(
-        {{"nltk-meteor",
-          "seed",
-          {"METEOR"},
-          "NLTK 3.8 meteor_score (exact, Porter stem, WordNet 3.0 synonyms), mean over samples"},
-         [](const ScorerOptions& o) { return std::make_unique<NltkMeteorScorer>(o); }});
   });
   return table;
 }

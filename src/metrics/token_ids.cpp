@@ -1,9 +1,13 @@
 // Token interning and chunked corpus tokenization (see token_ids.h).
 #include "rrg/metrics/token_ids.h"
 
+#include <array>
 #include <cstring>
 
 #include "rrg/text/python_str.h"
+
+// The packed-token fast path reads bytes into 64-bit words and keeps the first ones with a mask.
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "rrg assumes a little-endian target");
 
 namespace rrg::metrics {
 namespace {
@@ -61,23 +65,37 @@ std::string_view TokenVocabulary::token(TokenId id) const {
 }
 
 TokenId TokenVocabulary::intern(std::string_view token) {
+  if (token.size() <= 8) {
+    std::uint64_t packed = 0;
+    std::memcpy(&packed, token.data(), token.size());
+    return intern_packed(packed, token.size());
+  }
   const std::uint64_t h = hash_token(token);
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+  for (std::size_t i = mix(h) & mask;; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];
-    if (slot.id_plus1 == 0) {
-      const auto id = static_cast<TokenId>(size());
-      bytes_.append(token);
-      offsets_.push_back(bytes_.size());
-      slots_[i] = Slot{h, id + 1, static_cast<std::uint32_t>(token.size())};
-      if (size() * 2 > slots_.size()) grow();
-      return id;
-    }
-    if (slot.hash == h && slot.length == token.size() &&
+    if (slot.id_plus1 == 0) return add(i, h, token.size(), token.data());
+    if (slot.key == h && slot.length == token.size() &&
         same_bytes(bytes_.data() + offsets_[slot.id_plus1 - 1], token.data(), token.size())) {
       return slot.id_plus1 - 1;
     }
   }
+}
+
+TokenId TokenVocabulary::add(std::size_t slot, std::uint64_t key, std::size_t length,
+                             const char* long_bytes) {
+  const auto id = static_cast<TokenId>(size());
+  if (long_bytes != nullptr) {
+    bytes_.append(long_bytes, length);
+  } else {
+    char packed[8];
+    std::memcpy(packed, &key, sizeof packed);
+    bytes_.append(packed, length);
+  }
+  offsets_.push_back(bytes_.size());
+  slots_[slot] = Slot{key, id + 1, static_cast<std::uint32_t>(length)};
+  if (size() * 2 > slots_.size()) grow();
+  return id;
 }
 
 void TokenVocabulary::grow() {
@@ -85,12 +103,38 @@ void TokenVocabulary::grow() {
   const std::size_t mask = bigger.size() - 1;
   for (const Slot& slot : slots_) {
     if (slot.id_plus1 == 0) continue;
-    std::size_t i = slot.hash & mask;
+    // Same slot function as lookups: short tokens hash their packed bytes and length.
+    const std::uint64_t h =
+        slot.length <= 8 ? slot.key ^ (slot.length * 0x9E3779B97F4A7C15ull) : slot.key;
+    std::size_t i = mix(h) & mask;
     while (bigger[i].id_plus1 != 0) i = (i + 1) & mask;
     bigger[i] = slot;
   }
   slots_.swap(bigger);
 }
+
+namespace {
+
+// Byte classes of the ASCII fast path: 1 = Python whitespace, 2 = not ASCII, 0 = token byte.
+constexpr std::array<std::uint8_t, 256> byte_classes() {
+  std::array<std::uint8_t, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[c] = c >= 0x80 ? 2 : ascii_space(static_cast<unsigned char>(c)) ? 1 : 0;
+  }
+  return table;
+}
+constexpr std::array<std::uint8_t, 256> kByteClass = byte_classes();
+
+// ASCII lower-casing of 8 packed bytes at once (all bytes < 0x80): adds 0x20 to 'A'..'Z'.
+inline std::uint64_t lower_ascii8(std::uint64_t x) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  const std::uint64_t at_least_a = x + (0x80 - 'A') * kOnes;   // bit 7 set where x >= 'A'
+  const std::uint64_t above_z = x + (0x80 - 'Z' - 1) * kOnes;  // bit 7 set where x > 'Z'
+  const std::uint64_t upper = at_least_a & ~above_z & 0x8080808080808080ull;
+  return x | (upper >> 2);
+}
+
+}  // namespace
 
 bool CorpusTokenizer::add_ascii_text(std::string_view text, bool lower, TokenChunk& chunk) {
   const std::size_t first_id = chunk.ids_.size();
@@ -98,20 +142,32 @@ bool CorpusTokenizer::add_ascii_text(std::string_view text, bool lower, TokenChu
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   std::size_t i = 0;
   while (true) {
-    while (i < n && ascii_space(bytes[i])) ++i;
+    while (i < n && kByteClass[bytes[i]] == 1) ++i;
     if (i == n) return true;
     const std::size_t start = i;
-    bool upper = false;
-    while (i < n && !ascii_space(bytes[i])) {
-      if (bytes[i] >= 0x80) {  // not ASCII after all: undo, the caller takes the Unicode path
+    std::uint8_t cls;
+    while (i < n && (cls = kByteClass[bytes[i]]) != 1) {
+      if (cls == 2) {  // not ASCII after all: undo, the caller takes the Unicode path
         chunk.ids_.resize(first_id);
         return false;
       }
-      upper |= bytes[i] >= 'A' && bytes[i] <= 'Z';
       ++i;
     }
-    std::string_view token = text.substr(start, i - start);
-    if (lower && upper) {
+    const std::size_t length = i - start;
+    if (length <= 8) {
+      std::uint64_t packed = 0;
+      if (start + 8 <= n) {
+        std::memcpy(&packed, bytes + start, 8);
+        if (length < 8) packed &= (std::uint64_t{1} << (8 * length)) - 1;  // little-endian
+      } else {
+        std::memcpy(&packed, bytes + start, length);
+      }
+      if (lower) packed = lower_ascii8(packed);
+      chunk.ids_.push_back(vocabulary_.intern_packed(packed, length));
+      continue;
+    }
+    std::string_view token = text.substr(start, length);
+    if (lower) {
       lowered_.assign(token);
       for (char& c : lowered_) {
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);

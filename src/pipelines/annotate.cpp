@@ -21,7 +21,8 @@ AnnotationResult annotate(const io::ReportFile& reports, labelers::Labeler& labe
     result.texts.push_back(record.texts.front());
   }
   const auto start = std::chrono::steady_clock::now();
-  labelers::DistinctLabels labelled = labelers::label_distinct(labeler, result.texts);
+  const std::vector<std::string_view> views(result.texts.begin(), result.texts.end());
+  labelers::DistinctLabels labelled = labelers::label_distinct(labeler, views);
   result.timings_seconds.emplace_back(
       "label:" + labeler.name(),
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

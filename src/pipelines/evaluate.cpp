@@ -48,32 +48,21 @@ std::vector<std::string> all_clinical_names() {
   return names;
 }
 
-// Applies a named cleaner to every text.
-std::vector<std::string> cleaned(const std::vector<std::string>& texts,
-                                 const std::string& cleaner) {
-  const text::CleanFunction clean = text::find_cleaner(cleaner).clean;
-  std::vector<std::string> out;
-  out.reserve(texts.size());
-  for (const auto& t : texts) out.push_back(clean(t));
-  return out;
-}
-
 // Labels predictions and first references (each distinct text once) and computes the clinical
 // family. Ids where either side could not be labelled are left out and reported.
-// Both sides pass the same cleaner as the seed family first, so an LLM's <think> block or
-// markdown cannot produce findings.
-void add_clinical(const io::PairedReports& reports, labelers::Labeler& labeler,
+// `texts` holds the predictions and first references after the seed family's cleaner, so an
+// LLM's <think> block or markdown cannot produce findings.
+void add_clinical(const metrics::TextCorpus& texts, labelers::Labeler& labeler,
                   const std::string& cleaner, const std::set<std::string>& keep,
                   EvaluationResult& result) {
-  const std::size_t n = reports.ids.size();
-  const text::CleanFunction clean = text::find_cleaner(cleaner).clean;
-  std::vector<std::string> texts;
-  texts.reserve(2 * n);
-  for (const auto& p : reports.predictions) texts.push_back(clean(p));
-  for (const auto& refs : reports.references) texts.push_back(clean(refs.front()));
+  const std::size_t n = texts.size();
+  std::vector<std::string_view> views;
+  views.reserve(2 * n);
+  for (const auto& p : texts.hypotheses) views.push_back(p);
+  for (const auto& refs : texts.references) views.push_back(refs.front());
 
   auto start = std::chrono::steady_clock::now();
-  const labelers::DistinctLabels labelled = labelers::label_distinct(labeler, texts);
+  const labelers::DistinctLabels labelled = labelers::label_distinct(labeler, views);
   result.timings_seconds.emplace_back("label:" + labeler.name(), seconds_since(start));
 
   start = std::chrono::steady_clock::now();
@@ -154,7 +143,8 @@ void add_clinical(const io::PairedReports& reports, labelers::Labeler& labeler,
   auto* chexbert = dynamic_cast<labelers::ChexbertLabeler*>(&labeler);
   if (chexbert != nullptr && keep.count(metrics::kChexbertSimilarityName) != 0) {
     start = std::chrono::steady_clock::now();
-    const std::vector<std::vector<float>> embeddings = chexbert->embed(texts);
+    const std::vector<std::vector<float>> embeddings =
+        chexbert->embed(std::vector<std::string>(views.begin(), views.end()));
     const metrics::EmbeddingSimilarity similarity = metrics::embedding_similarity(
         {embeddings.begin(), embeddings.begin() + static_cast<std::ptrdiff_t>(n)},
         {embeddings.begin() + static_cast<std::ptrdiff_t>(n), embeddings.end()});
@@ -246,20 +236,19 @@ MetricSelection select_metrics(const std::vector<std::string>& requested, bool h
   return selection;
 }
 
-EvaluationResult evaluate(const io::PairedReports& reports, const EvaluateOptions& options) {
+EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& options) {
   const MetricSelection selection = select_metrics(options.metrics, options.labeler != nullptr);
   std::set<std::string> keep(selection.metric_names.begin(), selection.metric_names.end());
   keep.insert(selection.clinical_names.begin(), selection.clinical_names.end());
 
-  if (std::find(options.metrics.begin(), options.metrics.end(), metrics::kChexbertSimilarityName) !=
-          options.metrics.end() &&
+  if (std::find(options.metrics.begin(), options.metrics.end(),
+                metrics::kChexbertSimilarityName) != options.metrics.end() &&
       dynamic_cast<labelers::ChexbertLabeler*>(options.labeler) == nullptr) {
     throw InputError(std::string(metrics::kChexbertSimilarityName) +
                      " compares CheXbert embeddings and needs --labeler chexbert");
   }
 
   EvaluationResult result;
-  result.ids = reports.ids;
   result.n_samples = reports.ids.size();
   for (std::size_t i = 0; i < reports.ids.size(); ++i) {
     if (reports.prediction_errors[i].empty() &&
@@ -267,8 +256,8 @@ EvaluationResult evaluate(const io::PairedReports& reports, const EvaluateOption
       ++result.n_valid;
     }
   }
+  result.ids = std::move(reports.ids);
 
-  // Each family's corpus is built once, only when one of its scorers runs.
   const auto& infos = metrics::scorer_infos();
   const auto selected = [&](const std::string& id) {
     return std::find(selection.scorer_ids.begin(), selection.scorer_ids.end(), id) !=
@@ -279,49 +268,68 @@ EvaluationResult evaluate(const io::PairedReports& reports, const EvaluateOption
       return info.family == family && selected(info.id);
     });
   };
-
-  metrics::TextCorpus coco, seed;
-  if (needs_family("coco")) {
-    const auto start = std::chrono::steady_clock::now();
-    coco.hypotheses = cleaned(reports.predictions, options.coco_clean);
-    coco.references.reserve(reports.references.size());
-    for (const auto& refs : reports.references) {
-      coco.references.push_back(cleaned(refs, options.coco_clean));
+  // Columns per family; assembled in registry order (coco, seed, then clinical) at the end.
+  std::vector<MetricColumn> coco_columns, seed_columns;
+  const auto run_family = [&](const std::string& family, const metrics::TextCorpus& corpus,
+                              const std::string& cleaner, std::vector<MetricColumn>& out) {
+    for (const auto& info : infos) {
+      if (info.family != family || !selected(info.id)) continue;
+      const auto start = std::chrono::steady_clock::now();
+      const auto scorer = metrics::make_scorer(info.id, options.scorer_options);
+      metrics::MetricScores scores = scorer->score(corpus);
+      for (std::size_t k = 0; k < scores.names.size(); ++k) {
+        if (keep.count(scores.names[k]) == 0) continue;
+        MetricColumn column;
+        column.name = scores.names[k];
+        column.family = info.family;
+        column.corpus = scores.corpus[k];
+        column.per_sample = std::move(scores.per_sample[k]);
+        column.signature = scores.signatures[k];
+        column.signature.set("clean", cleaner);
+        out.push_back(std::move(column));
+      }
+      result.timings_seconds.emplace_back("score:" + info.id, seconds_since(start));
     }
-    result.timings_seconds.emplace_back("prepare:coco", seconds_since(start));
-  }
+  };
+
+  // The seed family and the clinical labeler read the seed-cleaned predictions and first
+  // references; built once, freed before the coco family takes over the raw texts.
   const std::string seed_cleaner = options.seed_clean ? "seed" : "none";
-  if (needs_family("seed")) {
-    const auto start = std::chrono::steady_clock::now();
+  const bool clinical = !selection.clinical_names.empty();
+  if (needs_family("seed") || clinical) {
+    auto start = std::chrono::steady_clock::now();
     const text::CleanFunction clean = text::find_cleaner(seed_cleaner).clean;
-    seed.hypotheses = cleaned(reports.predictions, seed_cleaner);
+    metrics::TextCorpus seed;
+    seed.hypotheses.reserve(reports.predictions.size());
     seed.references.reserve(reports.references.size());
+    for (const auto& p : reports.predictions) seed.hypotheses.push_back(clean(p));
     for (const auto& refs : reports.references) seed.references.push_back({clean(refs.front())});
     result.timings_seconds.emplace_back("prepare:seed", seconds_since(start));
+    run_family("seed", seed, seed_cleaner, seed_columns);
+    if (clinical) add_clinical(seed, *options.labeler, seed_cleaner, keep, result);
   }
 
-  for (const auto& info : infos) {
-    if (!selected(info.id)) continue;
+  // The coco family takes the raw texts over (moved, or cleaned in place of the originals).
+  if (needs_family("coco")) {
     const auto start = std::chrono::steady_clock::now();
-    const auto scorer = metrics::make_scorer(info.id, options.scorer_options);
-    const bool is_coco = info.family == "coco";
-    const metrics::MetricScores scores = scorer->score(is_coco ? coco : seed);
-    for (std::size_t k = 0; k < scores.names.size(); ++k) {
-      if (keep.count(scores.names[k]) == 0) continue;
-      MetricColumn column;
-      column.name = scores.names[k];
-      column.family = info.family;
-      column.corpus = scores.corpus[k];
-      column.per_sample = scores.per_sample[k];
-      column.signature = scores.signatures[k];
-      column.signature.set("clean", is_coco ? options.coco_clean : seed_cleaner);
-      result.metrics.push_back(std::move(column));
+    metrics::TextCorpus coco;
+    coco.hypotheses = std::move(reports.predictions);
+    coco.references = std::move(reports.references);
+    if (options.coco_clean != "none") {
+      const text::CleanFunction clean = text::find_cleaner(options.coco_clean).clean;
+      for (auto& h : coco.hypotheses) h = clean(h);
+      for (auto& refs : coco.references) {
+        for (auto& r : refs) r = clean(r);
+      }
     }
-    result.timings_seconds.emplace_back("score:" + info.id, seconds_since(start));
+    result.timings_seconds.emplace_back("prepare:coco", seconds_since(start));
+    run_family("coco", coco, options.coco_clean, coco_columns);
   }
 
-  if (!selection.clinical_names.empty()) {
-    add_clinical(reports, *options.labeler, seed_cleaner, keep, result);
+  std::vector<MetricColumn> clinical_columns = std::move(result.metrics);
+  result.metrics.clear();
+  for (auto* family : {&coco_columns, &seed_columns, &clinical_columns}) {
+    for (auto& column : *family) result.metrics.push_back(std::move(column));
   }
   return result;
 }

@@ -1,6 +1,7 @@
 // Writers for evaluation results (see evaluation_output.h).
 #include "rrg/pipelines/evaluation_output.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +22,9 @@ namespace {
 
 using ordered_json = nlohmann::ordered_json;
 
+// Large outputs go to their sink in blocks of about this size.
+constexpr std::size_t kSinkBlockBytes = 1 << 20;
+
 std::string fixed4(double value) {
   if (std::isnan(value)) return "N/A";
   char buffer[64];
@@ -28,15 +32,23 @@ std::string fixed4(double value) {
   return buffer;
 }
 
-// Shortest text that reads back as the same double (17 significant digits at most); "" = N/A.
+// Shortest text that reads back as the same double (std::to_chars); "" = N/A (NaN).
 std::string full_precision(double value) {
   if (std::isnan(value)) return "";
-  char buffer[64];
-  for (int digits = 15; digits <= 17; ++digits) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);
-    if (std::strtod(buffer, nullptr) == value) break;
+  char buffer[32];
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  return std::string(buffer, end);
+}
+
+// Shortest round-trip decimal form of a double (std::to_chars), "null" for N/A (NaN).
+void append_json_number(double value, std::string& out) {
+  if (std::isnan(value) || std::isinf(value)) {
+    out += "null";
+    return;
   }
-  return buffer;
+  char buffer[32];
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  out.append(buffer, static_cast<std::size_t>(end - buffer));
 }
 
 ordered_json json_value(double v) {
@@ -157,7 +169,8 @@ std::string format_table(const EvaluationResult& result, const EvaluationInputs&
   return out;
 }
 
-std::string evaluation_json(const EvaluationResult& result, const EvaluationInputs& inputs) {
+void write_evaluation_json(const EvaluationResult& result, const EvaluationInputs& inputs,
+                           const TextSink& sink) {
   ordered_json doc;
   ordered_json corpus = ordered_json::object();
   ordered_json signatures = ordered_json::object();
@@ -171,22 +184,11 @@ std::string evaluation_json(const EvaluationResult& result, const EvaluationInpu
     f["version"] = rrg::version();
     fields[m.name] = f;
   }
-  ordered_json per_sample = ordered_json::object();
-  for (std::size_t i = 0; i < result.ids.size(); ++i) {
-    ordered_json row = ordered_json::object();
-    for (const auto& m : result.metrics) {
-      if (!m.per_sample.empty()) row[m.name] = json_value(m.per_sample[i]);
-    }
-    if (result.clinical && !result.clinical->errors[i].empty()) {
-      row["clinical_error"] = result.clinical->errors[i];
-    }
-    per_sample[result.ids[i]] = std::move(row);
-  }
   ordered_json timings = ordered_json::object();
   for (const auto& [stage, seconds] : result.timings_seconds) timings[stage] = seconds;
 
   doc["corpus"] = std::move(corpus);
-  doc["per_sample"] = std::move(per_sample);
+  doc["per_sample"] = nullptr;  // placeholder, written below without a DOM
   doc["signatures"] = std::move(signatures);
   doc["signature_fields"] = std::move(fields);
   doc["n_samples"] = result.n_samples;
@@ -199,10 +201,53 @@ std::string evaluation_json(const EvaluationResult& result, const EvaluationInpu
                        {"n_excluded", result.clinical->n_excluded}};
   }
   doc["rrg"] = {{"version", rrg::version()}, {"revision", rrg::git_revision()}};
-  return doc.dump(2) + "\n";
+  const std::string text = doc.dump(2);
+  const std::string placeholder = "\"per_sample\": null";
+  const std::size_t split = text.find(placeholder);
+  sink(std::string_view(text).substr(0, split));
+
+  // per_sample can hold millions of ids: one line per id, streamed to the sink in blocks (an
+  // ordered_json object looks keys up linearly, and one string would double the peak memory).
+  std::vector<std::string> quoted_names;
+  std::vector<const MetricColumn*> columns;
+  for (const auto& m : result.metrics) {
+    if (m.per_sample.empty()) continue;
+    columns.push_back(&m);
+    quoted_names.push_back(ordered_json(m.name).dump() + ": ");
+  }
+  std::string block = "\"per_sample\": {";
+  for (std::size_t i = 0; i < result.ids.size(); ++i) {
+    block += i == 0 ? "\n    " : ",\n    ";
+    block += ordered_json(result.ids[i]).dump();
+    block += ": {";
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      if (c > 0) block += ", ";
+      block += quoted_names[c];
+      append_json_number(columns[c]->per_sample[i], block);
+    }
+    if (result.clinical && !result.clinical->errors[i].empty()) {
+      block += std::string(columns.empty() ? "" : ", ") +
+               "\"clinical_error\": " + ordered_json(result.clinical->errors[i]).dump();
+    }
+    block += "}";
+    if (block.size() >= kSinkBlockBytes) {
+      sink(block);
+      block.clear();
+    }
+  }
+  block += result.ids.empty() ? "}" : "\n  }";
+  sink(block);
+  sink(std::string_view(text).substr(split + placeholder.size()));
+  sink("\n");
 }
 
-std::string per_sample_csv(const EvaluationResult& result) {
+std::string evaluation_json(const EvaluationResult& result, const EvaluationInputs& inputs) {
+  std::string out;
+  write_evaluation_json(result, inputs, [&out](std::string_view part) { out += part; });
+  return out;
+}
+
+void write_per_sample_csv(const EvaluationResult& result, const TextSink& sink) {
   // Per-sample metrics, then (with a labeler) the labels behind the clinical ones:
   // pred_raw_<obs>/gt_raw_<obs> (1, 0, -1 or blank), pred_<obs>/gt_<obs> (U-zeros 1/0),
   // n_agree, n_disagree and why an id was left out.
@@ -250,7 +295,17 @@ std::string per_sample_csv(const EvaluationResult& result) {
     if (disagree != nullptr) row.push_back(full_precision(disagree->per_sample[i]));
     if (clinical != nullptr) row.push_back(clinical->errors[i]);
     io::append_csv_row(row, out);
+    if (out.size() >= kSinkBlockBytes) {
+      sink(out);
+      out.clear();
+    }
   }
+  sink(out);
+}
+
+std::string per_sample_csv(const EvaluationResult& result) {
+  std::string out;
+  write_per_sample_csv(result, [&out](std::string_view part) { out += part; });
   return out;
 }
 
@@ -263,8 +318,16 @@ std::vector<std::string> write_out_dir(const EvaluationResult& result,
   const std::string base = dir + "/" + prefix;
   const std::vector<std::string> paths = {base + "_metrics.json", base + "_per_sample.csv",
                                           base + "_metrics.xlsx"};
-  io::write_file_atomically(paths[0], evaluation_json(result, inputs));
-  io::write_file_atomically(paths[1], per_sample_csv(result));
+  for (int k = 0; k < 2; ++k) {
+    io::AtomicFile file(paths[k]);
+    const TextSink sink = [&file](std::string_view part) { file.write(part); };
+    if (k == 0) {
+      write_evaluation_json(result, inputs, sink);
+    } else {
+      write_per_sample_csv(result, sink);
+    }
+    file.commit();
+  }
 
   io::XlsxSheet summary;
   summary.name = "summary";

@@ -150,23 +150,31 @@ std::string remove_at_line_starts(std::string_view s, Matcher match) {
 
 // " ".join(s.split()): runs of Python whitespace become one space, none at either end.
 std::string collapse_whitespace(std::string_view s) {
+  // Length of the whitespace character at `pos` (0 when it is not whitespace). ASCII whitespace
+  // per str.isspace(): \t \n \v \f \r, U+001C..U+001F and space.
+  const auto space_at = [&s](std::size_t pos) -> std::size_t {
+    const auto byte = static_cast<unsigned char>(s[pos]);
+    if (byte < 0x80) {
+      return (byte == ' ' || (byte >= 0x09 && byte <= 0x0D) || (byte >= 0x1C && byte <= 0x1F)) ? 1
+                                                                                               : 0;
+    }
+    return python_space_length(s, pos);
+  };
   std::string out;
   out.reserve(s.size());
-  bool pending_space = false;
-  for (std::size_t pos = 0; pos < s.size();) {
-    const auto byte = static_cast<unsigned char>(s[pos]);
-    // ASCII whitespace per str.isspace(): \t \n \v \f \r, U+001C..U+001F, space.
-    const std::size_t space = byte < 0x80 ? (byte == ' ' || (byte >= 0x09 && byte <= 0x0D) ||
-                                             (byte >= 0x1C && byte <= 0x1F))
-                                          : python_space_length(s, pos);
-    if (space != 0) {
-      pending_space = !out.empty();
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    // Skip a whitespace run, then copy the following word in one piece.
+    while (pos < s.size()) {
+      const std::size_t space = space_at(pos);
+      if (space == 0) break;
       pos += space;
-      continue;
     }
-    if (pending_space) out.push_back(' ');
-    pending_space = false;
-    out.push_back(s[pos++]);
+    const std::size_t word = pos;
+    while (pos < s.size() && space_at(pos) == 0) ++pos;
+    if (pos == word) break;
+    if (!out.empty()) out.push_back(' ');
+    out.append(s.data() + word, pos - word);
   }
   return out;
 }

@@ -134,10 +134,14 @@ class Steps {
     return m;
   }
 
-  // _contains_vowel(word[:n]).
+  // _contains_vowel(word[:n]), in one forward pass (a long run of y's stays linear).
   bool contains_vowel(std::size_t n) const {
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!consonant(i)) return true;
+    if (n == 0) return false;
+    bool previous = consonant(0);
+    if (!previous) return true;
+    for (std::size_t i = 1; i < n; ++i) {
+      previous = is_vowel_letter(w_[i]) ? false : (w_[i] == 'y' ? !previous : true);
+      if (!previous) return true;
     }
     return false;
   }

@@ -44,18 +44,19 @@ TEST(CliEvaluate, PrintsTableWithEveryMetricAndSignature) {
       run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref", kExamples + "/ref.jsonl"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const auto& key : kAllKeys) {
-    EXPECT_NE(r.out.find("\n" + key + "|"), std::string::npos) << "signature of " << key;
+    EXPECT_NE(r.out.find("\n  " + key + "|"), std::string::npos) << "signature of " << key;
   }
   EXPECT_NE(r.out.find("24 samples"), std::string::npos);
 }
 
 TEST(CliEvaluate, JsonHasExactlyTheDocumentedKeys) {
   TempDir dir;
-  const auto r = run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref",
-                          kExamples + "/ref.jsonl", "--json", dir.file("m.json"), "--quiet"});
+  const auto r =
+      run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref", kExamples + "/ref.jsonl",
+               "--json", dir.file("m.json"), "--quiet", "--labeler", "none"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "");
-  const json doc = json::parse(read_file(dir.file("m.json")));
+  const auto doc = nlohmann::ordered_json::parse(read_file(dir.file("m.json")));
   std::vector<std::string> corpus_keys;
   for (const auto& [k, v] : doc["corpus"].items()) corpus_keys.push_back(k);
   EXPECT_EQ(corpus_keys, kAllKeys);
@@ -71,12 +72,14 @@ TEST(CliEvaluate, JsonHasExactlyTheDocumentedKeys) {
 
 TEST(CliEvaluate, SeedJsonFilesGiveTheSameNumbersAsJsonl) {
   TempDir dir;
-  ASSERT_EQ(run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref",
-                     kExamples + "/ref.jsonl", "--json", dir.file("a.json"), "-q", "--labeler", "none"})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref", kExamples + "/ref.jsonl",
+               "--json", dir.file("a.json"), "-q", "--labeler", "none"})
+          .exit_code,
+      0);
   ASSERT_EQ(run_rrg({"evaluate", "--pred", kExamples + "/seed_output.json", "--ref",
-                     kExamples + "/seed_annotation.json", "--json", dir.file("b.json"), "-q"})
+                     kExamples + "/seed_annotation.json", "--json", dir.file("b.json"), "-q",
+                     "--labeler", "none"})
                 .exit_code,
             0);
   const json a = json::parse(read_file(dir.file("a.json")));
@@ -89,7 +92,7 @@ TEST(CliEvaluate, MetricsSelectsASubsetInRegistryOrder) {
   const auto r = run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref",
                           kExamples + "/ref.jsonl", "--metrics", "METEOR,Bleu_4", "--json", "-"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const json doc = json::parse(r.out);
+  const auto doc = nlohmann::ordered_json::parse(r.out);
   std::vector<std::string> keys;
   for (const auto& [k, v] : doc["corpus"].items()) keys.push_back(k);
   EXPECT_EQ(keys, (std::vector<std::string>{"Bleu_4", "METEOR"}));
@@ -97,8 +100,9 @@ TEST(CliEvaluate, MetricsSelectsASubsetInRegistryOrder) {
 
 TEST(CliEvaluate, OutDirWritesJsonCsvAndXlsx) {
   TempDir dir;
-  const auto r = run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref",
-                          kExamples + "/ref.jsonl", "--out-dir", dir.file("out"), "-q"});
+  const auto r =
+      run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref", kExamples + "/ref.jsonl",
+               "--out-dir", dir.file("out"), "-q", "--labeler", "none"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json doc = json::parse(read_file(dir.file("out/pred_metrics.json")));
   EXPECT_EQ(doc["n_samples"], 24);
@@ -190,6 +194,47 @@ TEST(CliEvaluate, EmptyPredictionsAreValidInput) {
   EXPECT_EQ(doc["n_valid"], 1);
   EXPECT_EQ(doc["per_sample"]["1"]["BLEU-4"], 0.0);
   EXPECT_EQ(doc["per_sample"]["2"]["METEOR"].get<double>() > 0.9, true);
+}
+
+// Issue 3: the default labeler adds the clinical family to every output.
+TEST(CliEvaluateClinical, DefaultRulesLabelerAddsClinicalKeysColumnsAndSheet) {
+  TempDir dir;
+  const auto r = run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref",
+                          kExamples + "/ref.jsonl", "--out-dir", dir.file("out")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Clinical: CheXpert observations by labeler rules@"), std::string::npos);
+  EXPECT_NE(r.out.find("Macro ("), std::string::npos);
+  const json doc = json::parse(read_file(dir.file("out/pred_metrics.json")));
+  for (const char* key : {"chexpert_micro_f1_14_uzeros", "chexpert_macro_recall_5_uones",
+                          "chexpert_weighted_precision_14_uzeros", "chexpert_example_f1_uones",
+                          "chexpert_table_auc_pleural_effusion", "chexpert_table_macro_auc"}) {
+    EXPECT_TRUE(doc["corpus"].contains(key)) << key;
+    EXPECT_NE(doc["signatures"][key].get<std::string>().find("labeler:rules@"), std::string::npos);
+  }
+  EXPECT_TRUE(doc["corpus"]["chexpert_table_auc_pneumonia"].is_null());  // no positive reference
+  EXPECT_TRUE(doc["per_sample"]["cxr-003"].contains("n_agree"));
+  EXPECT_EQ(doc["clinical"]["n_excluded"], 0);
+  const std::string csv = read_file(dir.file("out/pred_per_sample.csv"));
+  const std::string header = csv.substr(0, csv.find('\n'));
+  for (const char* column : {"pred_raw_cardiomegaly", "gt_raw_pleural_effusion", "pred_no_finding",
+                             "gt_support_devices", "n_agree", "n_disagree"}) {
+    EXPECT_NE(header.find(column), std::string::npos) << column;
+  }
+}
+
+TEST(CliEvaluateClinical, ClinicalMetricsNeedALabeler) {
+  const auto r =
+      run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref", kExamples + "/ref.jsonl",
+               "--labeler", "none", "--metrics", "chexpert_micro_f1_14_uzeros"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("needs a labeler"), std::string::npos) << r.err;
+}
+
+TEST(CliEvaluateClinical, UnknownLabelerIsAUsageError) {
+  const auto r = run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref",
+                          kExamples + "/ref.jsonl", "--labeler", "ruels"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown labeler 'ruels'"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -20,3 +20,24 @@ TEST(InputError, IsAnInvalidArgument) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(SampleList, ShowsTheFirstItemsAndMarksTheRest) {
+  EXPECT_EQ(rrg::sample_list({}), "");
+  EXPECT_EQ(rrg::sample_list({"a", "b"}), "a, b");
+  EXPECT_EQ(rrg::sample_list({"a", "b", "c", "d"}, 3), "a, b, c, ...");
+  EXPECT_EQ(rrg::sample_list({"a", "b", "c"}, 3), "a, b, c");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(LineAndColumn, CountsLinesAndBytes) {
+  EXPECT_EQ(rrg::line_and_column("ab\ncd", 0), (std::pair<std::size_t, std::size_t>{1, 1}));
+  EXPECT_EQ(rrg::line_and_column("ab\ncd", 4), (std::pair<std::size_t, std::size_t>{2, 2}));
+  EXPECT_EQ(rrg::line_and_column("ab\ncd", 99), (std::pair<std::size_t, std::size_t>{2, 3}));
+}
+
+}  // namespace

@@ -56,6 +56,31 @@ TEST(CocoCiderScorer, SingleSampleCorpusScoresZero) {
   EXPECT_EQ(scores.corpus[0], 0.0);
 }
 
+TEST(CocoCiderScorer, SameValuesWhetherPassOneNgramsAreKeptOrRecomputed) {
+  // 2,500 samples span three chunks of 1,024; with a zero budget pass 2 tokenizes every chunk
+  // again, with the default budget it reuses pass 1's n-grams. Both must agree bit for bit.
+  TextCorpus corpus;
+  const std::vector<std::string> words{"no",   "effusion", "the",     "heart",       "is", "normal",
+                                       "mild", "left",     "basilar", "atelectasis", "."};
+  for (std::size_t i = 0; i < 2500; ++i) {
+    std::string hyp, ref;
+    for (std::size_t w = 0; w < 6 + i % 7; ++w) {
+      hyp += (w ? " " : "") + words[(i * 7 + w * 3) % words.size()];
+      ref += (w ? " " : "") + words[(i * 5 + w * 2 + w / 3) % words.size()];
+    }
+    corpus.hypotheses.push_back(hyp);
+    corpus.references.push_back({ref});
+  }
+  const auto kept = CocoCiderScorer().score(corpus);
+  const auto recomputed = CocoCiderScorer(0).score(corpus);
+  EXPECT_EQ(kept.corpus, recomputed.corpus);
+  EXPECT_EQ(kept.per_sample, recomputed.per_sample);
+  // A chunk holds about 1,024 x 2 texts x ~40 ids; 100,000 ids keeps only the first chunk.
+  const auto partly = CocoCiderScorer(100000).score(corpus);
+  EXPECT_EQ(kept.per_sample, partly.per_sample);
+  EXPECT_GT(kept.corpus[0], 0.0);
+}
+
 TEST(CocoCiderScorer, Signature) {
   const auto scores = CocoCiderScorer().score(TextCorpus{{"a"}, {{"a"}}});
   const std::string signature = scores.signatures[0].format();

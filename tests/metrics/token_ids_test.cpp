@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
+
+#include "rrg/text/python_str.h"
 
 namespace {
 
@@ -61,6 +64,30 @@ TEST(TokenIds, TokenizersFollowPython) {
   ASSERT_EQ(chunk.size(), 1u);
   EXPECT_EQ(strings(lower, chunk.hypothesis(0)),
             (std::vector<std::string>{"the", "heart", "is", "normal"}));
+}
+
+TEST(TokenIds, AsciiFastPathEqualsUnicodeSplitOnRandomTexts) {
+  // The 8-bytes-at-a-time ASCII scanner against python_split/python_lower (themselves checked
+  // against Python), on random texts mixing every ASCII whitespace byte, upper case, long tokens
+  // and lengths around the 8-byte word size; some texts end with a non-ASCII character, which
+  // must send the whole text down the Unicode path.
+  const std::string alphabet = "aZbYc.,-#*x\t\n\v\f\r\x1c\x1d\x1e\x1f     QWERTYqwerty0123456789";
+  std::mt19937 rng(3);
+  for (int trial = 0; trial < 20000; ++trial) {
+    std::string text;
+    const std::size_t length = rng() % 40;
+    for (std::size_t i = 0; i < length; ++i) text += alphabet[rng() % alphabet.size()];
+    if (trial % 10 == 0) text += "\u00C9";
+    for (const bool lower : {false, true}) {
+      CorpusTokenizer tokenizer(lower ? Tokenizer::kLowerPythonSplit : Tokenizer::kPythonSplit);
+      TokenChunk chunk;
+      tokenizer.tokenize(TextCorpus{{text}, {{""}}}, 0, 1, chunk);
+      std::vector<std::string> expected;
+      const std::string source = lower ? rrg::text::python_lower(text) : text;
+      for (const auto token : rrg::text::python_split(source)) expected.emplace_back(token);
+      ASSERT_EQ(strings(tokenizer, chunk.hypothesis(0)), expected) << "'" << text << "'";
+    }
+  }
 }
 
 TEST(TokenIds, ReferenceCountLabel) {

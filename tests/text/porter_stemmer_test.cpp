@@ -310,7 +310,15 @@ TEST(PorterStemmer, HandWorkedExamples) {
 }
 
 TEST(PorterStemmer, HandWrittenWordsMatchNltk) {
-  expect_same_stems(kHandWritten);
+  std::vector<std::string> words = kHandWritten;
+  // Long words: runs of 'y' (NLTK decides y's consonant status recursively) and long suffix
+  // chains.
+  words.push_back(std::string(300, 'y') + "ing");
+  words.push_back("a" + std::string(301, 'y') + "ed");
+  std::string chain = "relat";
+  for (int k = 0; k < 40; ++k) chain += "ionalization";
+  words.push_back(chain);
+  expect_same_stems(words);
 }
 
 TEST(PorterStemmer, WordNetVocabularyMatchesNltk) {

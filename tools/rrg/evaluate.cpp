@@ -103,9 +103,18 @@ void run_evaluate(const EvaluateFlags& flags) {
   const io::ReportFormat ref_format = io::parse_report_format(flags.ref_format);
   const io::MissingPolicy missing = io::parse_missing_policy(flags.missing);
 
-  const io::ReportFile predictions = io::read_report_file(flags.predictions, pred_format);
-  const io::ReportFile references = io::read_report_file(flags.references, ref_format);
-  const io::PairedReports paired = io::pair_reports(predictions, references, missing);
+  pipelines::EvaluationInputs inputs;
+  io::PairedReports paired;
+  {
+    // The files' texts move into `paired` (no copy of a large corpus).
+    io::ReportFile predictions = io::read_report_file(flags.predictions, pred_format);
+    io::ReportFile references = io::read_report_file(flags.references, ref_format);
+    inputs.predictions_format = std::string(io::report_format_name(predictions.format));
+    inputs.predictions_records = predictions.records.size();
+    inputs.references_format = std::string(io::report_format_name(references.format));
+    inputs.references_records = references.records.size();
+    paired = io::pair_reports(std::move(predictions), std::move(references), missing);
+  }
   if (paired.missing_predictions + paired.missing_references > 0) {
     std::cerr << "rrg: warning: " << paired.missing_references << " prediction id(s) without a "
               << "reference and " << paired.missing_predictions << " reference id(s) without a "
@@ -128,7 +137,10 @@ void run_evaluate(const EvaluateFlags& flags) {
                             p.from_cache};
     });
   }
-  const pipelines::EvaluationResult result = pipelines::evaluate(paired, options);
+  const bool paired_by_position = paired.paired_by_position;
+  const std::size_t missing_predictions = paired.missing_predictions;
+  const std::size_t missing_references = paired.missing_references;
+  const pipelines::EvaluationResult result = pipelines::evaluate(std::move(paired), options);
   if (auto* chexbert = dynamic_cast<labelers::ChexbertLabeler*>(labeler.get());
       chexbert != nullptr && !flags.quiet) {
     std::cerr << "rrg evaluate: " << chexbert->summary() << "\n";
@@ -143,30 +155,29 @@ void run_evaluate(const EvaluateFlags& flags) {
     }
   }
 
-  pipelines::EvaluationInputs inputs;
   inputs.predictions_path = flags.predictions;
-  inputs.predictions_format = std::string(io::report_format_name(predictions.format));
-  inputs.predictions_records = predictions.records.size();
   inputs.references_path = flags.references;
-  inputs.references_format = std::string(io::report_format_name(references.format));
-  inputs.references_records = references.records.size();
-  inputs.paired_by = paired.paired_by_position ? "position" : "id";
+  inputs.paired_by = paired_by_position ? "position" : "id";
   inputs.missing_policy = flags.missing;
-  inputs.missing_predictions = paired.missing_predictions;
-  inputs.missing_references = paired.missing_references;
+  inputs.missing_predictions = missing_predictions;
+  inputs.missing_references = missing_references;
   inputs.coco_clean = flags.clean;
   inputs.seed_clean = !flags.no_clean;
   inputs.command_line = command_line();
 
   if (!flags.json_path.empty() && flags.json_path != "-") {
-    io::write_file_atomically(flags.json_path, pipelines::evaluation_json(result, inputs));
+    io::AtomicFile file(flags.json_path);
+    pipelines::write_evaluation_json(result, inputs,
+                                     [&file](std::string_view part) { file.write(part); });
+    file.commit();
   }
   if (!flags.out_dir.empty()) {
     const std::string prefix = flags.prefix.empty() ? file_stem(flags.predictions) : flags.prefix;
     pipelines::write_out_dir(result, inputs, flags.out_dir, prefix);
   }
   if (flags.json_path == "-") {
-    std::cout << pipelines::evaluation_json(result, inputs);
+    pipelines::write_evaluation_json(result, inputs,
+                                     [](std::string_view part) { std::cout << part; });
   } else if (!flags.quiet) {
     std::cout << pipelines::format_table(result, inputs);
   }

@@ -16,16 +16,28 @@
 #include "annotate.h"
 #include "cli_common.h"
 #include "evaluate.h"
+#include "generate.h"
+#include "help_formatter.h"
+#include "merge.h"
 #include "rrg/core/errors.h"
 #include "rrg/core/version.h"
+#include "sections.h"
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"rrg: radiology report generation and evaluation toolkit"};
+  app.formatter(std::make_shared<rrg::cli::HelpFormatter>());
   app.require_subcommand(1);
+  app.footer(
+      "\nRun `rrg <subcommand> --help` for its options and examples.\n"
+      "Quick start: rrg evaluate --pred examples/pred.jsonl --ref examples/ref.jsonl\n"
+      "Exit status: 0 success, 1 environment failure, 2 bad usage or input.");
   rrg::cli::set_command_line(argc, argv);
   rrg::cli::setup_evaluate(app);
   rrg::cli::setup_annotate(app);
+  rrg::cli::setup_merge(app);
+  rrg::cli::setup_sections(app);
+  rrg::cli::setup_generate(app);
   app.set_version_flag("--version", std::string("rrg ") + rrg::version() + " (rev " +
                                         rrg::git_revision() +
                                         ", features:" + rrg::build_features() + ")");

@@ -10,6 +10,9 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace rrg {
 
@@ -22,5 +25,17 @@ class InputError : public std::invalid_argument {
 // linters use, so editors can jump to the spot.
 std::string location_message(const std::string& path, std::size_t line, std::size_t column,
                              const std::string& message);
+
+}  // namespace rrg
+
+namespace rrg {
+
+// The first `shown` items joined by ", ", with ", ..." when there are more: "a, b, c, ...".
+// For messages that name some of many ids (missing, duplicated, skipped).
+std::string sample_list(const std::vector<std::string>& items, std::size_t shown = 5);
+
+// 1-based line and column of byte `offset` in `content` (clamped to its end), for turning a
+// parser's byte position into a location_message.
+std::pair<std::size_t, std::size_t> line_and_column(std::string_view content, std::size_t offset);
 
 }  // namespace rrg

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rrg/labelers/labeler.h"
@@ -16,6 +17,6 @@ struct DistinctLabels {
 };
 
 // Labels texts[i] for every i, sending each distinct text to `labeler` once, in first-seen order.
-DistinctLabels label_distinct(Labeler& labeler, const std::vector<std::string>& texts);
+DistinctLabels label_distinct(Labeler& labeler, const std::vector<std::string_view>& texts);
 
 }  // namespace rrg::labelers

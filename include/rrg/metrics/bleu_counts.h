@@ -35,15 +35,12 @@ class BleuCounter {
   BleuCounts count(TokenSpan hypothesis, const std::vector<TokenSpan>& references);
 
  private:
-  // An n-gram of up to 4 token ids, packed exactly into 128 bits.
-  struct Key {
-    std::uint64_t high;
-    std::uint64_t low;
-    bool operator==(const Key& other) const { return high == other.high && low == other.low; }
-  };
-  std::vector<std::int32_t> slots_;     // open addressing: index into the entry arrays, or -1
-  std::vector<Key> keys_;               // distinct hypothesis n-grams of the current order
-  std::vector<std::uint32_t> count_;    // their count in the hypothesis
+  // Distinct hypothesis n-grams of the current order, as structure-of-arrays: an n-gram of up
+  // to 4 token ids packed exactly into two 64-bit words (high, low).
+  std::vector<std::int32_t> slots_;  // open addressing: index into the arrays below, or -1
+  std::vector<std::uint64_t> key_high_;
+  std::vector<std::uint64_t> key_low_;
+  std::vector<std::uint32_t> count_;    // count in the hypothesis
   std::vector<std::uint32_t> max_ref_;  // largest count in one reference so far
   std::vector<std::uint32_t> current_;  // count in the reference being scanned
 };

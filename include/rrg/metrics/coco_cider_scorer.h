@@ -12,6 +12,7 @@
 // number of references; corpus = np.mean of the sample scores.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -21,8 +22,18 @@ namespace rrg::metrics {
 
 class CocoCiderScorer : public Scorer {
  public:
+  // Between its two passes the scorer keeps the n-gram ids of the first samples, up to
+  // `kept_id_budget` ids (4 bytes each); the remaining samples are tokenized again. The result
+  // does not depend on the budget (tests set it to 0 to exercise the re-tokenizing path).
+  static constexpr std::size_t kDefaultKeptIdBudget = std::size_t{16} << 20;  // 64 MiB
+  explicit CocoCiderScorer(std::size_t kept_id_budget = kDefaultKeptIdBudget)
+      : kept_id_budget_(kept_id_budget) {}
+
   std::vector<std::string> names() const override;
   MetricScores score(const TextCorpus& corpus) const override;
+
+ private:
+  std::size_t kept_id_budget_;
 };
 
 }  // namespace rrg::metrics

@@ -20,14 +20,14 @@
 // identical reference stem; a token is lower-cased three times (text, preprocess, stemmer), each
 // with Python's full Unicode str.lower().
 //
-// Speed: tokens are interned once per distinct word; stems and synonym sets are computed once per
-// distinct word per score() call; the stages use per-word stacks (no quadratic scans, no per-token
-// allocation). WordNet is read lazily from the memory-mapped database (rrg/text/wordnet.h).
+// Speed: texts are tokenized and interned by the shared CorpusTokenizer (rrg/metrics/token_ids.h);
+// stems and synonym sets are computed once per distinct word per score() call; the stages use
+// per-word stacks (no quadratic scans, no per-token allocation). WordNet is read lazily from the
+// memory-mapped database (rrg/text/wordnet.h).
 #pragma once
 
 #include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "rrg/metrics/registry.h"
@@ -50,8 +50,6 @@ class NltkMeteorScorer final : public Scorer {
   std::vector<std::string> names() const override;
   MetricScores score(const TextCorpus& corpus) const override;
 
-  // METEOR of one pair.
-  double score_pair(std::string_view reference, std::string_view hypothesis) const;
 
   // "METEOR|conv:nltk-3.8|tok:lower-split|stem:porter-nltk|syn:wordnet-3.0|alpha:0.9|beta:3|
   // gamma:0.5|nrefs:1|version:..."

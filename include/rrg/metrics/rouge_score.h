@@ -11,11 +11,11 @@
 // reads one reference per id), so signatures say nrefs:1.
 //
 // Per-sample work is linear in practice: tokens are interned once per distinct word (stems cached
-// per word) and the LCS length is computed bit-parallel (64 reference tokens per machine word).
+// per word, rrg/metrics/token_ids.h) and the LCS length is computed bit-parallel
+// (rrg/metrics/lcs.h).
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,10 +27,6 @@ namespace rrg::metrics {
 // rouge-score 0.1.2 `DefaultTokenizer(use_stemmer=True).tokenize(text)`.
 std::vector<std::string> rouge_score_tokenize(std::string_view text);
 
-// Length of the longest common subsequence of a[0..n) and b[0..m).
-std::size_t lcs_length(const std::uint32_t* a, std::size_t n, const std::uint32_t* b,
-                       std::size_t m);
-
 // rouge-score's `_score_lcs(target, prediction).fmeasure` from the LCS length and token counts.
 double rouge_lcs_fmeasure(std::size_t lcs, std::size_t target_length,
                           std::size_t prediction_length);
@@ -40,8 +36,6 @@ class RougeScoreScorer final : public Scorer {
   std::vector<std::string> names() const override;
   MetricScores score(const TextCorpus& corpus) const override;
 
-  // ROUGE-L of one pair (reference = rouge-score's target, hypothesis = its prediction).
-  double score_pair(std::string_view reference, std::string_view hypothesis) const;
 
   // "ROUGE-L|conv:rouge-score-0.1.2|tok:rouge-score|stem:porter-nltk|nrefs:1|version:..."
   static Signature signature();

@@ -31,19 +31,40 @@ struct TokenSpan {
 
 // Interns token strings to dense ids 0, 1, 2, ... in order of first appearance. The vocabulary
 // keeps its own copy of every distinct token.
+//
+// Tokens of up to 8 bytes (most report words) are keyed by their bytes packed into one 64-bit
+// word plus their length, which identifies them exactly with one comparison; longer tokens are
+// keyed by a hash, confirmed by comparing bytes.
 class TokenVocabulary {
  public:
   TokenVocabulary();
 
   TokenId intern(std::string_view token);
+  // intern() of a token of `length` <= 8 bytes given packed little-endian (unused bytes zero).
+  TokenId intern_packed(std::uint64_t packed, std::size_t length) {
+    const std::uint64_t h = mix(packed ^ (length * 0x9E3779B97F4A7C15ull));
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+      const Slot& slot = slots_[i];
+      if (slot.key == packed && slot.length == length && slot.id_plus1 != 0) {
+        return slot.id_plus1 - 1;
+      }
+      if (slot.id_plus1 == 0) return add(i, packed, length, nullptr);
+    }
+  }
   std::size_t size() const { return offsets_.size() - 1; }
   std::string_view token(TokenId id) const;
 
  private:
+  static std::uint64_t mix(std::uint64_t h) {
+    h *= 0xBF58476D1CE4E5B9ull;
+    return h ^ (h >> 31);
+  }
+  TokenId add(std::size_t slot, std::uint64_t key, std::size_t length, const char* long_bytes);
   void grow();
 
   struct Slot {
-    std::uint64_t hash = 0;
+    std::uint64_t key = 0;       // packed bytes (length <= 8) or hash (longer tokens)
     std::uint32_t id_plus1 = 0;  // 0 = empty
     std::uint32_t length = 0;
   };

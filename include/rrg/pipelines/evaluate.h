@@ -80,7 +80,8 @@ struct MetricSelection {
 };
 MetricSelection select_metrics(const std::vector<std::string>& requested, bool have_labeler);
 
-// Scores every paired sample with the selected metrics.
-EvaluationResult evaluate(const io::PairedReports& reports, const EvaluateOptions& options);
+// Scores every paired sample with the selected metrics. `reports` is taken by value: pass it
+// with std::move so its texts are reused rather than copied.
+EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& options);
 
 }  // namespace rrg::pipelines

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rrg/pipelines/evaluate.h"
@@ -32,11 +34,19 @@ struct EvaluationInputs {
 // the signatures.
 std::string format_table(const EvaluationResult& result, const EvaluationInputs& inputs);
 
+// Receives a large output piece by piece (a file, stdout, a string), so a million-id result is
+// never held twice in memory.
+using TextSink = std::function<void(std::string_view)>;
+
 // {"corpus", "per_sample", "signatures", "signature_fields", "n_samples", "n_valid",
-//  "timings_seconds", "inputs", "rrg"} with full-precision values.
+//  "timings_seconds", "inputs", "clinical"?, "rrg"} with full-precision values.
+void write_evaluation_json(const EvaluationResult& result, const EvaluationInputs& inputs,
+                           const TextSink& sink);
 std::string evaluation_json(const EvaluationResult& result, const EvaluationInputs& inputs);
 
-// One row per id, one column per per-sample metric (full precision).
+// One row per id, one column per per-sample metric (full precision), then the clinical label
+// columns when a labeler ran.
+void write_per_sample_csv(const EvaluationResult& result, const TextSink& sink);
 std::string per_sample_csv(const EvaluationResult& result);
 
 // Writes <dir>/<prefix>_metrics.json, _per_sample.csv and _metrics.xlsx (summary sheet grouped

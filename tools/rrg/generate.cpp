@@ -1,0 +1,303 @@
+// `rrg generate` (see generate.h): resolves the flags into pipelines::GenerateOptions and the
+// study list (same study flags as `rrg merge`), then runs the generator under a progress bar,
+// with Ctrl-C / SIGTERM cancelling cleanly (the journal keeps every finished record).
+#include "generate.h"
+
+#include <cmath>
+#include <iostream>
+#include <memory>
+
+#include "interrupt_watcher.h"
+#include "llm_flags.h"
+#include "progress_bar.h"
+#include "rrg/core/errors.h"
+#include "rrg/io/cache_db.h"
+#include "rrg/io/report_file.h"
+#include "rrg/io/shard.h"
+#include "rrg/labelers/llm_labeler.h"
+#include "rrg/llm/api_key.h"
+#include "rrg/pipelines/generate.h"
+#include "study_flags.h"
+
+namespace rrg::cli {
+namespace {
+
+struct GenerateFlags {
+  StudyFlags studies;
+  std::string shard;
+  // Server and sampling flags, shared with the llm labeler (llm_flags.h).
+  labelers::LlmLabelerOptions llm;
+  std::string output;
+  bool overwrite = false;
+  bool resume = false;
+  std::string format = "jsonl";
+  std::string seed_output;
+  std::string prompt;
+  std::string prompt_file;
+  std::string system;
+  image::PreprocessOptions image;
+  std::string image_format = "jpeg";
+  std::string depth16 = "minmax";
+  std::string image_url = "object";
+  std::string image_detail;
+  int image_threads = 0;
+  double log_interval_s = 10;
+};
+
+int to_ms(double seconds, const char* flag) {
+  if (!(seconds >= 0) || !std::isfinite(seconds)) {
+    throw InputError(std::string("generate: ") + flag + " must be a number of seconds >= 0");
+  }
+  return static_cast<int>(std::lround(seconds * 1000.0));
+}
+
+// "run.jsonl" -> "run.seed.json".
+std::string default_seed_path(const std::string& output) {
+  const std::string suffix = ".jsonl";
+  std::string base = output;
+  if (base.size() > suffix.size() &&
+      base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    base.resize(base.size() - suffix.size());
+  }
+  return base + ".seed.json";
+}
+
+pipelines::GenerateOptions resolve(const GenerateFlags& f) {
+  if (f.output.empty())
+    throw InputError("generate needs -o FILE.jsonl (see `rrg generate --help`)");
+  if (!f.prompt.empty() && !f.prompt_file.empty()) {
+    throw InputError("give the prompt either with --prompt or with --prompt-file, not both");
+  }
+  pipelines::GenerateOptions o;
+  const labelers::LlmLabelerOptions& l = f.llm;
+  o.client.base_urls = l.base_urls;
+  o.client.api_key = llm::load_api_key({l.api_key_file});
+  o.client.ca_bundle = l.ca_bundle;
+  o.client.concurrency = l.concurrency;
+  o.client.connect_timeout_ms = to_ms(l.connect_timeout_s, "--connect-timeout");
+  o.client.read_timeout_ms = to_ms(l.read_timeout_s, "--read-timeout");
+  o.client.request_timeout_ms = to_ms(l.request_timeout_s, "--request-timeout");
+  o.client.retry.max_retries = l.max_retries;
+  llm::RequestOptions& request = o.client.request;
+  request.model = l.model;
+  request.temperature = l.temperature;
+  request.top_p = l.top_p;
+  request.seed = l.seed;
+  request.max_tokens = l.max_tokens;
+  request.use_max_completion_tokens = l.use_max_completion_tokens;
+  request.stream = l.stream;
+  if (!l.chat_template_kwargs.empty()) {
+    request.chat_template_kwargs =
+        nlohmann::json::parse(l.chat_template_kwargs, nullptr, /*allow_exceptions=*/false);
+    if (!request.chat_template_kwargs.is_object()) {
+      throw InputError(
+          "generate: --chat-template-kwargs must be a JSON object, e.g. "
+          "'{\"enable_thinking\": false}' (got: " +
+          l.chat_template_kwargs + ")");
+    }
+  }
+  if (!l.no_cache) o.cache_path = l.cache_path.empty() ? io::default_cache_path() : l.cache_path;
+  o.keep_reasoning = l.keep_reasoning;
+
+  o.images.preprocess = f.image;
+  o.images.preprocess.encoding = image::parse_image_encoding(f.image_format);
+  o.images.preprocess.depth16 = image::parse_depth16_mapping(f.depth16);
+  o.images.url_style = pipelines::parse_image_url_style(f.image_url);
+  o.images.detail = f.image_detail;
+
+  o.prompt.system = f.system;
+  if (!f.prompt_file.empty()) {
+    o.prompt.template_text = io::read_text_file(f.prompt_file);
+    o.prompt.template_source = f.prompt_file;
+    o.prompt.override_study_prompts = true;
+  } else if (!f.prompt.empty()) {
+    o.prompt.template_text = f.prompt;
+    o.prompt.template_source = "--prompt";
+    o.prompt.override_study_prompts = true;
+  }
+
+  o.output = f.output;
+  o.overwrite = f.overwrite;
+  if (!f.seed_output.empty()) {
+    o.seed_output = f.seed_output;
+  } else if (f.format == "seed") {
+    o.seed_output = default_seed_path(f.output);
+  }
+  o.prepare_threads = f.image_threads;
+  o.on_message = [](const std::string& text) { std::cerr << "rrg: " << text << "\n"; };
+  return o;
+}
+
+void run_generate(const GenerateFlags& flags) {
+  // Before any other thread exists, so that every thread inherits the blocked signals.
+  std::atomic<pipelines::Generator*> running{nullptr};
+  InterruptWatcher watcher([&] {
+    if (auto* generator = running.load()) generator->cancel();
+  });
+
+  pipelines::GenerateOptions options = resolve(flags);
+  const io::ShardSpec shard =
+      flags.shard.empty() ? io::ShardSpec{} : io::parse_shard_spec(flags.shard);
+  const std::vector<io::Study> studies = load_selected_studies(flags.studies, shard);
+  pipelines::Generator generator(std::move(options));
+  running = &generator;
+  if (watcher.interrupted()) generator.cancel();
+  std::cerr << "rrg generate: " << studies.size() << " stud" << (studies.size() == 1 ? "y" : "ies")
+            << (shard.count > 1 ? " in shard " + io::format_shard_spec(shard) : "") << "\n";
+
+  ProgressBarOptions bar_options;
+  bar_options.label = "generate";
+  bar_options.tty = stderr_is_tty();
+  bar_options.log_interval_s = flags.log_interval_s;
+  pipelines::GenerateSummary summary;
+  {
+    ProgressBar bar(bar_options, [&] {
+      const auto p = generator.progress();
+      return ProgressCounts{p.done, p.total, p.failed, p.retries, p.cached};
+    });
+    summary = generator.run(studies);
+    bar.finish();
+  }
+  running = nullptr;
+  std::cerr << "rrg: " << pipelines::format_summary(summary) << "\n";
+  if (summary.cancelled) {
+    throw std::runtime_error("interrupted; " + flags.output +
+                             " keeps every finished record: run the same command again to resume");
+  }
+  if (summary.failed > 0) {
+    throw std::runtime_error(std::to_string(summary.failed) + " stud" +
+                             (summary.failed == 1 ? "y" : "ies") + " failed (see the \"error\" " +
+                             "field of their records in " + flags.output +
+                             "); run the same command again to retry them");
+  }
+}
+
+}  // namespace
+
+void setup_generate(CLI::App& app) {
+  auto f = std::make_shared<GenerateFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "generate", "Generate reports for chest X-ray studies with a vision-language model");
+  cmd->description(
+      "Generate one report per study with a vision-language model.\n\n"
+      "The model runs behind an OpenAI-compatible server (vLLM, SGLang, Ollama, llama.cpp,\n"
+      "OpenAI). Images are read (JPEG, PNG 8/16-bit,\n"
+      "DICOM), converted to 8 bits, resized within --max-side/--max-pixels and sent as data:\n"
+      "URLs. Each answer is appended to the output JSONL as it arrives; running the same\n"
+      "command again resumes (and retries failed studies). See docs/generate.md.");
+  add_study_flags(cmd, f->studies, /*selection=*/true);
+  cmd->add_option("--shard", f->shard,
+                  "Only shard K of N (K/N, 0-based, by a hash of the id), or 'slurm' to take it "
+                  "from SLURM_ARRAY_TASK_ID/_MIN/_COUNT; combine the outputs with `rrg merge`")
+      ->type_name("K/N")
+      ->group("Studies");
+
+  add_llm_labeler_flags(*cmd, f->llm, "LLM server");
+  // Labeler-only flags; generate has its own --prompt-file below.
+  for (const char* name : {"--structured", "--label-scheme", "--prompt-file"}) {
+    cmd->remove_option(cmd->get_option(name));
+  }
+
+  const char* out = "Output";
+  cmd->add_option("-o,--output", f->output,
+                  "Output JSONL, one record per study, appended as answers arrive")
+      ->type_name("FILE")
+      ->group(out);
+  auto* overwrite = cmd->add_flag("--overwrite", f->overwrite,
+                                  "Start afresh, discarding the records already in the output")
+                        ->group(out);
+  cmd->add_flag("--resume", f->resume,
+                "Resume an existing output (the default): skip its finished studies, retry its "
+                "failed ones")
+      ->excludes(overwrite)
+      ->group(out);
+  cmd->add_option("--format", f->format,
+                  "jsonl, or seed to also write the original toolkit's {\"test\": [{\"id\", "
+                  "\"output\"}]} to --seed-output (default: OUTPUT with .seed.json)")
+      ->type_name("FORMAT")
+      ->check(CLI::IsMember({"jsonl", "seed"}))
+      ->capture_default_str()
+      ->group(out);
+  cmd->add_option("--seed-output", f->seed_output, "Where --format seed writes (implies it)")
+      ->type_name("FILE")
+      ->group(out);
+  cmd->add_option("--log-interval", f->log_interval_s,
+                  "Seconds between progress lines when stderr is not a terminal")
+      ->type_name("S")
+      ->capture_default_str()
+      ->group(out);
+
+  const char* prompt = "Prompt";
+  cmd->add_option("--prompt", f->prompt,
+                  "Prompt template with {indication}, {views}, {findings_hints}; replaces the "
+                  "default findings prompt and the studies' own prompts")
+      ->type_name("TEXT")
+      ->group(prompt);
+  cmd->add_option("--prompt-file", f->prompt_file, "Prompt template read from FILE")
+      ->type_name("FILE")
+      ->check(CLI::ExistingFile)
+      ->group(prompt);
+  cmd->add_option("--system", f->system, "System message (default: none)")
+      ->type_name("TEXT")
+      ->group(prompt);
+
+  const char* images = "Images";
+  cmd->add_option("--max-side", f->image.max_side, "Longest image side sent, in pixels (0 = any)")
+      ->type_name("N")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str()
+      ->group(images);
+  cmd->add_option("--max-pixels", f->image.max_pixels,
+                  "Most pixels per image sent (default: Qwen2.5-VL's 1280*28*28; 0 = any)")
+      ->type_name("N")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str()
+      ->group(images);
+  cmd->add_option("--image-format", f->image_format, "Encoding sent: jpeg or png")
+      ->type_name("FORMAT")
+      ->check(CLI::IsMember({"jpeg", "jpg", "png"}))
+      ->capture_default_str()
+      ->group(images);
+  cmd->add_option("--jpeg-quality", f->image.jpeg_quality, "JPEG quality 1-100")
+      ->type_name("Q")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str()
+      ->group(images);
+  cmd->add_option("--depth16", f->depth16,
+                  "16-bit PNG to 8 bits: minmax (stretch the image's range) or full (/257)")
+      ->type_name("MAPPING")
+      ->check(CLI::IsMember({"minmax", "full"}))
+      ->capture_default_str()
+      ->group(images);
+  cmd->add_option("--image-url", f->image_url,
+                  "image_url as an object {\"url\": ...} or a bare string (some servers)")
+      ->type_name("STYLE")
+      ->check(CLI::IsMember({"object", "string"}))
+      ->capture_default_str()
+      ->group(images);
+  cmd->add_option("--image-detail", f->image_detail, "OpenAI image detail: low, high or auto")
+      ->type_name("DETAIL")
+      ->check(CLI::IsMember({"low", "high", "auto"}))
+      ->group(images);
+  cmd->add_option("--image-threads", f->image_threads,
+                  "Threads reading and encoding images (0 = one per CPU)")
+      ->type_name("N")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str()
+      ->group(images);
+  cmd->footer(
+      "\nExamples:\n"
+      "  rrg generate --mimic /data/mimic-cxr-jpg --split test --base-url "
+      "http://127.0.0.1:8000/v1 \\\n"
+      "      --model Qwen/Qwen2.5-VL-7B-Instruct --concurrency 32 -o qwen_test.jsonl --format "
+      "seed\n"
+      "  rrg generate --questions questions.json --base-url http://gpu1:8000/v1 --base-url "
+      "http://gpu2:8000/v1 \\\n"
+      "      --model Qwen/Qwen2.5-VL-7B-Instruct --shard $SLURM_ARRAY_TASK_ID/8 -o "
+      "run.shard-$SLURM_ARRAY_TASK_ID.jsonl\n"
+      "\nExit status: 0 every study has a report, 1 some studies failed (their records carry "
+      "\"error\"; run again to retry) or the run was interrupted, 2 bad usage or input.");
+  cmd->callback([f] { run_generate(*f); });
+}
+
+}  // namespace rrg::cli
