@@ -58,6 +58,13 @@ std::string try_load(const std::string& path, const rrg_torch_module_api*& api) 
            "; it is built beside the rrg binary (CMake target rrg_torch): keep it there or set "
            "RRG_TORCH_MODULE to its path";
   }
+  // libtorch and OpenBLAS run on libgomp, whose threads by default spin between parallel regions.
+  // On a machine shared with other jobs that burns the cores the other threads need (measured on
+  // a busy 2-core machine: CheXbert fp32 1.2x and int8 1.6x slower, up to 1.8x the CPU time);
+  // waking a sleeping thread costs microseconds, little next to BERT's matrix products. libgomp
+  // reads the policy once, when it is loaded, i.e. by the dlopen below; a value the user set is
+  // kept.
+  ::setenv("OMP_WAIT_POLICY", "PASSIVE", /*overwrite=*/0);
   void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     const char* why = ::dlerror();

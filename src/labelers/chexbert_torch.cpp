@@ -166,12 +166,11 @@ struct Linear {
     if (!int8) return at::addmm(bias, x, weight.t());
     const at::Tensor in = x.contiguous();
     const std::int64_t rows = in.size(0);
+    // Quantising the activations costs 1/n of the product: one thread, so the product is the
+    // only parallel region (each region waits for every thread; on busy machines that adds up).
     Int8Rows q;
     prepare_rows(rows, int8->k, q);
-    const float* data = in.data_ptr<float>();
-    at::parallel_for(0, rows, 16, [&](std::int64_t begin, std::int64_t end) {
-      quantize_rows(data, int8->k, begin, end, q);
-    });
+    quantize_rows(in.data_ptr<float>(), int8->k, 0, rows, q);
     at::Tensor out = at::empty({rows, int8->n}, in.options());
     float* dst = out.data_ptr<float>();
     at::parallel_for(0, int8_column_blocks(*int8), 1, [&](std::int64_t begin, std::int64_t end) {
