@@ -105,10 +105,12 @@ TEST_F(ChexbertCliTest, AnnotateMatchesPyTorchAndCachesReferences) {
   }
   EXPECT_EQ(i, texts.size());
 
-  // The same references again: every distinct text comes from the cache.
-  const CommandResult again = run_rrg(args);
+  // The same references again: every distinct text comes from the cache, and libtorch is not
+  // even loaded (LD_DEBUG=files lists every object the dynamic linker loads, dlopen()ed too).
+  const CommandResult again = run_rrg(args, "", {"LD_DEBUG=files"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.err.find("from cache, 0 computed"), std::string::npos) << again.err;
+  EXPECT_EQ(again.err.find("libtorch"), std::string::npos);
   EXPECT_EQ(read_file(tmp_.file("labels.jsonl")), out);
 }
 
