@@ -29,7 +29,9 @@
 #include <ATen/ops/softmax.h>
 #include <c10/core/InferenceMode.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -131,6 +133,19 @@ class WeightTable {
         ". Expected CheXbert's chexbert.pth (a bert-base-uncased BertModel under 'bert.' "
         "and 14 'linear_heads'); see models/README.md.";
     throw rrg::InputError(message);
+  }
+
+  // Number of encoder layers: one more than the highest N of any "bert.encoder.layer.N." key,
+  // so a layer missing from the middle is reported by take() instead of silently cutting the
+  // model short.
+  int layer_count() const {
+    const std::string prefix = "bert.encoder.layer.";
+    int count = 0;
+    for (const auto& key : order_) {
+      if (key.rfind(prefix, 0) != 0) continue;
+      count = std::max(count, 1 + std::atoi(key.c_str() + prefix.size()));
+    }
+    return count;
   }
 
   // Keys never taken, except those CheXbert's checkpoint carries without using them.
@@ -247,10 +262,7 @@ ChexbertModel::ChexbertModel(const Options& options) {
   hidden_ = static_cast<int>(words->size(1));
   max_positions_ = static_cast<int>(positions->size(0));
   const std::int64_t h = hidden_, ffn_size = ffn->size(0);
-  int layers = 0;
-  while (w.peek("bert.encoder.layer." + std::to_string(layers) + ".attention.self.query.weight")) {
-    ++layers;
-  }
+  const int layers = w.layer_count();
   attention_heads_ = int_option(options, "heads", 0);
   if (attention_heads_ <= 0) attention_heads_ = hidden_ / kHeadSizeConvention;
   if (attention_heads_ <= 0 || hidden_ % attention_heads_ != 0) {

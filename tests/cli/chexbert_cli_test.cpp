@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "labelers/chexbert_fixtures.h"
+#include "rrg/labelers/observations.h"
+#include "support/json_lines.h"
 #include "support/radiology_reports.h"
 #include "support/test_support.h"
 
@@ -27,19 +29,8 @@ std::string jsonl(const std::vector<std::string>& texts, std::size_t first, std:
 
 // The Python reference's output for `texts` (tokenized by the Python reference tokenizer).
 nlohmann::json reference(const std::string& dir, const std::vector<std::string>& texts) {
-  std::string input;
-  for (const auto& t : texts) input += nlohmann::json(t).dump() + "\n";
-  const CommandResult r = run_command(
-      {"/usr/bin/python3", source_dir() + "/tests/text/wordpiece_reference.py", dir + "/vocab.txt"},
-      input);
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::vector<std::vector<long>> ids;
-  for (std::size_t start = 0; start < r.out.size();) {
-    const std::size_t end = r.out.find('\n', start);
-    ids.push_back(nlohmann::json::parse(r.out.substr(start, end - start))["ids"]);
-    start = end + 1;
-  }
-  return nlohmann::json::parse(run_chexbert_reference(dir + "/cli.pth", ids, kCliHeads));
+  return nlohmann::json::parse(run_chexbert_reference(
+      dir + "/cli.pth", reference_chexbert_ids(texts, dir + "/vocab.txt"), kCliHeads));
 }
 
 class ChexbertCliTest : public ::testing::Test {
@@ -84,23 +75,9 @@ TEST_F(ChexbertCliTest, AnnotateMatchesPyTorchAndCachesReferences) {
     start = end + 1;
     ASSERT_LT(i, texts.size());
     EXPECT_EQ(record["id"], "s" + std::to_string(i));
-    const char* const kNames[] = {"Enlarged Cardiomediastinum",
-                                  "Cardiomegaly",
-                                  "Lung Opacity",
-                                  "Lung Lesion",
-                                  "Edema",
-                                  "Consolidation",
-                                  "Pneumonia",
-                                  "Atelectasis",
-                                  "Pneumothorax",
-                                  "Pleural Effusion",
-                                  "Pleural Other",
-                                  "Fracture",
-                                  "Support Devices",
-                                  "No Finding"};
-    for (int head = 0; head < 14; ++head) {
-      EXPECT_EQ(record["labels"][kNames[head]], want["labels"][i][head])
-          << "report " << i << " " << kNames[head];
+    for (std::size_t head = 0; head < labelers::kNumObservations; ++head) {
+      const std::string name(labelers::kObservationNames[head]);
+      EXPECT_EQ(record["labels"][name], want["labels"][i][head]) << "report " << i << " " << name;
     }
   }
   EXPECT_EQ(i, texts.size());

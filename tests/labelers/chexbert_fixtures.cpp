@@ -2,6 +2,7 @@
 #include "labelers/chexbert_fixtures.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -89,6 +90,10 @@ std::string chexbert_fixture_dir() {
   // Atomic publish; when another process won the race, use its copy.
   if (std::rename(temp.c_str(), dir.c_str()) != 0) std::filesystem::remove_all(temp);
   return dir;
+}
+
+void use_built_torch_module() {
+  ::setenv("RRG_TORCH_MODULE", (std::string(RRG_BINARY_DIR) + "/librrg_torch.so").c_str(), 1);
 }
 
 std::string run_chexbert_reference(const std::string& checkpoint,

@@ -27,6 +27,10 @@ inline constexpr int kTinyVocabSize = 320;
 // Fails the calling test (and returns "") when python3-torch is unusable.
 std::string chexbert_fixture_dir();
 
+// Points RRG_TORCH_MODULE at the build's librrg_torch.so: test binaries live in
+// build/tests/<area>/, not beside the module where the loader looks by default.
+void use_built_torch_module();
+
 // Runs `chexbert_reference.py run` on `ids` and returns its JSON output as text (`heads`: the
 // model's attention heads).
 std::string run_chexbert_reference(const std::string& checkpoint,

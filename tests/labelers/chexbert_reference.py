@@ -94,11 +94,13 @@ class SelfAttention(nn.Module):
         return ctx.view(ctx.shape[0], ctx.shape[1], -1)
 
 
-class SelfOutput(nn.Module):
-    def __init__(self, c):
+class DenseAddNorm(nn.Module):
+    """HF's BertSelfOutput and BertOutput: LayerNorm(dense(h) + residual)."""
+
+    def __init__(self, in_features, hidden):
         super().__init__()
-        self.dense = nn.Linear(c.hidden, c.hidden)
-        self.LayerNorm = nn.LayerNorm(c.hidden, eps=1e-12)
+        self.dense = nn.Linear(in_features, hidden)
+        self.LayerNorm = nn.LayerNorm(hidden, eps=1e-12)
 
     def forward(self, h, x):
         return self.LayerNorm(self.dense(h) + x)
@@ -108,7 +110,7 @@ class Attention(nn.Module):
     def __init__(self, c):
         super().__init__()
         self.self = SelfAttention(c)
-        self.output = SelfOutput(c)
+        self.output = DenseAddNorm(c.hidden, c.hidden)
 
     def forward(self, x, mask_bias):
         return self.output(self.self(x, mask_bias), x)
@@ -123,22 +125,12 @@ class Intermediate(nn.Module):
         return F.gelu(self.dense(x))  # erf GELU, as HF "gelu"
 
 
-class Output(nn.Module):
-    def __init__(self, c):
-        super().__init__()
-        self.dense = nn.Linear(c.intermediate, c.hidden)
-        self.LayerNorm = nn.LayerNorm(c.hidden, eps=1e-12)
-
-    def forward(self, h, x):
-        return self.LayerNorm(self.dense(h) + x)
-
-
 class Layer(nn.Module):
     def __init__(self, c):
         super().__init__()
         self.attention = Attention(c)
         self.intermediate = Intermediate(c)
-        self.output = Output(c)
+        self.output = DenseAddNorm(c.intermediate, c.hidden)
 
     def forward(self, x, mask_bias):
         a = self.attention(x, mask_bias)
@@ -192,15 +184,21 @@ def class_to_label(head, cls_id):
     return {0: None, 1: 1, 2: 0, 3: -1}[cls_id]
 
 
+def random_model(c, std):
+    """A BertLabeler with every parameter drawn from N(0, std^2) (seed the generator first)."""
+    model = BertLabeler(c)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.normal_(0.0, std)
+    return model
+
+
 def make_checkpoint(args):
     torch.manual_seed(args.seed)
     c = Config(args.vocab_size, args.hidden, args.layers, args.heads, args.intermediate,
                args.max_positions)
-    model = BertLabeler(c)
-    with torch.no_grad():
-        for p in model.parameters():
-            p.normal_(0.0, args.std)
-    save(model, args.out, args.format, args.with_optimizer, args.drop, args.reshape)
+    save(random_model(c, args.std), args.out, args.format, args.with_optimizer, args.drop,
+         args.reshape)
 
 
 def save(model, out, fmt, with_optimizer=False, drop=(), reshape=()):
@@ -230,10 +228,7 @@ def make_test_set(args):
     torch.manual_seed(args.seed)
     c = Config(args.vocab_size, args.hidden, args.layers, args.heads, args.intermediate,
                args.max_positions)
-    model = BertLabeler(c)
-    with torch.no_grad():
-        for p in model.parameters():
-            p.normal_(0.0, args.std)
+    model = random_model(c, args.std)
     d = args.dir
     save(model, d + "/zip.pth", "zip", with_optimizer=True)
     save(model, d + "/legacy.pth", "legacy", with_optimizer=True)
@@ -244,11 +239,7 @@ def make_test_set(args):
     save(model, d + "/reshaped.pth", "zip", reshape=["module.linear_heads.3.weight"])
     # For the rrg CLI, which takes BERT's 64-dimensional heads: hidden 128 = 2 heads.
     c = Config(args.vocab_size, 128, args.layers, 2, 256, args.max_positions)
-    model = BertLabeler(c)
-    with torch.no_grad():
-        for p in model.parameters():
-            p.normal_(0.0, args.std / 2)
-    save(model, d + "/cli.pth", "zip", with_optimizer=True)
+    save(random_model(c, args.std / 2), d + "/cli.pth", "zip", with_optimizer=True)
 
 
 def load_model(path, heads=None):

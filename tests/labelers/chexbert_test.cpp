@@ -5,7 +5,6 @@
 #include "rrg/labelers/chexbert.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -13,6 +12,7 @@
 #include "labelers/chexbert_fixtures.h"
 #include "rrg/core/errors.h"
 #include "rrg/labelers/registry.h"
+#include "support/json_lines.h"
 #include "support/radiology_reports.h"
 #include "support/test_support.h"
 
@@ -33,23 +33,6 @@ std::vector<std::string> report_texts() {
   return texts;
 }
 
-// Token ids of `texts` from the Python reference tokenizer (CheXbert mode).
-std::vector<std::vector<long>> reference_ids(const std::vector<std::string>& texts,
-                                             const std::string& vocab) {
-  std::string input;
-  for (const auto& t : texts) input += nlohmann::json(t).dump() + "\n";
-  const CommandResult r = run_command(
-      {"/usr/bin/python3", source_dir() + "/tests/text/wordpiece_reference.py", vocab}, input);
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::vector<std::vector<long>> ids;
-  for (std::size_t start = 0; start < r.out.size();) {
-    const std::size_t end = r.out.find('\n', start);
-    ids.push_back(nlohmann::json::parse(r.out.substr(start, end - start))["ids"]);
-    start = end + 1;
-  }
-  return ids;
-}
-
 std::string label_text_of(labelers::Label label) {
   const auto t = labelers::label_text(label);
   return t.empty() ? "null" : std::string(t);
@@ -57,9 +40,7 @@ std::string label_text_of(labelers::Label label) {
 
 class ChexbertLabelerTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    ::setenv("RRG_TORCH_MODULE", (std::string(RRG_BINARY_DIR) + "/librrg_torch.so").c_str(), 1);
-  }
+  static void SetUpTestSuite() { use_built_torch_module(); }
   void SetUp() override {
     dir_ = chexbert_fixture_dir();
     ASSERT_FALSE(dir_.empty());
@@ -80,7 +61,7 @@ class ChexbertLabelerTest : public ::testing::Test {
 TEST_F(ChexbertLabelerTest, LogitsLabelsAndEmbeddingsMatchPyTorch) {
   const auto texts = report_texts();
   ASSERT_GE(texts.size(), 50u);
-  const auto ids = reference_ids(texts, dir_ + "/vocab.txt");
+  const auto ids = reference_chexbert_ids(texts, dir_ + "/vocab.txt");
   ASSERT_EQ(ids.size(), texts.size());
   const auto reference = nlohmann::json::parse(run_chexbert_reference(dir_ + "/zip.pth", ids));
 

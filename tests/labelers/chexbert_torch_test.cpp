@@ -92,9 +92,7 @@ std::string label_of(const std::vector<float>& logits, int head) {
 
 class ChexbertTorchTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    ::setenv("RRG_TORCH_MODULE", (std::string(RRG_BINARY_DIR) + "/librrg_torch.so").c_str(), 1);
-  }
+  static void SetUpTestSuite() { use_built_torch_module(); }
   void SetUp() override {
     dir_ = chexbert_fixture_dir();
     ASSERT_FALSE(dir_.empty());

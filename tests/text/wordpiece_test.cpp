@@ -12,6 +12,7 @@
 
 #include "rrg/core/errors.h"
 #include "rrg/text/utf8.h"
+#include "support/json_lines.h"
 #include "support/radiology_reports.h"
 #include "support/test_support.h"
 
@@ -27,20 +28,9 @@ std::string reference_script() {
 // Runs the reference in `mode` on `texts`; returns one JSON object per text.
 std::vector<nlohmann::json> reference(const std::string& mode, const std::string& vocab,
                                       const std::vector<std::string>& texts) {
-  std::string input;
-  for (const auto& t : texts) input += nlohmann::json(t).dump() + "\n";
   std::vector<std::string> argv = {"/usr/bin/python3", reference_script(), "--mode", mode};
   if (!vocab.empty()) argv.push_back(vocab);
-  const CommandResult r = run_command(argv, input);
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::vector<nlohmann::json> out;
-  std::size_t start = 0;
-  while (start < r.out.size()) {
-    const std::size_t end = r.out.find('\n', start);
-    out.push_back(nlohmann::json::parse(r.out.substr(start, end - start)));
-    start = end + 1;
-  }
-  return out;
+  return run_json_lines(argv, texts);
 }
 
 // A small vocabulary: special tokens at bert-base-uncased's ids, characters, ## characters,
@@ -167,20 +157,19 @@ TEST(WordPieceTest, VocabularyFileRules) {
   EXPECT_EQ(t.id_of("##y"), 6);
   EXPECT_EQ(t.token_ids("xy"), (std::vector<std::int32_t>{5, 6}));
 
-  write_file(tmp.file("nocls.txt"), "[PAD]\n[UNK]\n[SEP]\n");
-  try {
-    WordPieceTokenizer::from_file(tmp.file("nocls.txt"));
-    ADD_FAILURE() << "no error";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("not a BERT vocabulary"), std::string::npos) << e.what();
-  }
-  write_file(tmp.file("latin1.txt"), "[PAD]\n[UNK]\ncaf\xe9\n");
-  try {
-    WordPieceTokenizer::from_file(tmp.file("latin1.txt"));
-    ADD_FAILURE() << "no error";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("latin1.txt:3: not UTF-8"), std::string::npos) << e.what();
-  }
+  const auto error_of = [&](const std::string& name, const std::string& content) -> std::string {
+    write_file(tmp.file(name), content);
+    try {
+      WordPieceTokenizer::from_file(tmp.file(name));
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "(no error)";
+  };
+  const std::string no_cls = error_of("nocls.txt", "[PAD]\n[UNK]\n[SEP]\n");
+  EXPECT_NE(no_cls.find("not a BERT vocabulary"), std::string::npos) << no_cls;
+  const std::string latin1 = error_of("latin1.txt", "[PAD]\n[UNK]\ncaf\xe9\n");
+  EXPECT_NE(latin1.find("latin1.txt:3: not UTF-8"), std::string::npos) << latin1;
   EXPECT_THROW(WordPieceTokenizer::from_file(tmp.file("absent.txt")), InputError);
 }
 
