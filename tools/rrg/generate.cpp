@@ -14,6 +14,7 @@
 #include "rrg/io/cache_db.h"
 #include "rrg/io/report_file.h"
 #include "rrg/io/shard.h"
+#include "rrg/labelers/llm_client_options.h"
 #include "rrg/labelers/llm_labeler.h"
 #include "rrg/llm/api_key.h"
 #include "rrg/pipelines/generate.h"
@@ -44,13 +45,6 @@ struct GenerateFlags {
   double log_interval_s = 10;
 };
 
-int to_ms(double seconds, const char* flag) {
-  if (!(seconds >= 0) || !std::isfinite(seconds)) {
-    throw InputError(std::string("generate: ") + flag + " must be a number of seconds >= 0");
-  }
-  return static_cast<int>(std::lround(seconds * 1000.0));
-}
-
 // "run.jsonl" -> "run.seed.json".
 std::string default_seed_path(const std::string& output) {
   const std::string suffix = ".jsonl";
@@ -70,32 +64,7 @@ pipelines::GenerateOptions resolve(const GenerateFlags& f) {
   }
   pipelines::GenerateOptions o;
   const labelers::LlmLabelerOptions& l = f.llm;
-  o.client.base_urls = l.base_urls;
-  o.client.api_key = llm::load_api_key({l.api_key_file});
-  o.client.ca_bundle = l.ca_bundle;
-  o.client.concurrency = l.concurrency;
-  o.client.connect_timeout_ms = to_ms(l.connect_timeout_s, "--connect-timeout");
-  o.client.read_timeout_ms = to_ms(l.read_timeout_s, "--read-timeout");
-  o.client.request_timeout_ms = to_ms(l.request_timeout_s, "--request-timeout");
-  o.client.retry.max_retries = l.max_retries;
-  llm::RequestOptions& request = o.client.request;
-  request.model = l.model;
-  request.temperature = l.temperature;
-  request.top_p = l.top_p;
-  request.seed = l.seed;
-  request.max_tokens = l.max_tokens;
-  request.use_max_completion_tokens = l.use_max_completion_tokens;
-  request.stream = l.stream;
-  if (!l.chat_template_kwargs.empty()) {
-    request.chat_template_kwargs =
-        nlohmann::json::parse(l.chat_template_kwargs, nullptr, /*allow_exceptions=*/false);
-    if (!request.chat_template_kwargs.is_object()) {
-      throw InputError(
-          "generate: --chat-template-kwargs must be a JSON object, e.g. "
-          "'{\"enable_thinking\": false}' (got: " +
-          l.chat_template_kwargs + ")");
-    }
-  }
+  o.client = labelers::client_options_from(l, "generate");
   if (!l.no_cache) o.cache_path = l.cache_path.empty() ? io::default_cache_path() : l.cache_path;
   o.keep_reasoning = l.keep_reasoning;
 
