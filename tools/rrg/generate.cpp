@@ -11,6 +11,7 @@
 #include "llm_flags.h"
 #include "progress_bar.h"
 #include "rrg/core/errors.h"
+#include "rrg/image/image_module.h"
 #include "rrg/io/cache_db.h"
 #include "rrg/io/report_file.h"
 #include "rrg/io/shard.h"
@@ -108,6 +109,8 @@ void run_generate(const GenerateFlags& flags) {
   const io::ShardSpec shard =
       flags.shard.empty() ? io::ShardSpec{} : io::parse_shard_spec(flags.shard);
   const std::vector<io::Study> studies = load_selected_studies(flags.studies, shard);
+  // A missing image module would fail every study the same way: say so once, before any request.
+  image::load_image_module();
   pipelines::Generator generator(std::move(options));
   running = &generator;
   if (watcher.interrupted()) generator.cancel();
