@@ -6,17 +6,14 @@
 // configured with -DRRG_WITH_TORCH=OFF; the loader then fails with one sentence naming the switch.
 #include "rrg/core/torch_module.h"
 
-#include <dlfcn.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <mutex>
 #include <stdexcept>
 
 #include "rrg/core/errors.h"
+#include "rrg/core/module_loader.h"
 #include "rrg/core/torch_module_abi.h"
 
 #ifndef RRG_TORCH_MODULE_BUILT
@@ -26,7 +23,11 @@
 namespace rrg {
 namespace {
 
-constexpr const char* kModuleFileName = "librrg_torch.so";
+const ModuleSpec& torch_module_spec() {
+  static const ModuleSpec spec{"librrg_torch.so", "RRG_TORCH_MODULE", RRG_TORCH_MODULE_INIT_SYMBOL,
+                               "libtorch module (CMake target rrg_torch; needs libtorch-dev)"};
+  return spec;
+}
 
 struct ModuleState {
   std::mutex mutex;
@@ -40,23 +41,12 @@ ModuleState& state() {
   return s;
 }
 
-std::string executable_dir() {
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string(".") : exe.parent_path().string();
-}
-
 // Loads the module or returns why it cannot be loaded.
-std::string try_load(const std::string& path, const rrg_torch_module_api*& api) {
+std::string try_load(const rrg_torch_module_api*& api) {
   if (!RRG_TORCH_MODULE_BUILT) {
     return "this rrg was built without libtorch support (-DRRG_WITH_TORCH=OFF); reconfigure with "
            "-DRRG_WITH_TORCH=ON (needs the Debian package libtorch-dev) to use models that need "
            "it";
-  }
-  if (!std::filesystem::exists(path)) {
-    return "rrg's libtorch module was not found at " + path +
-           "; it is built beside the rrg binary (CMake target rrg_torch): keep it there or set "
-           "RRG_TORCH_MODULE to its path";
   }
   // libtorch and OpenBLAS run on libgomp, whose threads by default spin between parallel regions.
   // On a machine shared with other jobs that burns the cores the other threads need (measured on
@@ -65,17 +55,11 @@ std::string try_load(const std::string& path, const rrg_torch_module_api*& api) 
   // reads the policy once, when it is loaded, i.e. by the dlopen below; a value the user set is
   // kept.
   ::setenv("OMP_WAIT_POLICY", "PASSIVE", /*overwrite=*/0);
-  void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (handle == nullptr) {
-    const char* why = ::dlerror();
-    return "cannot load rrg's libtorch module " + path + ": " + (why ? why : "unknown error") +
-           " (is libtorch installed? Debian: apt-get install libtorch-dev)";
-  }
-  auto init =
-      reinterpret_cast<rrg_torch_module_init_fn>(::dlsym(handle, RRG_TORCH_MODULE_INIT_SYMBOL));
-  if (init == nullptr) {
-    return path + " is not an rrg libtorch module (it does not export " +
-           RRG_TORCH_MODULE_INIT_SYMBOL + ")";
+  rrg_torch_module_init_fn init = nullptr;
+  try {
+    init = reinterpret_cast<rrg_torch_module_init_fn>(load_module_init(torch_module_spec()));
+  } catch (const std::runtime_error& e) {
+    return e.what();
   }
   const rrg_torch_module_api* table = init(RRG_TORCH_MODULE_ABI_VERSION);
   if (table == nullptr || table->abi_version != RRG_TORCH_MODULE_ABI_VERSION) {
@@ -83,8 +67,8 @@ std::string try_load(const std::string& path, const rrg_torch_module_api*& api) 
     std::snprintf(message, sizeof message, "incompatible module version (module: %d, rrg: %d)",
                   table ? static_cast<int>(table->abi_version) : -1,
                   static_cast<int>(RRG_TORCH_MODULE_ABI_VERSION));
-    return path + ": " + message + "; rebuild rrg and " + kModuleFileName +
-           " from the same checkout";
+    return torch_module_path() + ": " + message + "; rebuild rrg and " +
+           torch_module_spec().file_name + " from the same checkout";
   }
   api = table;
   return "";
@@ -95,7 +79,7 @@ const rrg_torch_module_api& module_api() {
   std::lock_guard<std::mutex> lock(s.mutex);
   if (!s.attempted) {
     s.attempted = true;
-    s.error = try_load(torch_module_path(), s.api);
+    s.error = try_load(s.api);
   }
   if (s.api == nullptr) throw std::runtime_error(s.error);
   return *s.api;
@@ -119,12 +103,7 @@ bool torch_module_loaded() {
   return s.api != nullptr;
 }
 
-std::string torch_module_path() {
-  if (const char* env = std::getenv("RRG_TORCH_MODULE"); env != nullptr && *env != '\0') {
-    return env;
-  }
-  return executable_dir() + "/" + kModuleFileName;
-}
+std::string torch_module_path() { return module_path(torch_module_spec()); }
 
 std::unique_ptr<TorchModel> TorchModel::load(
     const std::string& kind, const std::vector<std::pair<std::string, std::string>>& options) {

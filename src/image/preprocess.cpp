@@ -88,18 +88,6 @@ EncodedImage mat_encode(const cv::Mat& rgb, ImageEncoding encoding, int jpeg_qua
 
 }  // namespace
 
-ImageEncoding parse_image_encoding(const std::string& name) {
-  if (name == "jpeg" || name == "jpg") return ImageEncoding::kJpeg;
-  if (name == "png") return ImageEncoding::kPng;
-  throw InputError("unknown image encoding '" + name + "' (expected jpeg or png)");
-}
-
-Depth16Mapping parse_depth16_mapping(const std::string& name) {
-  if (name == "minmax") return Depth16Mapping::kMinMax;
-  if (name == "full") return Depth16Mapping::kFullRange;
-  throw InputError("unknown 16-bit mapping '" + name + "' (expected minmax or full)");
-}
-
 Image to_8bit(const Image& image, Depth16Mapping mapping) {
   if (image.bit_depth == 8) return image;
   return detail::to_image(mat_to_8bit(detail::as_mat(image), mapping));

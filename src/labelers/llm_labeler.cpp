@@ -1,6 +1,8 @@
 // The llm labeler (see llm_labeler.h).
 #include "rrg/labelers/llm_labeler.h"
 
+#include "rrg/labelers/llm_client_options.h"
+
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
@@ -17,13 +19,6 @@ namespace {
 // Namespace of LLM answers in the shared cache; the value is JSON {content, reasoning,
 // finish_reason, model}. Bump the "v" field of the key material if that encoding changes.
 constexpr const char* kCacheNamespace = "llm-answer";
-
-int to_ms(double seconds, const char* flag) {
-  if (!(seconds >= 0) || !std::isfinite(seconds)) {
-    throw InputError(std::string("llm labeler: ") + flag + " must be a number of seconds >= 0");
-  }
-  return static_cast<int>(std::lround(seconds * 1000.0));
-}
 
 // Labels in the CheXpert column order (ordered_json keeps insertion order).
 nlohmann::ordered_json labels_json(const LabelRow& row, bool blank) {
@@ -55,39 +50,12 @@ LlmLabeler::LlmLabeler(LlmLabelerOptions options) : options_(std::move(options))
   prompt_ = options_.prompt_file.empty() ? LlmPrompt::builtin(scheme_)
                                          : LlmPrompt::from_file(options_.prompt_file);
 
-  request_ = std::make_unique<llm::RequestOptions>();
-  llm::RequestOptions& request = *request_;
-  request.model = options_.model;
-  request.temperature = options_.temperature;
-  request.top_p = options_.top_p;
-  request.seed = options_.seed;
-  request.max_tokens = options_.max_tokens;
-  request.use_max_completion_tokens = options_.use_max_completion_tokens;
-  request.structured = llm::parse_structured_mode(options_.structured);
-  request.json_schema = label_answer_schema(scheme_);
-  request.schema_name = "chexpert_labels";
-  request.stream = options_.stream;
-  if (!options_.chat_template_kwargs.empty()) {
-    request.chat_template_kwargs = nlohmann::json::parse(options_.chat_template_kwargs, nullptr,
-                                                         /*allow_exceptions=*/false);
-    if (!request.chat_template_kwargs.is_object()) {
-      throw InputError(
-          "llm labeler: --chat-template-kwargs must be a JSON object, e.g. "
-          "'{\"enable_thinking\": false}' (got: " +
-          options_.chat_template_kwargs + ")");
-    }
-  }
-
-  llm::ClientOptions client;
-  client.base_urls = options_.base_urls;
-  client.api_key = llm::load_api_key({options_.api_key_file});
-  client.ca_bundle = options_.ca_bundle;
-  client.concurrency = options_.concurrency;
-  client.connect_timeout_ms = to_ms(options_.connect_timeout_s, "--connect-timeout");
-  client.read_timeout_ms = to_ms(options_.read_timeout_s, "--read-timeout");
-  client.request_timeout_ms = to_ms(options_.request_timeout_s, "--request-timeout");
-  client.retry.max_retries = options_.max_retries;
-  client.request = request;
+  llm::ClientOptions client = client_options_from(options_, "llm labeler");
+  client.request.structured = llm::parse_structured_mode(options_.structured);
+  client.request.json_schema = label_answer_schema(scheme_);
+  client.request.schema_name = "chexpert_labels";
+  request_ = std::make_unique<llm::RequestOptions>(client.request);
+  const llm::RequestOptions& request = *request_;
   client_ = std::make_unique<llm::ChatClient>(std::move(client));
 
   // Everything but the report that decides the answer, in a canonical form (nlohmann::json keeps

@@ -3,6 +3,7 @@
 
 #include "rrg/core/errors.h"
 #include "rrg/image/data_url.h"
+#include "rrg/image/image_module.h"
 
 namespace rrg::pipelines {
 namespace {
@@ -33,7 +34,8 @@ nlohmann::json image_part(const std::string& url, const RequestImageOptions& opt
 
 std::string image_url_for(const io::StudyImage& image, const RequestImageOptions& options) {
   if (is_url(image.path)) return image.path;
-  const image::EncodedImage encoded = image::prepare_image_file(image.path, options.preprocess);
+  const image::EncodedImage encoded =
+      image::prepare_image_file_in_module(image.path, options.preprocess);
   return image::make_data_url(encoded.mime_type, encoded.bytes);
 }
 

@@ -238,3 +238,33 @@ TEST(CliEvaluateClinical, UnknownLabelerIsAUsageError) {
 }
 
 }  // namespace
+
+namespace {
+
+// rrg's start-up stays fast because OpenCV, DCMTK and libtorch live in modules loaded on first
+// use (librrg_image.so, librrg_torch.so), never linked into the binary itself.
+TEST(CliStartup, BinaryDoesNotLinkHeavyLibraries) {
+  const auto r = rrg::testing::run_command({"ldd", RRG_EXECUTABLE});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* library : {"libopencv", "libdcm", "libtorch", "libc10"}) {
+    EXPECT_EQ(r.out.find(library), std::string::npos) << library << " is linked into rrg";
+  }
+}
+
+TEST(CliStartup, MissingImageModuleIsExplained) {
+  TempDir dir;
+  write_file(dir.file("studies.jsonl"),
+             "{\"id\": \"s1\", \"images\": [\"" + dir.file("x.png") + "\"]}\n");
+  write_file(dir.file("x.png"), "not really a png");
+  const auto r =
+      run_rrg({"generate", "--studies", dir.file("studies.jsonl"), "--base-url",
+               "http://127.0.0.1:9/v1", "--model", "m", "-o", dir.file("out.jsonl"), "--no-cache"},
+              "", {"RRG_IMAGE_MODULE=" + dir.file("missing/librrg_image.so")});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("image module (OpenCV, DCMTK) was not found at " +
+                       dir.file("missing/librrg_image.so")),
+            std::string::npos)
+      << r.err;
+}
+
+}  // namespace

@@ -287,11 +287,12 @@ TEST_F(TorchModuleLoaderTest, ModuleIsLoadedOnlyWhenAModelIsLoaded) {
 }
 
 TEST_F(TorchModuleLoaderTest, MissingModuleIsExplained) {
-  // The probe lives in build/tests/labelers, where there is no module beside it.
-  const CommandResult r = run_command({kProbe, "chexbert", "checkpoint=x.pth"});
+  const std::string missing = ::testing::TempDir() + "/no-such-dir/librrg_torch.so";
+  const CommandResult r = run_command({kProbe, "chexbert", "checkpoint=x.pth"}, "",
+                                      {"RRG_TORCH_MODULE=" + missing});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("rrg's libtorch module was not found at " + std::string(RRG_BINARY_DIR) +
-                       "/tests/labelers/librrg_torch.so"),
+  EXPECT_NE(r.err.find("rrg's libtorch module (CMake target rrg_torch; needs libtorch-dev) was "
+                       "not found at " + missing),
             std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("RRG_TORCH_MODULE"), std::string::npos) << r.err;

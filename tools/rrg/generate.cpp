@@ -11,9 +11,11 @@
 #include "llm_flags.h"
 #include "progress_bar.h"
 #include "rrg/core/errors.h"
+#include "rrg/image/image_module.h"
 #include "rrg/io/cache_db.h"
 #include "rrg/io/report_file.h"
 #include "rrg/io/shard.h"
+#include "rrg/labelers/llm_client_options.h"
 #include "rrg/labelers/llm_labeler.h"
 #include "rrg/llm/api_key.h"
 #include "rrg/pipelines/generate.h"
@@ -44,13 +46,6 @@ struct GenerateFlags {
   double log_interval_s = 10;
 };
 
-int to_ms(double seconds, const char* flag) {
-  if (!(seconds >= 0) || !std::isfinite(seconds)) {
-    throw InputError(std::string("generate: ") + flag + " must be a number of seconds >= 0");
-  }
-  return static_cast<int>(std::lround(seconds * 1000.0));
-}
-
 // "run.jsonl" -> "run.seed.json".
 std::string default_seed_path(const std::string& output) {
   const std::string suffix = ".jsonl";
@@ -70,32 +65,7 @@ pipelines::GenerateOptions resolve(const GenerateFlags& f) {
   }
   pipelines::GenerateOptions o;
   const labelers::LlmLabelerOptions& l = f.llm;
-  o.client.base_urls = l.base_urls;
-  o.client.api_key = llm::load_api_key({l.api_key_file});
-  o.client.ca_bundle = l.ca_bundle;
-  o.client.concurrency = l.concurrency;
-  o.client.connect_timeout_ms = to_ms(l.connect_timeout_s, "--connect-timeout");
-  o.client.read_timeout_ms = to_ms(l.read_timeout_s, "--read-timeout");
-  o.client.request_timeout_ms = to_ms(l.request_timeout_s, "--request-timeout");
-  o.client.retry.max_retries = l.max_retries;
-  llm::RequestOptions& request = o.client.request;
-  request.model = l.model;
-  request.temperature = l.temperature;
-  request.top_p = l.top_p;
-  request.seed = l.seed;
-  request.max_tokens = l.max_tokens;
-  request.use_max_completion_tokens = l.use_max_completion_tokens;
-  request.stream = l.stream;
-  if (!l.chat_template_kwargs.empty()) {
-    request.chat_template_kwargs =
-        nlohmann::json::parse(l.chat_template_kwargs, nullptr, /*allow_exceptions=*/false);
-    if (!request.chat_template_kwargs.is_object()) {
-      throw InputError(
-          "generate: --chat-template-kwargs must be a JSON object, e.g. "
-          "'{\"enable_thinking\": false}' (got: " +
-          l.chat_template_kwargs + ")");
-    }
-  }
+  o.client = labelers::client_options_from(l, "generate");
   if (!l.no_cache) o.cache_path = l.cache_path.empty() ? io::default_cache_path() : l.cache_path;
   o.keep_reasoning = l.keep_reasoning;
 
@@ -139,6 +109,8 @@ void run_generate(const GenerateFlags& flags) {
   const io::ShardSpec shard =
       flags.shard.empty() ? io::ShardSpec{} : io::parse_shard_spec(flags.shard);
   const std::vector<io::Study> studies = load_selected_studies(flags.studies, shard);
+  // A missing image module would fail every study the same way: say so once, before any request.
+  image::load_image_module();
   pipelines::Generator generator(std::move(options));
   running = &generator;
   if (watcher.interrupted()) generator.cancel();

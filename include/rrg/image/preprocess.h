@@ -26,37 +26,9 @@
 #include <utility>
 
 #include "rrg/image/image.h"
+#include "rrg/image/preprocess_options.h"
 
 namespace rrg::image {
-
-enum class Depth16Mapping { kMinMax, kFullRange };
-enum class ImageEncoding { kJpeg, kPng };
-
-struct PreprocessOptions {
-  // Longest side after resizing, in pixels; 0 = no limit.
-  int max_side = 2048;
-  // Width x height after resizing; 0 = no limit. Default 1280*28*28 (see above).
-  std::int64_t max_pixels = 1003520;
-  // JPEG (lossy, small) or PNG (lossless, larger).
-  ImageEncoding encoding = ImageEncoding::kJpeg;
-  // JPEG quality 1..100 (libjpeg scale); ignored for PNG.
-  int jpeg_quality = 95;
-  // How 16-bit images become 8-bit.
-  Depth16Mapping depth16 = Depth16Mapping::kMinMax;
-};
-
-struct EncodedImage {
-  std::string mime_type;  // "image/jpeg" or "image/png"
-  std::string bytes;      // the encoded file
-  int width = 0;          // size after resizing
-  int height = 0;
-  int source_width = 0;  // size as read
-  int source_height = 0;
-};
-
-// Parses "jpeg"/"jpg"/"png" and "minmax"/"full"; throws InputError naming the accepted values.
-ImageEncoding parse_image_encoding(const std::string& name);
-Depth16Mapping parse_depth16_mapping(const std::string& name);
 
 // 8-bit copy of `image` (unchanged when it is already 8-bit).
 Image to_8bit(const Image& image, Depth16Mapping mapping);

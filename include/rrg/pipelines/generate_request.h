@@ -16,7 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "rrg/image/preprocess.h"
+#include "rrg/image/preprocess_options.h"
 #include "rrg/io/datasets/study.h"
 #include "rrg/pipelines/generate_prompt.h"
 

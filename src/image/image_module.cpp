@@ -1,0 +1,80 @@
+// Loading the image module on first use and calling it (see image_module.h). The module is
+// loaded once per process (std::call_once); a failed load is remembered and its message
+// repeated.
+#include "rrg/image/image_module.h"
+
+#include <mutex>
+#include <stdexcept>
+
+#include "rrg/core/module_loader.h"
+#include "rrg/image/image.h"
+#include "rrg/image/image_module_abi.h"
+
+namespace rrg::image {
+namespace {
+
+const rrg_image_module_api* module_api() {
+  static const rrg_image_module_api* api = nullptr;
+  static std::string error;
+  static std::once_flag loaded;
+  std::call_once(loaded, [] {
+    const ModuleSpec spec{"librrg_image.so", "RRG_IMAGE_MODULE", RRG_IMAGE_MODULE_INIT_SYMBOL,
+                          "image module (OpenCV, DCMTK)"};
+    try {
+      const auto init = reinterpret_cast<rrg_image_module_init_fn>(load_module_init(spec));
+      const rrg_image_module_api* table = init(RRG_IMAGE_MODULE_ABI_VERSION);
+      if (table == nullptr || table->abi_version != RRG_IMAGE_MODULE_ABI_VERSION) {
+        error = "incompatible image module " + module_path(spec) +
+                " (module: " + std::to_string(table == nullptr ? -1 : table->abi_version) +
+                ", rrg: " + std::to_string(RRG_IMAGE_MODULE_ABI_VERSION) +
+                "); rebuild rrg so both come from the same build";
+        return;
+      }
+      api = table;
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  });
+  if (api == nullptr) throw std::runtime_error(error);
+  return api;
+}
+
+}  // namespace
+
+void load_image_module() { (void)module_api(); }
+
+EncodedImage prepare_image_file_in_module(const std::string& path,
+                                          const PreprocessOptions& options) {
+  const rrg_image_module_api* api = module_api();
+  const rrg_image_preprocess c_options{
+      options.max_side, options.max_pixels, options.encoding == ImageEncoding::kPng ? 1 : 0,
+      options.jpeg_quality, options.depth16 == Depth16Mapping::kFullRange ? 1 : 0};
+  rrg_image_encoded encoded{};
+  rrg_image_status status{};
+  const int32_t code = api->prepare_file(path.c_str(), &c_options, &encoded, &status);
+  switch (code) {
+    case RRG_IMAGE_OK:
+      break;
+    case RRG_IMAGE_FILE_ERROR: {
+      // The module formats ImageError's what() as "PATH: problem"; keep only the problem.
+      std::string message = status.message;
+      if (message.rfind(path + ": ", 0) == 0) message = message.substr(path.size() + 2);
+      throw ImageError(path, message);
+    }
+    case RRG_IMAGE_INPUT_ERROR:
+      throw InputError(status.message);
+    default:
+      throw std::runtime_error(status.message);
+  }
+  EncodedImage out;
+  out.mime_type = encoded.mime_type;
+  out.bytes.assign(encoded.bytes, encoded.size);
+  out.width = encoded.width;
+  out.height = encoded.height;
+  out.source_width = encoded.source_width;
+  out.source_height = encoded.source_height;
+  api->free_encoded(&encoded);
+  return out;
+}
+
+}  // namespace rrg::image

@@ -1,0 +1,20 @@
+// Parsing the preprocessing flags (see preprocess_options.h).
+#include "rrg/image/preprocess_options.h"
+
+#include "rrg/core/errors.h"
+
+namespace rrg::image {
+
+ImageEncoding parse_image_encoding(const std::string& name) {
+  if (name == "jpeg" || name == "jpg") return ImageEncoding::kJpeg;
+  if (name == "png") return ImageEncoding::kPng;
+  throw InputError("unknown image encoding '" + name + "' (expected jpeg or png)");
+}
+
+Depth16Mapping parse_depth16_mapping(const std::string& name) {
+  if (name == "minmax") return Depth16Mapping::kMinMax;
+  if (name == "full") return Depth16Mapping::kFullRange;
+  throw InputError("unknown 16-bit mapping '" + name + "' (expected minmax or full)");
+}
+
+}  // namespace rrg::image
