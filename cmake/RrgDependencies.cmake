@@ -38,3 +38,14 @@ pkg_check_modules(HTTPLIB QUIET IMPORTED_TARGET cpp-httplib)
 if(NOT HTTPLIB_FOUND)
   message(FATAL_ERROR "rrg: could not find cpp-httplib. Install it with `apt-get install libcpp-httplib-dev`.")
 endif()
+
+# libtorch is only linked into the separately built module librrg_torch.so (src/torch_module),
+# never into rrg itself.
+if(RRG_WITH_TORCH)
+  find_package(Torch QUIET)
+  if(NOT Torch_FOUND)
+    message(FATAL_ERROR "rrg: could not find libtorch (TorchConfig.cmake), needed for the CheXbert "
+                        "labeler. Install it with `apt-get install libtorch-dev`, or configure with "
+                        "-DRRG_WITH_TORCH=OFF to build rrg without it.")
+  endif()
+endif()

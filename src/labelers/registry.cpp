@@ -26,6 +26,11 @@ std::vector<Entry>& entries() {
         {{"llm",
           "an LLM behind an OpenAI-compatible server (vLLM, Ollama, OpenAI); see docs/llm.md"},
          [](const LabelerOptions& o) { return std::make_unique<LlmLabeler>(o.llm); }});
+    table.push_back(
+        {{"chexbert",
+          "CheXbert (Smit et al. 2020) from its chexbert.pth, on CPU; see "
+          "docs/chexbert.md"},
+         [](const LabelerOptions& o) { return std::make_unique<ChexbertLabeler>(o.chexbert); }});
   });
   return table;
 }

@@ -9,7 +9,9 @@
 #include <set>
 
 #include "rrg/core/errors.h"
+#include "rrg/labelers/chexbert.h"
 #include "rrg/labelers/label_texts.h"
+#include "rrg/metrics/embedding_similarity.h"
 #include "rrg/text/clean.h"
 #include "rrg/text/python_str.h"
 #include "rrg/text/suggest.h"
@@ -135,6 +137,29 @@ void add_clinical(const metrics::TextCorpus& texts, labelers::Labeler& labeler,
   }
   result.clinical = std::move(details);
   result.timings_seconds.emplace_back("score:clinical", seconds_since(start));
+
+  // CheXbert vector similarity: the labels above already ran CheXbert on these texts, so the
+  // embeddings come from the labeler's memory (or its cache), not from a second pass.
+  auto* chexbert = dynamic_cast<labelers::ChexbertLabeler*>(&labeler);
+  if (chexbert != nullptr && keep.count(metrics::kChexbertSimilarityName) != 0) {
+    start = std::chrono::steady_clock::now();
+    const std::vector<std::vector<float>> embeddings =
+        chexbert->embed(std::vector<std::string>(views.begin(), views.end()));
+    const metrics::EmbeddingSimilarity similarity = metrics::embedding_similarity(
+        {embeddings.begin(), embeddings.begin() + static_cast<std::ptrdiff_t>(n)},
+        {embeddings.begin() + static_cast<std::ptrdiff_t>(n), embeddings.end()});
+    MetricColumn column;
+    column.name = metrics::kChexbertSimilarityName;
+    column.family = "embed";  // printed with the lexical families (evaluation_output.cpp)
+    column.corpus = similarity.mean;
+    column.per_sample = similarity.per_sample;
+    column.signature = metrics::Signature(metrics::kChexbertSimilarityName);
+    column.signature.set("labeler", result.clinical->labeler_identity);
+    column.signature.set("emb", "cls");
+    column.signature.set("clean", cleaner);
+    result.metrics.push_back(std::move(column));
+    result.timings_seconds.emplace_back("score:chexbert-similarity", seconds_since(start));
+  }
 }
 
 }  // namespace
@@ -152,6 +177,7 @@ MetricSelection select_metrics(const std::vector<std::string>& requested, bool h
     for (const auto& name : info.metric_names) known.push_back(name);
   }
   known.insert(known.end(), clinical_names.begin(), clinical_names.end());
+  known.push_back(metrics::kChexbertSimilarityName);
 
   for (const auto& raw : wanted) {
     bool matched = false;
@@ -177,6 +203,14 @@ MetricSelection select_metrics(const std::vector<std::string>& requested, bool h
       }
     }
     if (raw == "all" || raw == "clinical") matched = true;
+    // With the chexbert labeler only (evaluate() checks); the clinical group includes it.
+    if (raw == metrics::kChexbertSimilarityName || clinical_group) {
+      if (!have_labeler) {
+        throw InputError("metric '" + raw + "' needs --labeler chexbert");
+      }
+      keys.insert(metrics::kChexbertSimilarityName);
+      matched = true;
+    }
     if (!matched) {
       throw InputError("unknown metric '" + raw + "'" + text::did_you_mean(raw, known) +
                        "; `rrg evaluate --list-metrics` shows every name");
@@ -196,6 +230,9 @@ MetricSelection select_metrics(const std::vector<std::string>& requested, bool h
   for (const auto& name : clinical_names) {
     if (keys.count(name) != 0) selection.clinical_names.push_back(name);
   }
+  if (keys.count(metrics::kChexbertSimilarityName) != 0) {
+    selection.clinical_names.push_back(metrics::kChexbertSimilarityName);
+  }
   return selection;
 }
 
@@ -203,6 +240,13 @@ EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& opti
   const MetricSelection selection = select_metrics(options.metrics, options.labeler != nullptr);
   std::set<std::string> keep(selection.metric_names.begin(), selection.metric_names.end());
   keep.insert(selection.clinical_names.begin(), selection.clinical_names.end());
+
+  if (std::find(options.metrics.begin(), options.metrics.end(),
+                metrics::kChexbertSimilarityName) != options.metrics.end() &&
+      dynamic_cast<labelers::ChexbertLabeler*>(options.labeler) == nullptr) {
+    throw InputError(std::string(metrics::kChexbertSimilarityName) +
+                     " compares CheXbert embeddings and needs --labeler chexbert");
+  }
 
   EvaluationResult result;
   result.n_samples = reports.ids.size();

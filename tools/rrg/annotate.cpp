@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "chexbert_flags.h"
 #include "cli_common.h"
 #include "interrupt_watcher.h"
 #include "llm_flags.h"
@@ -35,6 +36,7 @@ struct AnnotateFlags {
   std::string rules_dir;
   bool quiet = false;
   labelers::LlmLabelerOptions llm;
+  labelers::ChexbertOptions chexbert;
 };
 
 std::string resolve_output_format(const AnnotateFlags& flags) {
@@ -139,6 +141,8 @@ void run_annotate(const AnnotateFlags& flags) {
   labelers::LabelerOptions options;
   options.rules_dir = flags.rules_dir;
   options.llm = flags.llm;
+  options.chexbert = flags.chexbert;
+  use_shared_cache_flags(flags.llm, options.chexbert);
   const io::ReportFormat in_format = io::parse_report_format(flags.input_format);
   const std::string out_format = resolve_output_format(flags);
   std::unique_ptr<labelers::Labeler> labeler = labelers::make_labeler(flags.labeler, options);
@@ -164,6 +168,9 @@ void run_annotate(const AnnotateFlags& flags) {
               << " distinct texts) with " << result.labeler_identity << " in " << seconds << " s";
     if (result.n_errors > 0) std::cerr << "; " << result.n_errors << " could not be labelled";
     std::cerr << "\n";
+    if (auto* chexbert = dynamic_cast<labelers::ChexbertLabeler*>(labeler.get())) {
+      std::cerr << "rrg annotate: " << chexbert->summary() << "\n";
+    }
   }
 }
 
@@ -182,7 +189,8 @@ void setup_annotate(CLI::App& app) {
       "Identical texts are labelled once.");
   cmd->add_option("--labeler", flags->labeler,
                   "Labeler: rules (built in, no model needed) or llm (an LLM behind an "
-                  "OpenAI-compatible server; see docs/llm.md)")
+                  "OpenAI-compatible server; see docs/llm.md) or chexbert (CheXbert's "
+                  "chexbert.pth; see docs/chexbert.md)")
       ->type_name("NAME")
       ->capture_default_str();
   cmd->add_option("--in", flags->input, "Reports (JSONL, seed JSON, R2Gen JSON, CSV or text)")
@@ -206,12 +214,15 @@ void setup_annotate(CLI::App& app) {
       ->type_name("DIR");
   cmd->add_flag("-q,--quiet", flags->quiet, "Do not print the summary line on stderr");
   add_llm_labeler_flags(*cmd, flags->llm);
+  add_chexbert_labeler_flags(*cmd, flags->chexbert);
   cmd->footer(
       "\nExamples:\n"
       "  rrg annotate --in examples/ref.jsonl --out labels.jsonl\n"
       "  rrg annotate --in reports.csv --out labeled_reports.csv\n"
       "  rrg annotate --labeler llm --base-url http://127.0.0.1:8000/v1 --model Qwen/Qwen3-8B \\\n"
       "      --in reports.jsonl --out labels.jsonl      # resumable; see docs/llm.md\n"
+      "  rrg annotate --labeler chexbert --chexbert-checkpoint chexbert.pth --vocab vocab.txt \\\n"
+      "      --in reports.jsonl --out labeled_reports.csv    # see docs/chexbert.md\n"
       "\nExit status: 0 success, 1 environment failure, 2 bad usage or input.");
   cmd->callback([flags] { run_annotate(*flags); });
 }

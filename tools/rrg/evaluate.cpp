@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 
+#include "chexbert_flags.h"
 #include "cli_common.h"
 #include "interrupt_watcher.h"
 #include "llm_flags.h"
@@ -42,6 +43,7 @@ struct EvaluateFlags {
   std::string labeler = "rules";
   std::string rules_dir;
   labelers::LlmLabelerOptions llm;
+  labelers::ChexbertOptions chexbert;
 };
 
 std::string metric_list_text() {
@@ -59,7 +61,10 @@ std::string metric_list_text() {
       "      chexpert_example_{precision,recall,f1}_{uzeros,uones},\n"
       "      chexpert_table_{auc,f1,recall,specificity,n_pos,n_neg}_<observation>,\n"
       "      chexpert_table_macro_{auc,f1,recall,specificity}, chexpert_table_n_valid,\n"
-      "      per sample: n_agree, n_disagree (docs/metrics-clinical.md defines each key)\n";
+      "      per sample: n_agree, n_disagree (docs/metrics-clinical.md defines each key)\n"
+      "  embed (with --labeler chexbert; selected with the clinical family): chexbert_similarity,\n"
+      "      the cosine of the two reports' CheXbert [CLS] embeddings (RadCliQ's s_emb;\n"
+      "      docs/chexbert.md)\n";
   return out;
 }
 
@@ -88,6 +93,8 @@ void run_evaluate(const EvaluateFlags& flags) {
     labelers::LabelerOptions labeler_options;
     labeler_options.rules_dir = flags.rules_dir;
     labeler_options.llm = flags.llm;
+    labeler_options.chexbert = flags.chexbert;
+    use_shared_cache_flags(flags.llm, labeler_options.chexbert);
     labeler = labelers::make_labeler(flags.labeler, labeler_options);
     options.labeler = labeler.get();
   }
@@ -134,6 +141,10 @@ void run_evaluate(const EvaluateFlags& flags) {
   const std::size_t missing_predictions = paired.missing_predictions;
   const std::size_t missing_references = paired.missing_references;
   const pipelines::EvaluationResult result = pipelines::evaluate(std::move(paired), options);
+  if (auto* chexbert = dynamic_cast<labelers::ChexbertLabeler*>(labeler.get());
+      chexbert != nullptr && !flags.quiet) {
+    std::cerr << "rrg evaluate: " << chexbert->summary() << "\n";
+  }
   if (llm != nullptr) {
     bar->finish();
     std::cerr << "rrg evaluate: " << llm->summary() << "\n";
@@ -239,7 +250,8 @@ void setup_evaluate(CLI::App& app) {
   cmd->add_option("--labeler", flags->labeler,
                   "Labeler for the clinical metrics (CheXpert observations): rules (built in), "
                   "llm (an LLM server labels predictions and references alike; see docs/llm.md), "
-                  "or none to skip them")
+                  "chexbert (CheXbert's chexbert.pth, adds chexbert_similarity; see "
+                  "docs/chexbert.md), or none to skip them")
       ->type_name("NAME")
       ->capture_default_str();
   cmd->add_option("--rules-dir", flags->rules_dir,
@@ -247,6 +259,7 @@ void setup_evaluate(CLI::App& app) {
       ->type_name("DIR");
   cmd->add_flag("-q,--quiet", flags->quiet, "Do not print the table");
   add_llm_labeler_flags(*cmd, flags->llm);
+  add_chexbert_labeler_flags(*cmd, flags->chexbert);
   cmd->add_flag("--list-metrics", flags->list_metrics,
                 "List every metric, scorer and family, then exit");
   cmd->footer(
@@ -254,6 +267,8 @@ void setup_evaluate(CLI::App& app) {
       "  rrg evaluate --pred examples/pred.jsonl --ref examples/ref.jsonl\n"
       "  rrg evaluate --pred results.json --ref annotation.json --metrics coco --clean r2gen-iu\n"
       "  rrg evaluate --pred pred.csv --ref ref.csv --metrics BLEU-4,METEOR --json scores.json\n"
+      "  rrg evaluate --pred pred.jsonl --ref ref.jsonl --labeler chexbert \\\n"
+      "      --chexbert-checkpoint chexbert.pth --vocab vocab.txt\n"
       "\nExit status: 0 success, 1 environment failure, 2 bad usage or input.");
   cmd->callback([flags] { run_evaluate(*flags); });
 }

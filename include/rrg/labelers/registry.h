@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "rrg/labelers/chexbert.h"
 #include "rrg/labelers/labeler.h"
 #include "rrg/labelers/llm_labeler.h"
 
@@ -16,6 +17,8 @@ struct LabelerOptions {
   std::string rules_dir;
   // llm: server, model, request fields, prompt, label scheme and cache (see llm_labeler.h).
   LlmLabelerOptions llm;
+  // chexbert: checkpoint, vocabulary, threads, batch size, int8, cache (see chexbert.h).
+  ChexbertOptions chexbert;
 };
 
 struct LabelerInfo {

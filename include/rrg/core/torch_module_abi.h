@@ -1,0 +1,101 @@
+/* The binary contract between rrg and its libtorch module (librrg_torch.so).
+ *
+ * rrg never links libtorch: every model that needs it (the CheXbert labeler today, image encoders
+ * next) lives in one separately built shared module that rrg dlopen()s the first time such a
+ * model is used (rrg/core/torch_module.h), so `rrg --help` and lexical or rule-based evaluation
+ * never pay libtorch's start-up (~0.5 s) or its memory. The module exports exactly one C function,
+ * RRG_TORCH_MODULE_INIT_SYMBOL, which returns a table of plain C function pointers; rrg refuses a
+ * table whose abi_version differs from its own ("incompatible module version (module: %d,
+ * rrg: %d)"), the pattern of whisper.cpp's ggml-backend-reg.cpp `load_backend`.
+ *
+ * Everything crossing the boundary is C: opaque model handles, flat tensors, and a status struct
+ * carrying the error message, so no C++ exception or standard-library object ever crosses it.
+ *
+ * Model kinds are named strings resolved inside the module ("chexbert", ...); adding a kind adds
+ * no ABI. A kind documents its load options, inputs and outputs here:
+ *
+ *   "chexbert" (src/labelers/chexbert_torch.cpp)
+ *     options:  checkpoint = path of a torch.save file (CheXbert's chexbert.pth layout)
+ *               threads    = intra-op threads (libtorch and OpenBLAS); "0" = keep the default
+ *               heads      = attention heads; "0" = hidden size / 64 (every BERT release)
+ *               int8       = "1" to quantise the encoder's linear layers to int8 (dynamic)
+ *     inputs:   [0] int64 [B, L] token ids, padded with 0 ([PAD])
+ *               [1] int64 [B]    real length of each row (attention covers only these)
+ *     outputs:  [0] float32 [B, 54] logits of the 14 heads concatenated: 13 x 4 classes
+ *                               (blank, positive, negative, uncertain), then No Finding's 2
+ *               [1] float32 [B, H] final-layer hidden state of [CLS] (CheXbert embedding)
+ *
+ * Bump RRG_TORCH_MODULE_ABI_VERSION whenever anything in this file changes meaning.
+ */
+#ifndef RRG_CORE_TORCH_MODULE_ABI_H
+#define RRG_CORE_TORCH_MODULE_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RRG_TORCH_MODULE_ABI_VERSION 1
+#define RRG_TORCH_MODULE_INIT_SYMBOL "rrg_torch_module_init"
+#define RRG_TORCH_MAX_DIMS 4
+#define RRG_TORCH_MESSAGE_SIZE 4096
+
+enum rrg_torch_dtype { RRG_TORCH_FLOAT32 = 1, RRG_TORCH_INT64 = 2 };
+
+/* A dense row-major tensor. Inputs are owned by the caller; outputs by the module until
+ * free_outputs. */
+typedef struct rrg_torch_tensor {
+  int32_t dtype; /* enum rrg_torch_dtype */
+  int32_t ndim;
+  int64_t shape[RRG_TORCH_MAX_DIMS];
+  void* data;
+} rrg_torch_tensor;
+
+enum rrg_torch_status_code {
+  RRG_TORCH_OK = 0,
+  RRG_TORCH_INPUT_ERROR = 1,  /* the user's file or options are unusable (rrg::InputError) */
+  RRG_TORCH_RUNTIME_ERROR = 2 /* anything else (out of memory, libtorch failure) */
+};
+
+typedef struct rrg_torch_status {
+  int32_t code;                         /* enum rrg_torch_status_code */
+  char message[RRG_TORCH_MESSAGE_SIZE]; /* complete sentence(s), NUL-terminated */
+} rrg_torch_status;
+
+typedef struct rrg_torch_model rrg_torch_model; /* opaque */
+
+typedef struct rrg_torch_module_api {
+  int32_t abi_version;       /* RRG_TORCH_MODULE_ABI_VERSION the module was built with */
+  const char* torch_version; /* libtorch version, e.g. "1.13.1" */
+
+  /* Loads a model of `kind` with n_options key/value pairs; NULL on failure (status filled). */
+  rrg_torch_model* (*load)(const char* kind, size_t n_options, const char* const* keys,
+                           const char* const* values, rrg_torch_status* status);
+
+  /* A JSON object describing the loaded model (sizes, checkpoint format, BLAS, threads); owned
+   * by the model. */
+  const char* (*describe)(const rrg_torch_model* model);
+
+  /* Runs the model on inputs; fills up to max_outputs tensors and *n_outputs. Returns the status
+   * code. One call at a time per model. */
+  int32_t (*run)(rrg_torch_model* model, size_t n_inputs, const rrg_torch_tensor* inputs,
+                 size_t max_outputs, rrg_torch_tensor* outputs, size_t* n_outputs,
+                 rrg_torch_status* status);
+
+  /* Releases the data of tensors returned by run. */
+  void (*free_outputs)(size_t n_outputs, rrg_torch_tensor* outputs);
+
+  void (*destroy)(rrg_torch_model* model);
+} rrg_torch_module_api;
+
+/* The one exported function. rrg passes its own ABI version; the module returns its table
+ * (never NULL) and rrg compares the versions. */
+typedef const rrg_torch_module_api* (*rrg_torch_module_init_fn)(int32_t rrg_abi_version);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RRG_CORE_TORCH_MODULE_ABI_H */

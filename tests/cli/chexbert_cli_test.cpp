@@ -1,0 +1,171 @@
+// `rrg annotate --labeler chexbert` and `rrg evaluate --labeler chexbert` on the real binary with
+// a small generated checkpoint (tests/labelers/chexbert_fixtures.h, cli.pth: hidden 128, 2 heads):
+// labels and CheXbert vector similarity against the python3-torch reference, the cache across
+// runs, and that libtorch is loaded only when CheXbert is used.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "labelers/chexbert_fixtures.h"
+#include "rrg/labelers/observations.h"
+#include "support/json_lines.h"
+#include "support/radiology_reports.h"
+#include "support/test_support.h"
+
+namespace rrg::testing {
+namespace {
+
+constexpr int kCliHeads = 2;
+
+std::string jsonl(const std::vector<std::string>& texts, std::size_t first, std::size_t count) {
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i) {
+    out +=
+        nlohmann::json{{"id", "s" + std::to_string(i)}, {"report", texts[first + i]}}.dump() + "\n";
+  }
+  return out;
+}
+
+// The Python reference's output for `texts` (tokenized by the Python reference tokenizer).
+nlohmann::json reference(const std::string& dir, const std::vector<std::string>& texts) {
+  return nlohmann::json::parse(run_chexbert_reference(
+      dir + "/cli.pth", reference_chexbert_ids(texts, dir + "/vocab.txt"), kCliHeads));
+}
+
+class ChexbertCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = chexbert_fixture_dir();
+    ASSERT_FALSE(dir_.empty());
+  }
+  std::vector<std::string> flags() const {
+    return {"--labeler",
+            "chexbert",
+            "--chexbert-checkpoint",
+            dir_ + "/cli.pth",
+            "--vocab",
+            dir_ + "/vocab.txt",
+            "--chexbert-threads",
+            "1",
+            "--cache",
+            tmp_.file("cache.sqlite")};
+  }
+  std::string dir_;
+  TempDir tmp_;
+};
+
+TEST_F(ChexbertCliTest, AnnotateMatchesPyTorchAndCachesReferences) {
+  const auto& texts = radiology_reports();
+  write_file(tmp_.file("reports.jsonl"), jsonl(texts, 0, texts.size()));
+  std::vector<std::string> args = {"annotate", "--in", tmp_.file("reports.jsonl"), "--out",
+                                   tmp_.file("labels.jsonl")};
+  for (const auto& f : flags()) args.push_back(f);
+  const CommandResult r = run_rrg(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("with chexbert@sha256:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("0 from cache"), std::string::npos) << r.err;
+
+  const auto want = reference(dir_, texts);
+  const std::string out = read_file(tmp_.file("labels.jsonl"));
+  std::size_t i = 0;
+  for (std::size_t start = 0; start < out.size(); ++i) {
+    const std::size_t end = out.find('\n', start);
+    const auto record = nlohmann::json::parse(out.substr(start, end - start));
+    start = end + 1;
+    ASSERT_LT(i, texts.size());
+    EXPECT_EQ(record["id"], "s" + std::to_string(i));
+    for (std::size_t head = 0; head < labelers::kNumObservations; ++head) {
+      const std::string name(labelers::kObservationNames[head]);
+      EXPECT_EQ(record["labels"][name], want["labels"][i][head]) << "report " << i << " " << name;
+    }
+  }
+  EXPECT_EQ(i, texts.size());
+
+  // The same references again: every distinct text comes from the cache, and libtorch is not
+  // even loaded (LD_DEBUG=files lists every object the dynamic linker loads, dlopen()ed too).
+  const CommandResult again = run_rrg(args, "", {"LD_DEBUG=files"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("from cache, 0 computed"), std::string::npos) << again.err;
+  EXPECT_EQ(again.err.find("libtorch"), std::string::npos);
+  EXPECT_EQ(read_file(tmp_.file("labels.jsonl")), out);
+}
+
+TEST_F(ChexbertCliTest, EvaluateAddsChexbertSimilarity) {
+  const auto& texts = radiology_reports();
+  const std::size_t n = 20;
+  write_file(tmp_.file("pred.jsonl"), jsonl(texts, 0, n));
+  write_file(tmp_.file("ref.jsonl"), jsonl(texts, n, n));
+  std::vector<std::string> args = {
+      "evaluate",   "--pred", tmp_.file("pred.jsonl"),  "--ref", tmp_.file("ref.jsonl"),
+      "--no-clean", "--json", tmp_.file("scores.json"), "-q"};
+  for (const auto& f : flags()) args.push_back(f);
+  const CommandResult r = run_rrg(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto scores = nlohmann::json::parse(read_file(tmp_.file("scores.json")));
+  ASSERT_TRUE(scores["corpus"].contains("chexbert_similarity")) << scores["corpus"].dump();
+  EXPECT_TRUE(scores["corpus"].contains("chexpert_micro_f1_14_uzeros"));
+
+  // Cosine of the reference implementation's [CLS] embeddings (RadCliQ's s_emb).
+  std::vector<std::string> both(texts.begin(), texts.begin() + 2 * n);
+  const auto want = reference(dir_, both);
+  double mean = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto a = want["cls"][i].get<std::vector<double>>();
+    const auto b = want["cls"][n + i].get<std::vector<double>>();
+    double dot = 0, aa = 0, bb = 0;
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      dot += a[k] * b[k];
+      aa += a[k] * a[k];
+      bb += b[k] * b[k];
+    }
+    const double cosine = dot / std::sqrt(aa * bb);
+    mean += cosine / n;
+    EXPECT_NEAR(scores["per_sample"]["s" + std::to_string(i)]["chexbert_similarity"].get<double>(),
+                cosine, 1e-5)
+        << i;
+  }
+  EXPECT_NEAR(scores["corpus"]["chexbert_similarity"].get<double>(), mean, 1e-5);
+  EXPECT_NE(scores["signatures"]["chexbert_similarity"].get<std::string>().find(
+                "labeler:chexbert@sha256:"),
+            std::string::npos);
+}
+
+TEST_F(ChexbertCliTest, SimilarityNeedsTheChexbertLabeler) {
+  write_file(tmp_.file("p.jsonl"), jsonl(radiology_reports(), 0, 2));
+  const CommandResult r =
+      run_rrg({"evaluate", "--pred", tmp_.file("p.jsonl"), "--ref", tmp_.file("p.jsonl"),
+               "--labeler", "none", "--metrics", "chexbert_similarity"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("chexbert_similarity"), std::string::npos) << r.err;
+}
+
+TEST_F(ChexbertCliTest, LibtorchIsLoadedOnlyForChexbert) {
+  // LD_DEBUG=files makes the dynamic linker report every object it loads, dlopen()ed ones too.
+  write_file(tmp_.file("p.jsonl"), jsonl(radiology_reports(), 0, 3));
+  const std::vector<std::string> common = {
+      "evaluate", "--pred", tmp_.file("p.jsonl"), "--ref", tmp_.file("p.jsonl"), "-q"};
+  std::vector<std::string> lexical = common;
+  lexical.insert(lexical.end(), {"--labeler", "none"});
+  const CommandResult without = run_rrg(lexical, "", {"LD_DEBUG=files"});
+  ASSERT_EQ(without.exit_code, 0) << without.err;
+  EXPECT_EQ(without.err.find("libtorch"), std::string::npos);
+
+  std::vector<std::string> with = common;
+  for (const auto& f : flags()) with.push_back(f);
+  with.insert(with.end(), {"--no-cache"});
+  const CommandResult loaded = run_rrg(with, "", {"LD_DEBUG=files"});
+  ASSERT_EQ(loaded.exit_code, 0) << loaded.err;
+  EXPECT_NE(loaded.err.find("librrg_torch.so"), std::string::npos);
+  EXPECT_NE(loaded.err.find("libtorch_cpu.so"), std::string::npos);
+}
+
+TEST(RrgBinaryTest, DoesNotLinkLibtorch) {
+  const CommandResult r = run_command({"ldd", RRG_EXECUTABLE});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("libtorch"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("libc10"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace rrg::testing
