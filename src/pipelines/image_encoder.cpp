@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
-#include <numeric>
 
 #include "rrg/core/errors.h"
 #include "rrg/core/torch_module.h"

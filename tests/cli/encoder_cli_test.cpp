@@ -270,10 +270,12 @@ TEST_F(CliEncoder, UsageAndModelErrors) {
 TEST_F(CliEncoder, HintsReachThePromptTheServerReceives) {
   rrg::llmdev::FakeOpenAiServer server;
   server.start();
-  // Only the studies with a usable frontal image.
+  // Two studies with a frontal image, and one with only a lateral: its hints cannot be made, so
+  // it gets an error record and no request, while the others go through.
   write_file(studies_,
              "{\"id\": \"s1\", \"images\": [{\"path\": \"small.png\", \"view\": \"LATERAL\"}, "
              "{\"path\": \"tall_rgb.jpg\", \"view\": \"PA\"}], \"indication\": \"Cough.\"}\n"
+             "{\"id\": \"s3\", \"images\": [{\"path\": \"exact.png\", \"view\": \"LATERAL\"}]}\n"
              "{\"id\": \"s6\", \"images\": [\"half.png\"], \"indication\": \"Fever.\"}\n");
   const std::string out = dir_.file("run.jsonl");
   const CommandResult r =
@@ -298,25 +300,27 @@ TEST_F(CliEncoder, HintsReachThePromptTheServerReceives) {
                "--prompt",
                "Indication: {indication} Classifier: {findings_hints}. Write the findings."},
               "", {"LD_DEBUG=files"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.exit_code, 1) << r.err;                           // s3 failed
   EXPECT_NE(r.err.find("libtorch_cpu.so"), std::string::npos);  // the encoder loaded libtorch
   const auto want = reference({"tall_rgb.jpg", "half.png"});
   std::vector<std::string> prompts;
   for (const auto& request : server.requests()) prompts.push_back(request.key);
   std::sort(prompts.begin(), prompts.end());
-  auto hints = [&](const std::string& name) {
-    std::string h = expected_hints(want.at(name), 0.3);
-    return h;
-  };
   const std::vector<std::string> expected = {
-      "Indication: Cough. Classifier: " + hints("tall_rgb.jpg") + ". Write the findings.",
-      "Indication: Fever. Classifier: " + hints("half.png") + ". Write the findings."};
+      "Indication: Cough. Classifier: " + expected_hints(want.at("tall_rgb.jpg"), 0.3) +
+          ". Write the findings.",
+      "Indication: Fever. Classifier: " + expected_hints(want.at("half.png"), 0.3) +
+          ". Write the findings."};
   EXPECT_EQ(prompts, expected);
   EXPECT_NE(expected[0].find("Cardiomegaly ("), std::string::npos) << expected[0];
   const auto records = records_by_id(out);
+  ASSERT_EQ(records.size(), 3u);
   EXPECT_EQ(records.at("s1")["output"], "echo: " + expected[0]);
   // The images sent are still all of the study's images.
   EXPECT_EQ(records.at("s1")["images"].size(), 2u);
+  EXPECT_TRUE(records.at("s3")["output"].is_null());
+  EXPECT_NE(records.at("s3")["error"].get<std::string>().find("no frontal image"),
+            std::string::npos);
   server.stop();
 }
 
