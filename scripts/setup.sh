@@ -27,6 +27,9 @@ packages=(
   hyperfine time ninja-build
   # NumPy: test-time oracle for np.mean summation order (tests/metrics/python_math_test.cpp)
   python3-numpy
+  # OpenCV for /usr/bin/python3: test-time oracle of the image encoder's resize
+  # (tests/pipelines/encoder_reference.py)
+  python3-opencv
 )
 
 if [[ "${RRG_SKIP_INSTALL:-0}" != "1" ]]; then

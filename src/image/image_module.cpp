@@ -39,9 +39,24 @@ const rrg_image_module_api* module_api() {
   return api;
 }
 
+// Turns a failed call's status into the matching exception.
+[[noreturn]] void throw_status(int32_t code, const rrg_image_status& status,
+                               const std::string& path) {
+  if (code == RRG_IMAGE_FILE_ERROR) {
+    // The module formats ImageError's what() as "PATH: problem"; keep only the problem.
+    std::string message = status.message;
+    if (message.rfind(path + ": ", 0) == 0) message = message.substr(path.size() + 2);
+    throw ImageError(path, message);
+  }
+  if (code == RRG_IMAGE_INPUT_ERROR) throw InputError(status.message);
+  throw std::runtime_error(status.message);
+}
+
 }  // namespace
 
-void load_image_module() { (void)module_api(); }
+void load_image_module() {
+  (void)module_api();
+}
 
 EncodedImage prepare_image_file_in_module(const std::string& path,
                                           const PreprocessOptions& options) {
@@ -52,20 +67,7 @@ EncodedImage prepare_image_file_in_module(const std::string& path,
   rrg_image_encoded encoded{};
   rrg_image_status status{};
   const int32_t code = api->prepare_file(path.c_str(), &c_options, &encoded, &status);
-  switch (code) {
-    case RRG_IMAGE_OK:
-      break;
-    case RRG_IMAGE_FILE_ERROR: {
-      // The module formats ImageError's what() as "PATH: problem"; keep only the problem.
-      std::string message = status.message;
-      if (message.rfind(path + ": ", 0) == 0) message = message.substr(path.size() + 2);
-      throw ImageError(path, message);
-    }
-    case RRG_IMAGE_INPUT_ERROR:
-      throw InputError(status.message);
-    default:
-      throw std::runtime_error(status.message);
-  }
+  if (code != RRG_IMAGE_OK) throw_status(code, status, path);
   EncodedImage out;
   out.mime_type = encoded.mime_type;
   out.bytes.assign(encoded.bytes, encoded.size);
@@ -74,6 +76,23 @@ EncodedImage prepare_image_file_in_module(const std::string& path,
   out.source_width = encoded.source_width;
   out.source_height = encoded.source_height;
   api->free_encoded(&encoded);
+  return out;
+}
+
+std::vector<float> read_encoder_input_in_module(const std::string& path,
+                                                const EncoderInputOptions& options) {
+  const rrg_image_module_api* api = module_api();
+  if (options.size < 1 || options.size > 4096) {
+    throw InputError("the encoder input size must be between 1 and 4096 pixels, got " +
+                     std::to_string(options.size));
+  }
+  const rrg_image_encoder_input c_options{options.size,
+                                          options.square == SquareMode::kStretch ? 1 : 0,
+                                          options.depth16 == Depth16Mapping::kFullRange ? 1 : 0};
+  std::vector<float> out(static_cast<std::size_t>(options.size) * options.size);
+  rrg_image_status status{};
+  const int32_t code = api->read_encoder_input(path.c_str(), &c_options, out.data(), &status);
+  if (code != RRG_IMAGE_OK) throw_status(code, status, path);
   return out;
 }
 

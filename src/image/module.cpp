@@ -1,11 +1,14 @@
 // The image module's entry point (librrg_image.so, see image_module_abi.h): wraps
-// preprocess.h's prepare_image_file in the C table rrg loads. Exceptions never cross the
+// preprocess.h's prepare_image_file and encoder_input.h's read_encoder_input in the C table rrg
+// loads. Exceptions never cross the
 // boundary; they become status codes with the exception's message.
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <vector>
 
 #include "rrg/core/errors.h"
+#include "rrg/image/encoder_input.h"
 #include "rrg/image/image.h"
 #include "rrg/image/image_module_abi.h"
 #include "rrg/image/preprocess.h"
@@ -54,13 +57,36 @@ int32_t prepare_file(const char* path, const rrg_image_preprocess* options, rrg_
   return status->code;
 }
 
+int32_t read_encoder_input(const char* path, const rrg_image_encoder_input* options, float* out,
+                           rrg_image_status* status) {
+  try {
+    rrg::image::EncoderInputOptions o;
+    o.size = options->size;
+    o.square = options->square == 1 ? rrg::image::SquareMode::kStretch
+                                    : rrg::image::SquareMode::kCenterCrop;
+    o.depth16 = options->depth16 == 1 ? rrg::image::Depth16Mapping::kFullRange
+                                      : rrg::image::Depth16Mapping::kMinMax;
+    const std::vector<float> pixels = rrg::image::read_encoder_input(path, o);
+    std::memcpy(out, pixels.data(), pixels.size() * sizeof(float));
+    set_status(status, RRG_IMAGE_OK, "");
+  } catch (const rrg::image::ImageError& e) {
+    set_status(status, RRG_IMAGE_FILE_ERROR, e.what());
+  } catch (const rrg::InputError& e) {
+    set_status(status, RRG_IMAGE_INPUT_ERROR, e.what());
+  } catch (const std::exception& e) {
+    set_status(status, RRG_IMAGE_RUNTIME_ERROR, e.what());
+  }
+  return status->code;
+}
+
 void free_encoded(rrg_image_encoded* encoded) {
   std::free(encoded->bytes);
   encoded->bytes = nullptr;
   encoded->size = 0;
 }
 
-const rrg_image_module_api kApi = {RRG_IMAGE_MODULE_ABI_VERSION, &prepare_file, &free_encoded};
+const rrg_image_module_api kApi = {RRG_IMAGE_MODULE_ABI_VERSION, &prepare_file, &free_encoded,
+                                   &read_encoder_input};
 
 }  // namespace
 

@@ -17,4 +17,10 @@ Depth16Mapping parse_depth16_mapping(const std::string& name) {
   throw InputError("unknown 16-bit mapping '" + name + "' (expected minmax or full)");
 }
 
+SquareMode parse_square_mode(const std::string& name) {
+  if (name == "crop") return SquareMode::kCenterCrop;
+  if (name == "stretch") return SquareMode::kStretch;
+  throw InputError("unknown resize mode '" + name + "' (expected crop or stretch)");
+}
+
 }  // namespace rrg::image

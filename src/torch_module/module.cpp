@@ -37,6 +37,7 @@ struct Kind {
 // One line per model kind.
 constexpr Kind kKinds[] = {
     {"chexbert", load_chexbert},
+    {"torchscript", load_torchscript},
 };
 
 void set_status(rrg_torch_status* status, int32_t code, const std::string& message) {

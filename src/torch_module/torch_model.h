@@ -39,6 +39,7 @@ int int_option(const Options& options, const std::string& key, int fallback);
 std::string blas_description();
 
 // Model kinds.
-std::unique_ptr<Model> load_chexbert(const Options& options);  // src/labelers/chexbert_torch.cpp
+std::unique_ptr<Model> load_chexbert(const Options& options);     // src/labelers/chexbert_torch.cpp
+std::unique_ptr<Model> load_torchscript(const Options& options);  // torchscript_model.cpp
 
 }  // namespace rrg::torch_module

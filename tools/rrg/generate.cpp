@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 
+#include "encoder_flags.h"
 #include "interrupt_watcher.h"
 #include "llm_flags.h"
 #include "progress_bar.h"
@@ -18,7 +19,10 @@
 #include "rrg/labelers/llm_client_options.h"
 #include "rrg/labelers/llm_labeler.h"
 #include "rrg/llm/api_key.h"
+#include "rrg/pipelines/encode_studies.h"
 #include "rrg/pipelines/generate.h"
+#include "rrg/pipelines/image_encoder.h"
+#include "rrg/text/prompt_template.h"
 #include "study_flags.h"
 
 namespace rrg::cli {
@@ -44,6 +48,7 @@ struct GenerateFlags {
   std::string image_detail;
   int image_threads = 0;
   double log_interval_s = 10;
+  EncoderFlags encoder;
 };
 
 // "run.jsonl" -> "run.seed.json".
@@ -98,7 +103,84 @@ pipelines::GenerateOptions resolve(const GenerateFlags& f) {
   return o;
 }
 
+// --encoder-only: the encoder's probabilities per study, no language model.
+void run_encoder_only(const GenerateFlags& flags) {
+  if (flags.encoder.labels.empty()) {
+    throw InputError(
+        "--encoder needs --encoder-labels FILE (the model's observation names, one "
+        "per line; see docs/encoder.md)");
+  }
+  if (flags.output.empty()) {
+    throw InputError("generate --encoder-only needs -o FILE.jsonl (see `rrg generate --help`)");
+  }
+  if (flags.format == "seed" || !flags.seed_output.empty()) {
+    throw InputError(
+        "--encoder-only writes probabilities, not reports: --format seed and "
+        "--seed-output do not apply");
+  }
+  std::atomic<pipelines::StudyEncoder*> running{nullptr};
+  InterruptWatcher watcher([&] {
+    if (auto* encoder = running.load()) encoder->cancel();
+  });
+  const io::ShardSpec shard =
+      flags.shard.empty() ? io::ShardSpec{} : io::parse_shard_spec(flags.shard);
+  const std::vector<io::Study> studies = load_selected_studies(flags.studies, shard);
+  image::load_image_module();
+  pipelines::ImageEncoder encoder(
+      encoder_options(flags.encoder, image::parse_depth16_mapping(flags.depth16)));
+  pipelines::EncodeOptions options;
+  options.output = flags.output;
+  options.overwrite = flags.overwrite;
+  options.threads = flags.image_threads;
+  options.on_message = [](const std::string& text) { std::cerr << "rrg: " << text << "\n"; };
+  pipelines::StudyEncoder runner(std::move(options), encoder);
+  running = &runner;
+  if (watcher.interrupted()) runner.cancel();
+  std::cerr << "rrg generate --encoder-only: " << studies.size() << " stud"
+            << (studies.size() == 1 ? "y" : "ies")
+            << (shard.count > 1 ? " in shard " + io::format_shard_spec(shard) : "") << "\n";
+  ProgressBarOptions bar_options;
+  bar_options.label = "encode";
+  bar_options.tty = stderr_is_tty();
+  bar_options.log_interval_s = flags.log_interval_s;
+  pipelines::EncodeSummary summary;
+  {
+    ProgressBar bar(bar_options, [&] {
+      return ProgressCounts{runner.done(), runner.total(), runner.failed(), 0, 0};
+    });
+    summary = runner.run(studies);
+    bar.finish();
+  }
+  running = nullptr;
+  std::cerr << "rrg: " << pipelines::format_summary(summary) << "\n";
+  if (summary.cancelled) {
+    throw std::runtime_error("interrupted; " + flags.output +
+                             " keeps every finished record: run the same command again to resume");
+  }
+  if (summary.failed > 0) {
+    throw std::runtime_error(std::to_string(summary.failed) + " stud" +
+                             (summary.failed == 1 ? "y" : "ies") + " failed (see the \"error\" " +
+                             "field of their records in " + flags.output +
+                             "); run the same command again to retry them");
+  }
+}
+
+// With --encoder, the prompt must place the hints: a silent encoder run whose output never
+// reaches the model would only cost time.
+void check_prompt_uses_hints(const pipelines::GeneratePromptOptions& prompt) {
+  const text::PromptTemplate parsed(
+      prompt.template_text.empty() ? pipelines::default_findings_prompt() : prompt.template_text,
+      pipelines::generate_prompt_placeholders(), prompt.template_source);
+  if (!parsed.uses("findings_hints")) {
+    throw InputError(
+        "--encoder: the prompt does not use {findings_hints}, so the encoder's findings would "
+        "reach no request; put {findings_hints} in --prompt or --prompt-file (the default prompt "
+        "leaves it out), or use --encoder-only");
+  }
+}
+
 void run_generate(const GenerateFlags& flags) {
+  if (flags.encoder.only) return run_encoder_only(flags);
   // Before any other thread exists, so that every thread inherits the blocked signals.
   std::atomic<pipelines::Generator*> running{nullptr};
   InterruptWatcher watcher([&] {
@@ -106,12 +188,25 @@ void run_generate(const GenerateFlags& flags) {
   });
 
   pipelines::GenerateOptions options = resolve(flags);
+  std::unique_ptr<pipelines::ImageEncoder> encoder;
+  if (!flags.encoder.model.empty()) {
+    if (flags.encoder.labels.empty()) {
+      throw InputError(
+          "--encoder needs --encoder-labels FILE (the model's observation names, "
+          "one per line; see docs/encoder.md)");
+    }
+    check_prompt_uses_hints(options.prompt);
+  }
   const io::ShardSpec shard =
       flags.shard.empty() ? io::ShardSpec{} : io::parse_shard_spec(flags.shard);
   const std::vector<io::Study> studies = load_selected_studies(flags.studies, shard);
   // A missing image module would fail every study the same way: say so once, before any request.
   image::load_image_module();
-  pipelines::Generator generator(std::move(options));
+  if (!flags.encoder.model.empty()) {
+    encoder = std::make_unique<pipelines::ImageEncoder>(
+        encoder_options(flags.encoder, options.images.preprocess.depth16));
+  }
+  pipelines::Generator generator(std::move(options), encoder.get());
   running = &generator;
   if (watcher.interrupted()) generator.cancel();
   std::cerr << "rrg generate: " << studies.size() << " stud" << (studies.size() == 1 ? "y" : "ies")
@@ -156,7 +251,11 @@ void setup_generate(CLI::App& app) {
       "OpenAI). Images are read (JPEG, PNG 8/16-bit,\n"
       "DICOM), converted to 8 bits, resized within --max-side/--max-pixels and sent as data:\n"
       "URLs. Each answer is appended to the output JSONL as it arrives; running the same\n"
-      "command again resumes (and retries failed studies). See docs/generate.md.");
+      "command again resumes (and retries failed studies). See docs/generate.md.\n\n"
+      "With --encoder MODEL.pt --encoder-labels LABELS.txt, a TorchScript chest X-ray\n"
+      "classifier runs on each study's frontal image and its findings fill {findings_hints}\n"
+      "in your prompt template; --encoder-only writes its probabilities without a language\n"
+      "model. See docs/encoder.md.");
   add_study_flags(cmd, f->studies, /*selection=*/true);
   cmd->add_option("--shard", f->shard,
                   "Only shard K of N (K/N, 0-based, by a hash of the id), or 'slurm' to take it "
@@ -257,6 +356,7 @@ void setup_generate(CLI::App& app) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str()
       ->group(images);
+  add_encoder_flags(*cmd, f->encoder);
   cmd->footer(
       "\nExamples:\n"
       "  rrg generate --mimic /data/mimic-cxr-jpg --split test --base-url "
@@ -267,6 +367,13 @@ void setup_generate(CLI::App& app) {
       "http://gpu2:8000/v1 \\\n"
       "      --model Qwen/Qwen2.5-VL-7B-Instruct --shard $SLURM_ARRAY_TASK_ID/8 -o "
       "run.shard-$SLURM_ARRAY_TASK_ID.jsonl\n"
+      "  rrg generate --studies studies.jsonl --encoder densenet121-all.pt --encoder-labels "
+      "xrv18.txt \\\n"
+      "      --encoder-activation none --base-url http://127.0.0.1:8000/v1 --model M -o run.jsonl "
+      "\\\n"
+      "      --prompt 'Classifier findings: {findings_hints}. Write the FINDINGS section.'\n"
+      "  rrg generate --studies studies.jsonl --encoder model.pt --encoder-labels labels.txt "
+      "--encoder-only -o probs.jsonl\n"
       "\nExit status: 0 every study has a report, 1 some studies failed (their records carry "
       "\"error\"; run again to retry) or the run was interrupted, 2 bad usage or input.");
   cmd->callback([f] { run_generate(*f); });

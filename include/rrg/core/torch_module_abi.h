@@ -25,6 +25,13 @@
  *                               (blank, positive, negative, uncertain), then No Finding's 2
  *               [1] float32 [B, H] final-layer hidden state of [CLS] (CheXbert embedding)
  *
+ *   "torchscript" (src/torch_module/torchscript_model.cpp)
+ *     options:  model   = path of a torch.jit.save file (PyTorch <= 1.13 TorchScript)
+ *               threads = intra-op threads; "0" = keep the default
+ *     inputs:   [0] float32 [B, C, H, W] images, already normalised as the model expects
+ *     outputs:  [0] float32 [B, K] what forward() returns (its first element when it returns a
+ *                               tuple or list), no activation applied
+ *
  * Bump RRG_TORCH_MODULE_ABI_VERSION whenever anything in this file changes meaning.
  */
 #ifndef RRG_CORE_TORCH_MODULE_ABI_H

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "rrg/image/preprocess_options.h"
 
@@ -18,5 +19,10 @@ void load_image_module();
 // loaded (the message says where it was looked for and what to do).
 EncodedImage prepare_image_file_in_module(const std::string& path,
                                           const PreprocessOptions& options);
+
+// Reads `path` as an image-classifier input (encoder_input.h's read_encoder_input) in the image
+// module: size * size float samples in [0, 255]. Throws like prepare_image_file_in_module.
+std::vector<float> read_encoder_input_in_module(const std::string& path,
+                                                const EncoderInputOptions& options);
 
 }  // namespace rrg::image

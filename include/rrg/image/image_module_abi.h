@@ -19,7 +19,7 @@
 extern "C" {
 #endif
 
-#define RRG_IMAGE_MODULE_ABI_VERSION 1
+#define RRG_IMAGE_MODULE_ABI_VERSION 2
 #define RRG_IMAGE_MODULE_INIT_SYMBOL "rrg_image_module_init"
 #define RRG_IMAGE_MESSAGE_SIZE 4096
 
@@ -44,6 +44,13 @@ typedef struct rrg_image_preprocess {
   int32_t depth16; /* 0 min/max, 1 full range */
 } rrg_image_preprocess;
 
+/* rrg::image::EncoderInputOptions, field for field. */
+typedef struct rrg_image_encoder_input {
+  int32_t size;
+  int32_t square;  /* 0 centre crop, 1 stretch */
+  int32_t depth16; /* 0 min/max, 1 full range */
+} rrg_image_encoder_input;
+
 /* An encoded image owned by the module until free_encoded. */
 typedef struct rrg_image_encoded {
   char* bytes;
@@ -62,6 +69,11 @@ typedef struct rrg_image_module_api {
                           rrg_image_encoded* out, rrg_image_status* status);
 
   void (*free_encoded)(rrg_image_encoded* encoded);
+
+  /* Reads `path` as an image-classifier input (rrg/image/encoder_input.h): writes size * size
+   * float samples in [0, 255] to `out` (caller-allocated). Since ABI version 2. */
+  int32_t (*read_encoder_input)(const char* path, const rrg_image_encoder_input* options,
+                                float* out, rrg_image_status* status);
 } rrg_image_module_api;
 
 typedef const rrg_image_module_api* (*rrg_image_module_init_fn)(int32_t abi_version);

@@ -34,8 +34,22 @@ struct EncodedImage {
   int source_height = 0;
 };
 
+// The image-classifier input of `rrg generate --encoder` (encoder_input.h documents the
+// convention): a size x size grayscale square, centre-cropped (torchxrayvision) or stretched.
+enum class SquareMode { kCenterCrop, kStretch };
+
+struct EncoderInputOptions {
+  // Side of the square output, in pixels (1..4096).
+  int size = 224;
+  SquareMode square = SquareMode::kCenterCrop;
+  // How 16-bit PNGs become 8-bit.
+  Depth16Mapping depth16 = Depth16Mapping::kMinMax;
+};
+
 // Parses "jpeg"/"jpg"/"png" and "minmax"/"full"; throws InputError naming the accepted values.
 ImageEncoding parse_image_encoding(const std::string& name);
 Depth16Mapping parse_depth16_mapping(const std::string& name);
+// Parses "crop" / "stretch"; throws InputError naming the accepted values.
+SquareMode parse_square_mode(const std::string& name);
 
 }  // namespace rrg::image

@@ -3,8 +3,8 @@
 // "prompt"), plus an optional system message.
 //
 // {findings_hints} is filled by a FindingsHintsProvider, the seam for image-encoder grounding
-// (a TorchScript classifier run on the frontal image; it lives in the libtorch module, not
-// here). A template that uses {findings_hints} without a provider is rejected up front.
+// (image_encoder.h: a TorchScript classifier run on the frontal image in the libtorch module).
+// A template that uses {findings_hints} without a provider is rejected up front.
 #pragma once
 
 #include <string>

@@ -1,0 +1,65 @@
+// `rrg generate --encoder-only`: the image encoder's probabilities for every study, without a
+// language model, written to the same kind of crash-safe JSONL journal as `rrg generate` (a
+// re-run resumes; failed studies are retried). One record per study:
+//   {"id", "images": [frontal image used], "probabilities": {name: p, ...},
+//    "findings_hints": "...", "encoder": "MODEL@sha256:..."}
+// and for a study that failed (unreadable image, no frontal view):
+//   {"id", "images": [...], "error": "...", "encoder": "..."}
+// "probabilities" lists the named outputs in the labels file's order.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "rrg/io/datasets/study.h"
+#include "rrg/pipelines/image_encoder.h"
+
+namespace rrg::pipelines {
+
+struct EncodeOptions {
+  // The JSONL journal (required). An existing file is resumed unless `overwrite`.
+  std::string output;
+  bool overwrite = false;
+  // Threads reading images (the model itself runs one image at a time); 0 = one per CPU.
+  int threads = 0;
+  // Receives one-sentence notes (resume information, foreign records).
+  std::function<void(const std::string&)> on_message;
+};
+
+struct EncodeSummary {
+  std::size_t studies = 0;       // studies given
+  std::size_t already_done = 0;  // finished records already in the output
+  std::size_t written = 0;       // records written by this run
+  std::size_t failed = 0;        // of which with an error
+  bool cancelled = false;
+};
+
+class StudyEncoder {
+ public:
+  StudyEncoder(EncodeOptions options, ImageEncoder& encoder);
+
+  // Writes a record for every study not yet in the output. Study ids must be unique.
+  EncodeSummary run(const std::vector<io::Study>& studies);
+
+  // Thread-safe: stops run() after the images being classified.
+  void cancel() { cancelled_ = true; }
+
+  // Records written so far / to write in this run, failures; safe from any thread.
+  std::size_t done() const { return done_; }
+  std::size_t total() const { return total_; }
+  std::size_t failed() const { return failed_; }
+
+ private:
+  EncodeOptions options_;
+  ImageEncoder& encoder_;
+  std::atomic<bool> cancelled_{false};
+  std::atomic<std::size_t> done_{0}, total_{0}, failed_{0};
+};
+
+// "encode: 120 record(s) written (3 failed), 40 already done".
+std::string format_summary(const EncodeSummary& summary);
+
+}  // namespace rrg::pipelines
