@@ -20,9 +20,28 @@ const std::string& default_findings_prompt() {
   return prompt;
 }
 
+const std::string& default_grounded_findings_prompt() {
+  static const std::string prompt =
+      default_findings_prompt() +
+      " An image classifier run on the frontal image suggests these findings, with its "
+      "probabilities: {findings_hints}. Treat them as hints to verify against the image, not as "
+      "facts.";
+  return prompt;
+}
+
+namespace {
+
+const std::string& template_text_for(const GeneratePromptOptions& options,
+                                     const FindingsHintsProvider* hints) {
+  if (!options.template_text.empty()) return options.template_text;
+  return hints != nullptr ? default_grounded_findings_prompt() : default_findings_prompt();
+}
+
+}  // namespace
+
 GeneratePrompt::GeneratePrompt(const GeneratePromptOptions& options, FindingsHintsProvider* hints)
-    : template_(options.template_text.empty() ? default_findings_prompt() : options.template_text,
-                generate_prompt_placeholders(), options.template_source),
+    : template_(template_text_for(options, hints), generate_prompt_placeholders(),
+                options.template_source),
       override_study_prompts_(options.override_study_prompts),
       system_(options.system),
       hints_(hints) {

@@ -259,11 +259,14 @@ TEST_F(CliEncoder, UsageAndModelErrors) {
       {"generate", "--studies", studies_, "--encoder", model_, "--encoder-only", "-o", out});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("--encoder needs --encoder-labels"), std::string::npos) << r.err;
-  // With a language model, the prompt must use {findings_hints}.
+  // With a language model, a prompt of the user's must use {findings_hints}.
   r = run_rrg({"generate", "--studies", studies_, "--encoder", model_, "--encoder-labels", labels_,
-               "--base-url", "http://127.0.0.1:9/v1", "--model", "m", "-o", out});
+               "--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--prompt",
+               "Write the findings.", "-o", out});
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find("the prompt does not use {findings_hints}"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--prompt: with --encoder the prompt must use {findings_hints}"),
+            std::string::npos)
+      << r.err;
   EXPECT_FALSE(rrg::testing::file_exists(out));
 }
 
@@ -321,6 +324,26 @@ TEST_F(CliEncoder, HintsReachThePromptTheServerReceives) {
   EXPECT_TRUE(records.at("s3")["output"].is_null());
   EXPECT_NE(records.at("s3")["error"].get<std::string>().find("no frontal image"),
             std::string::npos);
+  server.stop();
+}
+
+TEST_F(CliEncoder, BuiltInPromptCarriesTheHints) {
+  rrg::llmdev::FakeOpenAiServer server;
+  server.start();
+  write_file(studies_, "{\"id\": \"s6\", \"images\": [\"half.png\"]}\n");
+  const CommandResult r =
+      run_rrg({"generate", "--studies", studies_, "--image-root", dir_.path(), "--base-url",
+               server.base_url(), "--model", "vlm-test", "--no-cache", "-o",
+               dir_.file("grounded.jsonl"), "--encoder", model_, "--encoder-labels", labels_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto want = reference({"half.png"});
+  ASSERT_EQ(server.requests().size(), 1u);
+  const std::string prompt = server.requests()[0].key;
+  EXPECT_NE(prompt.find("write the FINDINGS section"), std::string::npos) << prompt;
+  EXPECT_NE(prompt.find("suggests these findings, with its probabilities: " +
+                        expected_hints(want.at("half.png"), 0.5) + ". Treat them as hints"),
+            std::string::npos)
+      << prompt;
   server.stop();
 }
 

@@ -58,6 +58,13 @@ TEST(GeneratePrompt, FindingsHintsComeFromTheProvider) {
   FixedHints hints;
   const GeneratePrompt prompt(options, &hints);
   EXPECT_EQ(prompt.user_text(study_with("")), "Hints: Cardiomegaly for s1");
+  // Without a template of the user's, a provider switches to the grounded default prompt.
+  const GeneratePrompt grounded(GeneratePromptOptions{}, &hints);
+  EXPECT_EQ(grounded.user_text(study_with("")),
+            rrg::pipelines::default_findings_prompt() +
+                " An image classifier run on the frontal image suggests these findings, with its "
+                "probabilities: Cardiomegaly for s1. Treat them as hints to verify against the "
+                "image, not as facts.");
 }
 
 TEST(GeneratePrompt, UnknownPlaceholderFailsUpFront) {

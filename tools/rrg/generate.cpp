@@ -165,17 +165,18 @@ void run_encoder_only(const GenerateFlags& flags) {
   }
 }
 
-// With --encoder, the prompt must place the hints: a silent encoder run whose output never
-// reaches the model would only cost time.
+// With --encoder, a prompt of the user's must place the hints: a silent encoder run whose output
+// never reaches the model would only cost time. (The built-in prompt gains them by itself.)
 void check_prompt_uses_hints(const pipelines::GeneratePromptOptions& prompt) {
-  const text::PromptTemplate parsed(
-      prompt.template_text.empty() ? pipelines::default_findings_prompt() : prompt.template_text,
-      pipelines::generate_prompt_placeholders(), prompt.template_source);
+  if (prompt.template_text.empty()) return;
+  const text::PromptTemplate parsed(prompt.template_text, pipelines::generate_prompt_placeholders(),
+                                    prompt.template_source);
   if (!parsed.uses("findings_hints")) {
     throw InputError(
-        "--encoder: the prompt does not use {findings_hints}, so the encoder's findings would "
-        "reach no request; put {findings_hints} in --prompt or --prompt-file (the default prompt "
-        "leaves it out), or use --encoder-only");
+        prompt.template_source +
+        ": with --encoder the prompt must use {findings_hints}, or the encoder's findings would "
+        "reach no request; add {findings_hints} to it, leave out --prompt/--prompt-file to use the "
+        "built-in prompt with hints, or use --encoder-only");
   }
 }
 
@@ -254,8 +255,8 @@ void setup_generate(CLI::App& app) {
       "command again resumes (and retries failed studies). See docs/generate.md.\n\n"
       "With --encoder MODEL.pt --encoder-labels LABELS.txt, a TorchScript chest X-ray\n"
       "classifier runs on each study's frontal image and its findings fill {findings_hints}\n"
-      "in your prompt template; --encoder-only writes its probabilities without a language\n"
-      "model. See docs/encoder.md.");
+      "in your prompt template (the built-in prompt then includes them as hints);\n"
+      "--encoder-only writes its probabilities without a language model. See docs/encoder.md.");
   add_study_flags(cmd, f->studies, /*selection=*/true);
   cmd->add_option("--shard", f->shard,
                   "Only shard K of N (K/N, 0-based, by a hash of the id), or 'slurm' to take it "

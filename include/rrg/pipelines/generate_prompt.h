@@ -22,6 +22,10 @@ const std::vector<std::string>& generate_prompt_placeholders();
 // report-generation benchmarks (MIMIC-CXR findings, IU X-Ray) score it.
 const std::string& default_findings_prompt();
 
+// The built-in prompt when an image encoder is given: default_findings_prompt() followed by the
+// classifier's findings ({findings_hints}), presented as suggestions to check against the image.
+const std::string& default_grounded_findings_prompt();
+
 // Supplies {findings_hints} for a study, e.g. "Cardiomegaly (0.81); Pleural Effusion (0.64)".
 // Called from several worker threads at once. Throwing fails that study only (its record gets
 // the error).
@@ -32,7 +36,8 @@ class FindingsHintsProvider {
 };
 
 struct GeneratePromptOptions {
-  // Template text; "" = default_findings_prompt().
+  // Template text; "" = default_findings_prompt(), or default_grounded_findings_prompt() when
+  // a FindingsHintsProvider is given.
   std::string template_text;
   // Names the template in error messages (the --prompt-file path, or "--prompt").
   std::string template_source = "--prompt";
