@@ -21,9 +21,26 @@ void set_status(rrg_image_status* status, int32_t code, const char* message) {
   status->message[RRG_IMAGE_MESSAGE_SIZE - 1] = '\0';
 }
 
+// Runs `body` (which returns false after setting its own error status) and turns its exceptions
+// into the status: ImageError (the file) -> FILE_ERROR, InputError (the options) -> INPUT_ERROR,
+// anything else -> RUNTIME_ERROR.
+template <typename Body>
+int32_t guarded(rrg_image_status* status, Body&& body) {
+  try {
+    if (body()) set_status(status, RRG_IMAGE_OK, "");
+  } catch (const rrg::image::ImageError& e) {
+    set_status(status, RRG_IMAGE_FILE_ERROR, e.what());
+  } catch (const rrg::InputError& e) {
+    set_status(status, RRG_IMAGE_INPUT_ERROR, e.what());
+  } catch (const std::exception& e) {
+    set_status(status, RRG_IMAGE_RUNTIME_ERROR, e.what());
+  }
+  return status->code;
+}
+
 int32_t prepare_file(const char* path, const rrg_image_preprocess* options, rrg_image_encoded* out,
                      rrg_image_status* status) {
-  try {
+  return guarded(status, [&] {
     rrg::image::PreprocessOptions o;
     o.max_side = options->max_side;
     o.max_pixels = options->max_pixels;
@@ -36,7 +53,7 @@ int32_t prepare_file(const char* path, const rrg_image_preprocess* options, rrg_
     out->bytes = static_cast<char*>(std::malloc(encoded.bytes.size() + 1));
     if (out->bytes == nullptr) {
       set_status(status, RRG_IMAGE_RUNTIME_ERROR, "out of memory");
-      return status->code;
+      return false;
     }
     std::memcpy(out->bytes, encoded.bytes.data(), encoded.bytes.size());
     out->size = encoded.bytes.size();
@@ -46,20 +63,13 @@ int32_t prepare_file(const char* path, const rrg_image_preprocess* options, rrg_
     out->height = encoded.height;
     out->source_width = encoded.source_width;
     out->source_height = encoded.source_height;
-    set_status(status, RRG_IMAGE_OK, "");
-  } catch (const rrg::image::ImageError& e) {
-    set_status(status, RRG_IMAGE_FILE_ERROR, e.what());
-  } catch (const rrg::InputError& e) {
-    set_status(status, RRG_IMAGE_INPUT_ERROR, e.what());
-  } catch (const std::exception& e) {
-    set_status(status, RRG_IMAGE_RUNTIME_ERROR, e.what());
-  }
-  return status->code;
+    return true;
+  });
 }
 
 int32_t read_encoder_input(const char* path, const rrg_image_encoder_input* options, float* out,
                            rrg_image_status* status) {
-  try {
+  return guarded(status, [&] {
     rrg::image::EncoderInputOptions o;
     o.size = options->size;
     o.square = options->square == 1 ? rrg::image::SquareMode::kStretch
@@ -68,15 +78,8 @@ int32_t read_encoder_input(const char* path, const rrg_image_encoder_input* opti
                                       : rrg::image::Depth16Mapping::kMinMax;
     const std::vector<float> pixels = rrg::image::read_encoder_input(path, o);
     std::memcpy(out, pixels.data(), pixels.size() * sizeof(float));
-    set_status(status, RRG_IMAGE_OK, "");
-  } catch (const rrg::image::ImageError& e) {
-    set_status(status, RRG_IMAGE_FILE_ERROR, e.what());
-  } catch (const rrg::InputError& e) {
-    set_status(status, RRG_IMAGE_INPUT_ERROR, e.what());
-  } catch (const std::exception& e) {
-    set_status(status, RRG_IMAGE_RUNTIME_ERROR, e.what());
-  }
-  return status->code;
+    return true;
+  });
 }
 
 void free_encoded(rrg_image_encoded* encoded) {

@@ -36,7 +36,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
 #include "rrg/core/errors.h"
 #include "torch_module/checkpoint.h"
@@ -51,14 +50,6 @@ constexpr double kMaskBias = -10000.0;       // HF 2.5.1 BertModel.forward
 constexpr int kHeadSizeConvention = 64;      // every BERT release: hidden / heads = 64
 constexpr int kNumHeads4 = 13;               // observations with 4 classes
 constexpr int kLogits = kNumHeads4 * 4 + 2;  // + No Finding's 2 classes = 54
-
-std::string shape_text(at::IntArrayRef shape) {
-  std::ostringstream out;
-  out << "[";
-  for (std::size_t i = 0; i < shape.size(); ++i) out << (i ? ", " : "") << shape[i];
-  out << "]";
-  return out.str();
-}
 
 std::string list_text(const std::vector<std::string>& items, std::size_t max_items = 8) {
   std::string out;

@@ -3,13 +3,13 @@
 
 #include <algorithm>
 #include <exception>
-#include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "rrg/core/errors.h"
 #include "rrg/io/journal.h"
+#include "rrg/pipelines/study_journal.h"
 
 namespace rrg::pipelines {
 namespace {
@@ -52,28 +52,10 @@ EncodeSummary StudyEncoder::run(const std::vector<io::Study>& studies) {
   const auto note = [&](const std::string& text) {
     if (options_.on_message && !text.empty()) options_.on_message(text);
   };
-  if (options_.overwrite && std::filesystem::exists(options_.output)) {
-    // As in generate: refuse a locked file or one that is not a journal before deleting it.
-    io::Journal(options_.output).close();
-    std::error_code ec;
-    std::filesystem::remove(options_.output, ec);
-    if (ec) throw std::runtime_error(options_.output + ": cannot remove (" + ec.message() + ")");
-  }
-  io::Journal journal(options_.output);
-  note(journal.resume_info().message);
-
-  std::vector<std::size_t> pending;
-  for (std::size_t i = 0; i < studies.size(); ++i) {
-    if (journal.contains(studies[i].id)) {
-      ++summary.already_done;
-    } else {
-      pending.push_back(i);
-    }
-  }
-  if (journal.size() > summary.already_done) {
-    note(options_.output + " holds " + std::to_string(journal.size() - summary.already_done) +
-         " record(s) for ids outside the selected studies; they are kept");
-  }
+  StudyJournal opened = open_study_journal(options_.output, options_.overwrite, studies, note);
+  io::Journal& journal = *opened.journal;
+  const std::vector<std::size_t>& pending = opened.pending;
+  summary.already_done = opened.already_done;
   total_ = pending.size();
 
   std::mutex mutex;  // guards the journal, the summary and the first thread failure

@@ -241,8 +241,8 @@ EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& opti
   std::set<std::string> keep(selection.metric_names.begin(), selection.metric_names.end());
   keep.insert(selection.clinical_names.begin(), selection.clinical_names.end());
 
-  if (std::find(options.metrics.begin(), options.metrics.end(),
-                metrics::kChexbertSimilarityName) != options.metrics.end() &&
+  if (std::find(options.metrics.begin(), options.metrics.end(), metrics::kChexbertSimilarityName) !=
+          options.metrics.end() &&
       dynamic_cast<labelers::ChexbertLabeler*>(options.labeler) == nullptr) {
     throw InputError(std::string(metrics::kChexbertSimilarityName) +
                      " compares CheXbert embeddings and needs --labeler chexbert");

@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
-#include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -17,6 +16,7 @@
 #include "rrg/io/journal.h"
 #include "rrg/io/sha256.h"
 #include "rrg/io/shard_merge.h"
+#include "rrg/pipelines/study_journal.h"
 
 namespace rrg::pipelines {
 namespace {
@@ -208,30 +208,10 @@ GenerateSummary Generator::run(const std::vector<io::Study>& studies) {
     if (options_.on_message && !text.empty()) options_.on_message(text);
   };
 
-  if (options_.overwrite && std::filesystem::exists(options_.output)) {
-    // Opening it first refuses a file another rrg process is still writing (the journal is
-    // locked) or one that is not a journal at all, before anything is deleted.
-    io::Journal(options_.output).close();
-    std::error_code ec;
-    std::filesystem::remove(options_.output, ec);
-    if (ec) throw std::runtime_error(options_.output + ": cannot remove (" + ec.message() + ")");
-  }
-  io::Journal journal(options_.output);
-  note(journal.resume_info().message);
-
-  std::vector<std::size_t> pending;
-  for (std::size_t i = 0; i < studies.size(); ++i) {
-    if (journal.contains(studies[i].id)) {
-      ++summary.already_done;
-    } else {
-      pending.push_back(i);
-    }
-  }
-  if (journal.size() > summary.already_done) {
-    note(options_.output + " holds " + std::to_string(journal.size() - summary.already_done) +
-         " record(s) for ids outside the selected studies (another --shard, --ids or study "
-         "source?); they are kept");
-  }
+  StudyJournal opened = open_study_journal(options_.output, options_.overwrite, studies, note);
+  io::Journal& journal = *opened.journal;
+  const std::vector<std::size_t>& pending = opened.pending;
+  summary.already_done = opened.already_done;
   total_ = pending.size();
 
   const auto write = [&](const io::Study& study, const RecordFields& fields) {

@@ -167,6 +167,14 @@ int int_option(const Options& options, const std::string& key, int fallback) {
   return static_cast<int>(value);
 }
 
+std::string shape_text(at::IntArrayRef shape) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    out += (i ? ", " : "") + std::to_string(shape[i]);
+  }
+  return out + "]";
+}
+
 std::string blas_description() {
   // libtorch calls sgemm_ from whatever libblas.so.3 the dynamic linker picked (Debian's
   // alternatives); the reference BLAS is ~60x slower than OpenBLAS for BERT.

@@ -34,6 +34,9 @@ std::string required_option(const Options& options, const std::string& key,
 // value is not an integer.
 int int_option(const Options& options, const std::string& key, int fallback);
 
+// A tensor shape for messages: "[2, 3]".
+std::string shape_text(at::IntArrayRef shape);
+
 // What libtorch computes matrix products with, e.g. "OpenBLAS 0.3.21 ... (openmp)", or a warning
 // naming the slow reference BLAS (see docs/chexbert.md, "Threads and BLAS").
 std::string blas_description();

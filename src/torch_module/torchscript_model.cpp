@@ -14,7 +14,6 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 
 #include "rrg/core/errors.h"
@@ -43,14 +42,6 @@ std::string libtorch_reason(const std::string& text) {
   }
   const std::size_t end = text.find('\n');
   return end == std::string::npos ? text : text.substr(0, end);
-}
-
-std::string shape_text(at::IntArrayRef shape) {
-  std::ostringstream out;
-  out << "[";
-  for (std::size_t i = 0; i < shape.size(); ++i) out << (i ? ", " : "") << shape[i];
-  out << "]";
-  return out.str();
 }
 
 // The first tensor of what forward() returned: a tensor, or a tuple/list starting with one

@@ -103,6 +103,20 @@ pipelines::GenerateOptions resolve(const GenerateFlags& f) {
   return o;
 }
 
+// Ends a run that was interrupted or left failed studies with an error (exit status 1) saying
+// what the output keeps and how to go on.
+void fail_if_incomplete(bool cancelled, std::size_t failed, const std::string& output) {
+  if (cancelled) {
+    throw std::runtime_error("interrupted; " + output +
+                             " keeps every finished record: run the same command again to resume");
+  }
+  if (failed > 0) {
+    throw std::runtime_error(std::to_string(failed) + " stud" + (failed == 1 ? "y" : "ies") +
+                             " failed (see the \"error\" field of their records in " + output +
+                             "); run the same command again to retry them");
+  }
+}
+
 // --encoder-only: the encoder's probabilities per study, no language model.
 void run_encoder_only(const GenerateFlags& flags) {
   if (flags.encoder.labels.empty()) {
@@ -153,16 +167,7 @@ void run_encoder_only(const GenerateFlags& flags) {
   }
   running = nullptr;
   std::cerr << "rrg: " << pipelines::format_summary(summary) << "\n";
-  if (summary.cancelled) {
-    throw std::runtime_error("interrupted; " + flags.output +
-                             " keeps every finished record: run the same command again to resume");
-  }
-  if (summary.failed > 0) {
-    throw std::runtime_error(std::to_string(summary.failed) + " stud" +
-                             (summary.failed == 1 ? "y" : "ies") + " failed (see the \"error\" " +
-                             "field of their records in " + flags.output +
-                             "); run the same command again to retry them");
-  }
+  fail_if_incomplete(summary.cancelled, summary.failed, flags.output);
 }
 
 // With --encoder, a prompt of the user's must place the hints: a silent encoder run whose output
@@ -228,16 +233,7 @@ void run_generate(const GenerateFlags& flags) {
   }
   running = nullptr;
   std::cerr << "rrg: " << pipelines::format_summary(summary) << "\n";
-  if (summary.cancelled) {
-    throw std::runtime_error("interrupted; " + flags.output +
-                             " keeps every finished record: run the same command again to resume");
-  }
-  if (summary.failed > 0) {
-    throw std::runtime_error(std::to_string(summary.failed) + " stud" +
-                             (summary.failed == 1 ? "y" : "ies") + " failed (see the \"error\" " +
-                             "field of their records in " + flags.output +
-                             "); run the same command again to retry them");
-  }
+  fail_if_incomplete(summary.cancelled, summary.failed, flags.output);
 }
 
 }  // namespace
