@@ -35,7 +35,7 @@ fi
 mkdir -p "$store"
 if [[ ! -f "$checkpoint" ]]; then
   echo "bench_chexbert.sh: generating a full-size random CheXbert checkpoint (once)"
-  "$python" "$root/tests/labelers/chexbert_reference.py" make-checkpoint "$checkpoint.tmp" \
+  "$python" "$root/tests/labelers/chexbert/chexbert_reference.py" make-checkpoint "$checkpoint.tmp" \
     --layers 12 --hidden 768 --heads 12 --intermediate 3072 --vocab-size 30522 --std 0.02 \
     --seed 6 --with-optimizer
   mv "$checkpoint.tmp" "$checkpoint"

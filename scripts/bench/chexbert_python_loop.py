@@ -2,7 +2,7 @@
 """The original CheXbert labelling loop, for scripts/bench_chexbert.sh.
 
 Reproduces what stanfordmlgroup/CheXbert's label.py does on CPU, with the plain-torch model of
-tests/labelers/chexbert_reference.py and the tokenizer of tests/text/wordpiece_reference.py:
+tests/labelers/chexbert/chexbert_reference.py and the tokenizer of tests/text/wordpiece_reference.py:
 every report in input order, batches of 18 (constants.BATCH_SIZE) padded to their longest report
 (collate_fn_no_labels), attention masks from the lengths, argmax per head. Then the same loop with
 the reports sorted by length (the best a Python user can do without changing CheXbert).
@@ -22,7 +22,7 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "tests", "labelers"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "labelers", "chexbert"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "text"))
 
 import torch  # noqa: E402

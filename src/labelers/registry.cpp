@@ -5,7 +5,7 @@
 #include <mutex>
 
 #include "rrg/core/errors.h"
-#include "rrg/labelers/rules_labeler.h"
+#include "rrg/labelers/rules/rules_labeler.h"
 
 namespace rrg::labelers {
 namespace {

@@ -5,12 +5,12 @@
 #include <mutex>
 
 #include "rrg/core/errors.h"
-#include "rrg/metrics/coco_bleu_scorer.h"
-#include "rrg/metrics/coco_cider_scorer.h"
-#include "rrg/metrics/coco_rouge_scorer.h"
-#include "rrg/metrics/nltk_bleu_scorer.h"
-#include "rrg/metrics/nltk_meteor.h"
-#include "rrg/metrics/rouge_score.h"
+#include "rrg/metrics/lexical/coco_bleu_scorer.h"
+#include "rrg/metrics/lexical/coco_cider_scorer.h"
+#include "rrg/metrics/lexical/coco_rouge_scorer.h"
+#include "rrg/metrics/lexical/nltk_bleu_scorer.h"
+#include "rrg/metrics/lexical/nltk_meteor.h"
+#include "rrg/metrics/lexical/rouge_score.h"
 
 namespace rrg::metrics {
 namespace {

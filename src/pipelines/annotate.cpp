@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rrg/chexpert/label_io.h"
 #include "rrg/io/csv.h"
-#include "rrg/labelers/label_io.h"
 #include "rrg/labelers/label_texts.h"
 
 namespace rrg::pipelines {
@@ -37,7 +37,7 @@ std::string annotation_jsonl(const AnnotationResult& result) {
   for (std::size_t i = 0; i < result.ids.size(); ++i) {
     nlohmann::ordered_json line;
     line["id"] = result.ids[i];
-    line["labels"] = labelers::label_row_to_json(result.labels[i].labels);
+    line["labels"] = chexpert::label_row_to_json(result.labels[i].labels);
     if (!result.labels[i].error.empty()) line["error"] = result.labels[i].error;
     out += line.dump() + "\n";
   }
@@ -46,7 +46,7 @@ std::string annotation_jsonl(const AnnotationResult& result) {
 
 std::string annotation_csv(const AnnotationResult& result, bool with_ids) {
   std::string out;
-  std::vector<std::string> row = labelers::chexbert_csv_header();
+  std::vector<std::string> row = chexpert::chexbert_csv_header();
   if (with_ids) row.insert(row.begin(), "id");
   io::append_csv_row(row, out);
   for (std::size_t i = 0; i < result.ids.size(); ++i) {
@@ -54,7 +54,7 @@ std::string annotation_csv(const AnnotationResult& result, bool with_ids) {
     if (with_ids) row.push_back(result.ids[i]);
     row.push_back(result.texts[i]);
     for (const auto label : result.labels[i].labels) {
-      row.emplace_back(labelers::label_csv_cell(label));
+      row.emplace_back(chexpert::label_csv_cell(label));
     }
     io::append_csv_row(row, out);
   }

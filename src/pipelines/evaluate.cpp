@@ -9,9 +9,9 @@
 #include <set>
 
 #include "rrg/core/errors.h"
-#include "rrg/labelers/chexbert.h"
+#include "rrg/labelers/chexbert/chexbert.h"
 #include "rrg/labelers/label_texts.h"
-#include "rrg/metrics/embedding_similarity.h"
+#include "rrg/metrics/clinical/embedding_similarity.h"
 #include "rrg/text/clean.h"
 #include "rrg/text/python_str.h"
 #include "rrg/text/suggest.h"
@@ -70,7 +70,7 @@ void add_clinical(const metrics::TextCorpus& texts, labelers::Labeler& labeler,
   details.labeler_identity = labeler.identity();
   details.n_distinct_texts = labelled.n_distinct;
   details.errors.resize(n);
-  std::vector<labelers::LabelRow> included_pred, included_ref;
+  std::vector<chexpert::LabelRow> included_pred, included_ref;
   std::vector<std::size_t> included;
   for (std::size_t i = 0; i < n; ++i) {
     const auto& pred = labelled.results[i];

@@ -9,13 +9,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rrg/chexpert/label_io.h"
 #include "rrg/core/errors.h"
 #include "rrg/core/version.h"
 #include "rrg/io/atomic_file.h"
 #include "rrg/io/csv.h"
 #include "rrg/io/xlsx_writer.h"
-#include "rrg/labelers/label_io.h"
-#include "rrg/metrics/clinical.h"
+#include "rrg/metrics/clinical/clinical.h"
 
 namespace rrg::pipelines {
 namespace {
@@ -266,8 +266,8 @@ void write_per_sample_csv(const EvaluationResult& result, const TextSink& sink) 
   for (const auto* m : columns) header.push_back(m->name);
   if (clinical != nullptr) {
     for (const char* prefix : {"pred_raw_", "gt_raw_", "pred_", "gt_"}) {
-      for (std::size_t o = 0; o < labelers::kNumObservations; ++o) {
-        header.push_back(prefix + labelers::observation_slug(o));
+      for (std::size_t o = 0; o < chexpert::kNumObservations; ++o) {
+        header.push_back(prefix + chexpert::observation_slug(o));
       }
     }
   }
@@ -283,7 +283,7 @@ void write_per_sample_csv(const EvaluationResult& result, const TextSink& sink) 
     for (const auto* m : columns) row.push_back(full_precision(m->per_sample[i]));
     if (clinical != nullptr) {
       for (const auto* labels : {&clinical->predictions, &clinical->references}) {
-        for (const auto label : (*labels)[i]) row.emplace_back(labelers::label_text(label));
+        for (const auto label : (*labels)[i]) row.emplace_back(chexpert::label_text(label));
       }
       for (const auto* labels : {&clinical->predictions, &clinical->references}) {
         for (const auto b : metrics::binarize((*labels)[i], metrics::UncertainPolicy::kZeros)) {

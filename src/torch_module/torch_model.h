@@ -42,7 +42,8 @@ std::string shape_text(at::IntArrayRef shape);
 std::string blas_description();
 
 // Model kinds.
-std::unique_ptr<Model> load_chexbert(const Options& options);     // src/labelers/chexbert_torch.cpp
+std::unique_ptr<Model> load_chexbert(
+    const Options& options);  // src/labelers/chexbert/chexbert_torch.cpp
 std::unique_ptr<Model> load_torchscript(const Options& options);  // torchscript_model.cpp
 
 }  // namespace rrg::torch_module

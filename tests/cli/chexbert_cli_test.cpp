@@ -1,14 +1,14 @@
 // `rrg annotate --labeler chexbert` and `rrg evaluate --labeler chexbert` on the real binary with
-// a small generated checkpoint (tests/labelers/chexbert_fixtures.h, cli.pth: hidden 128, 2 heads):
-// labels and CheXbert vector similarity against the python3-torch reference, the cache across
-// runs, and that libtorch is loaded only when CheXbert is used.
+// a small generated checkpoint (tests/labelers/chexbert/chexbert_fixtures.h, cli.pth: hidden 128, 2
+// heads): labels and CheXbert vector similarity against the python3-torch reference, the cache
+// across runs, and that libtorch is loaded only when CheXbert is used.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "labelers/chexbert_fixtures.h"
-#include "rrg/labelers/observations.h"
+#include "labelers/chexbert/chexbert_fixtures.h"
+#include "rrg/chexpert/observations.h"
 #include "support/json_lines.h"
 #include "support/radiology_reports.h"
 #include "support/test_support.h"
@@ -75,8 +75,8 @@ TEST_F(ChexbertCliTest, AnnotateMatchesPyTorchAndCachesReferences) {
     start = end + 1;
     ASSERT_LT(i, texts.size());
     EXPECT_EQ(record["id"], "s" + std::to_string(i));
-    for (std::size_t head = 0; head < labelers::kNumObservations; ++head) {
-      const std::string name(labelers::kObservationNames[head]);
+    for (std::size_t head = 0; head < chexpert::kNumObservations; ++head) {
+      const std::string name(chexpert::kObservationNames[head]);
       EXPECT_EQ(record["labels"][name], want["labels"][i][head]) << "report " << i << " " << name;
     }
   }

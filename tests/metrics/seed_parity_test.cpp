@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "rrg/metrics/nltk_meteor.h"
-#include "rrg/metrics/rouge_score.h"
+#include "rrg/metrics/lexical/nltk_meteor.h"
+#include "rrg/metrics/lexical/rouge_score.h"
 #include "rrg/text/clean.h"
 #include "support/test_support.h"
 

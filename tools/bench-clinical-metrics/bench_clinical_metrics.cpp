@@ -5,12 +5,12 @@
 
 #include <random>
 
-#include "rrg/metrics/clinical.h"
+#include "rrg/metrics/clinical/clinical.h"
 
 namespace {
 
-using rrg::labelers::Label;
-using rrg::labelers::LabelRow;
+using rrg::chexpert::Label;
+using rrg::chexpert::LabelRow;
 
 std::vector<LabelRow> random_rows(std::size_t n, std::uint32_t seed) {
   std::mt19937 engine(seed);

@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "rrg/metrics/nltk_meteor.h"
-#include "rrg/metrics/rouge_score.h"
+#include "rrg/metrics/lexical/nltk_meteor.h"
+#include "rrg/metrics/lexical/rouge_score.h"
 #include "rrg/text/porter_stemmer.h"
 #include "rrg/text/python_str.h"
 #include "rrg/text/wordnet.h"

@@ -21,7 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "rrg/labelers/rules_labeler.h"
+#include "rrg/labelers/rules/rules_labeler.h"
 
 namespace {
 

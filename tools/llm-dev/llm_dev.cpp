@@ -30,7 +30,7 @@
 #include "progress_bar.h"
 #include "rrg/core/errors.h"
 #include "rrg/io/journal.h"
-#include "rrg/labelers/llm_labeler.h"
+#include "rrg/labelers/llm/llm_labeler.h"
 #include "rrg/llm/client.h"
 
 namespace {

@@ -15,11 +15,11 @@
 #include "interrupt_watcher.h"
 #include "llm_flags.h"
 #include "progress_bar.h"
+#include "rrg/chexpert/label_io.h"
 #include "rrg/core/errors.h"
 #include "rrg/io/atomic_file.h"
 #include "rrg/io/journal.h"
 #include "rrg/io/report_file.h"
-#include "rrg/labelers/label_io.h"
 #include "rrg/labelers/registry.h"
 #include "rrg/pipelines/annotate.h"
 
@@ -107,7 +107,7 @@ void run_annotate_llm(const AnnotateFlags& flags, const io::ReportFile& reports,
     jsonl += it->second + "\n";
     const auto record = nlohmann::json::parse(it->second);
     labelers::LabelResult label;
-    label.labels = labelers::label_row_from_json(record["labels"], journal_path + ": " + id);
+    label.labels = chexpert::label_row_from_json(record["labels"], journal_path + ": " + id);
     if (record.contains("error") && record["error"].is_string()) {
       label.error = record["error"].get<std::string>();
       ++result.n_errors;

@@ -6,8 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "rrg/labelers/chexbert.h"
-#include "rrg/labelers/llm_labeler.h"
+#include "rrg/labelers/chexbert/chexbert.h"
+#include "rrg/labelers/llm/llm_labeler.h"
 
 namespace rrg::cli {
 

@@ -5,7 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "rrg/labelers/llm_labeler.h"
+#include "rrg/labelers/llm/llm_labeler.h"
 
 namespace rrg::cli {
 

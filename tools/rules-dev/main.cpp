@@ -13,10 +13,10 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "rrg/chexpert/label_io.h"
 #include "rrg/core/errors.h"
 #include "rrg/io/atomic_file.h"
-#include "rrg/labelers/label_io.h"
-#include "rrg/labelers/rules_labeler.h"
+#include "rrg/labelers/rules/rules_labeler.h"
 
 namespace {
 
@@ -51,17 +51,17 @@ int run(const std::string& in_path, const std::string& out_path, const std::stri
           in_path, line_number, 0, "expected an object with a string field \"" + field + "\""));
     }
     const std::string text = record[field].get<std::string>();
-    const rrg::labelers::LabelRow row = rules.label_one(text);
+    const rrg::chexpert::LabelRow row = rules.label_one(text);
     nlohmann::ordered_json out;
     out["id"] = record.contains("id") ? record["id"] : nlohmann::json(line_number);
-    out["labels"] = rrg::labelers::label_row_to_json(row);
+    out["labels"] = rrg::chexpert::label_row_to_json(row);
     if (explain) {
       out["report"] = text;
       nlohmann::ordered_json mentions = nlohmann::ordered_json::array();
       for (const auto& m : rules.explain(text)) {
         mentions.push_back({{"observation", m.observation},
                             {"text", m.text},
-                            {"label", rrg::labelers::label_to_json(m.label)},
+                            {"label", rrg::chexpert::label_to_json(m.label)},
                             {"cue", m.cue},
                             {"rule", m.rule},
                             {"sentence", m.sentence}});

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "rrg/labelers/observations.h"
+#include "rrg/labelers/vocabulary.h"
 
 namespace rrg::labelers {
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "rrg/labelers/llm_labeler.h"
+#include "rrg/labelers/llm/llm_labeler.h"
 #include "rrg/llm/client.h"
 
 namespace rrg::labelers {

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "rrg/labelers/chexbert.h"
+#include "rrg/labelers/chexbert/chexbert.h"
 #include "rrg/labelers/labeler.h"
-#include "rrg/labelers/llm_labeler.h"
+#include "rrg/labelers/llm/llm_labeler.h"
 
 namespace rrg::labelers {
 

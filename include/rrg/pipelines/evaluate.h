@@ -19,7 +19,7 @@
 
 #include "rrg/io/pairing.h"
 #include "rrg/labelers/labeler.h"
-#include "rrg/metrics/clinical.h"
+#include "rrg/metrics/clinical/clinical.h"
 #include "rrg/metrics/registry.h"
 #include "rrg/metrics/signature.h"
 
@@ -53,8 +53,8 @@ struct MetricColumn {
 // The labels behind the clinical family, kept for the per-sample outputs.
 struct ClinicalDetails {
   std::string labeler_identity;
-  std::vector<labelers::LabelRow> predictions;  // raw 4-way labels, one per id
-  std::vector<labelers::LabelRow> references;
+  std::vector<chexpert::LabelRow> predictions;  // raw 4-way labels, one per id
+  std::vector<chexpert::LabelRow> references;
   std::vector<std::string> errors;   // "" or why this id has no clinical values
   std::size_t n_distinct_texts = 0;  // distinct texts the labeler saw
   std::size_t n_excluded = 0;        // ids left out because a side could not be labelled

@@ -1,0 +1,242 @@
+// NLTK 3.8 METEOR (see nltk_meteor.h).
+//
+// Reference: nltk/translate/meteor_score.py of NLTK 3.8 — `_generate_enums`, `_match_enums`,
+// `_enum_stem_match`, `_enum_wordnetsyn_match`, `_enum_align_words`, `_count_chunks` and
+// `single_meteor_score`.
+//
+// `_match_enums` walks the hypothesis list from its end and, for each entry, the remaining
+// reference list from its end, pairing the first equal entry and removing both. Removing entries
+// keeps the lists in original order, so "the last remaining reference entry equal to w" is the
+// top of a per-word stack of reference positions (pushed in increasing order, popped on a match);
+// that is what the stages below use instead of NLTK's nested scans.
+#include "rrg/metrics/lexical/nltk_meteor.h"
+
+#include <algorithm>
+#include <cstdint>
+
+#include "rrg/metrics/lexical/token_ids.h"
+#include "rrg/metrics/python_math.h"
+#include "rrg/text/porter_stemmer.h"
+#include "rrg/text/python_str.h"
+#include "rrg/text/utf8.h"
+
+namespace rrg::metrics {
+namespace {
+
+constexpr TokenId kUnset = 0xFFFFFFFFu;
+constexpr std::int32_t kNone = -1;
+
+// Words, stems, synonym sets and scratch space for one score() call. Texts arrive as the ids of
+// their `text.lower().split()` tokens (CorpusTokenizer, kLowerPythonSplit); the session maps each
+// distinct token once to its preprocessed word and its stem, both interned in its own vocabulary
+// together with the WordNet lemma names, so every comparison below is between ids.
+class MeteorSession {
+ public:
+  explicit MeteorSession(const text::WordNet& wordnet) : wordnet_(wordnet) {}
+
+  // METEOR of one sample; `tokens` resolves the ids of `reference` and `hypothesis`.
+  double score(TokenSpan reference, TokenSpan hypothesis, const TokenVocabulary& tokens) {
+    map_tokens(hypothesis, tokens, hyp_word_, hyp_stem_);
+    map_tokens(reference, tokens, ref_word_, ref_stem_);
+    const std::size_t n = hyp_word_.size();
+    const std::size_t m = ref_word_.size();
+    if (n == 0 || m == 0) return 0.0;  // NLTK: ZeroDivisionError -> 0.0
+
+    hyp_match_.assign(n, kNone);
+    ref_used_.assign(m, 0);
+    std::size_t remaining_hyp = n;
+    std::size_t remaining_ref = m;
+    // Stage 1 (exact) on the preprocessed words, stage 2 on the stems.
+    match_stage(hyp_word_, ref_word_, remaining_hyp, remaining_ref);
+    match_stage(hyp_stem_, ref_stem_, remaining_hyp, remaining_ref);
+    // Stage 3: WordNet synonyms of the hypothesis stems.
+    for (std::size_t i = n; i-- > 0 && remaining_ref > 0;) {
+      if (hyp_match_[i] != kNone) continue;
+      const std::vector<TokenId>& synonyms = synonyms_of(hyp_stem_[i]);
+      ensure_capacity();
+      for (const auto id : synonyms) is_synonym_[id] = 1;
+      for (std::size_t j = m; j-- > 0;) {
+        if (ref_used_[j] == 0 && is_synonym_[ref_stem_[j]] != 0) {
+          hyp_match_[i] = static_cast<std::int32_t>(j);
+          ref_used_[j] = 1;
+          --remaining_hyp;
+          --remaining_ref;
+          break;
+        }
+      }
+      for (const auto id : synonyms) is_synonym_[id] = 0;
+    }
+
+    // _count_chunks over the matches sorted by hypothesis position.
+    std::size_t matches = 0;
+    std::size_t chunks = 1;
+    std::int32_t previous_i = kNone, previous_j = kNone;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int32_t j = hyp_match_[i];
+      if (j == kNone) continue;
+      if (matches > 0 && !(static_cast<std::int32_t>(i) == previous_i + 1 && j == previous_j + 1)) {
+        ++chunks;
+      }
+      previous_i = static_cast<std::int32_t>(i);
+      previous_j = j;
+      ++matches;
+    }
+    if (matches == 0) return 0.0;  // precision = recall = 0: ZeroDivisionError -> 0.0
+
+    // single_meteor_score, operation for operation.
+    const double alpha = NltkMeteorScorer::kAlpha;
+    const double precision = static_cast<double>(matches) / static_cast<double>(n);
+    const double recall = static_cast<double>(matches) / static_cast<double>(m);
+    const double fmean = (precision * recall) / (alpha * precision + (1 - alpha) * recall);
+    const double chunk_count = static_cast<double>(chunks);
+    const double frag_frac = chunk_count / static_cast<double>(matches);
+    const double penalty =
+        NltkMeteorScorer::kGamma * python_pow(frag_frac, NltkMeteorScorer::kBeta);
+    return (1 - penalty) * fmean;
+  }
+
+ private:
+  // NLTK's preprocess (str.lower) and the stemmer (which lower-cases once more) per token.
+  void map_tokens(TokenSpan ids, const TokenVocabulary& tokens, std::vector<TokenId>& words,
+                  std::vector<TokenId>& stems) {
+    words.clear();
+    stems.clear();
+    for (const TokenId raw : ids) {
+      if (raw >= word_of_.size()) {
+        word_of_.resize(tokens.size(), kUnset);
+        stem_of_.resize(tokens.size(), kUnset);
+      }
+      if (word_of_[raw] == kUnset) {
+        const std::string_view token = tokens.token(raw);
+        // Lower-casing lower-cased ASCII changes nothing; only other tokens go through lower().
+        const std::string word =
+            text::is_ascii(token) ? std::string(token) : text::python_lower(token);
+        const std::string stem = stemmer_.stem(word);
+        word_of_[raw] = words_.intern(word);
+        stem_of_[raw] = words_.intern(stem);
+        ensure_capacity();
+      }
+      words.push_back(word_of_[raw]);
+      stems.push_back(stem_of_[raw]);
+    }
+  }
+
+  // `_match_enums` on the entries both sides still have unmatched, by key.
+  void match_stage(const std::vector<TokenId>& hyp_key, const std::vector<TokenId>& ref_key,
+                   std::size_t& remaining_hyp, std::size_t& remaining_ref) {
+    if (remaining_hyp == 0 || remaining_ref == 0) return;
+    const std::size_t m = ref_key.size();
+    next_.resize(m);
+    for (std::size_t j = 0; j < m; ++j) {
+      if (ref_used_[j] != 0) continue;
+      next_[j] = head_[ref_key[j]];
+      head_[ref_key[j]] = static_cast<std::int32_t>(j);
+    }
+    for (std::size_t i = hyp_key.size(); i-- > 0;) {
+      if (hyp_match_[i] != kNone) continue;
+      const std::int32_t j = head_[hyp_key[i]];
+      if (j == kNone) continue;
+      head_[hyp_key[i]] = next_[static_cast<std::size_t>(j)];
+      hyp_match_[i] = j;
+      ref_used_[static_cast<std::size_t>(j)] = 1;
+      --remaining_hyp;
+      --remaining_ref;
+    }
+    for (std::size_t j = 0; j < m; ++j) head_[ref_key[j]] = kNone;
+  }
+
+  // The set `_enum_wordnetsyn_match` builds for a hypothesis stem: lemma names without "_" of
+  // every synset of the stem, plus the stem itself; as sorted unique ids.
+  const std::vector<TokenId>& synonyms_of(TokenId stem) {
+    if (synonym_set_of_[stem] == kUnset) {
+      std::vector<TokenId> ids{stem};
+      const std::string word(words_.token(stem));
+      for (const auto& synset : wordnet_.synsets(word)) {
+        for (const auto& name : wordnet_.lemma_names(synset)) {
+          if (name.find('_') == std::string::npos) ids.push_back(words_.intern(name));
+        }
+      }
+      std::sort(ids.begin(), ids.end());
+      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+      ensure_capacity();
+      synonym_set_of_[stem] = static_cast<TokenId>(synonym_sets_.size());
+      synonym_sets_.push_back(std::move(ids));
+    }
+    return synonym_sets_[synonym_set_of_[stem]];
+  }
+
+  // Grows the arrays indexed by word/stem id to the vocabulary's size.
+  void ensure_capacity() {
+    const std::size_t size = words_.size();
+    if (synonym_set_of_.size() >= size) return;
+    const std::size_t capacity = std::max(size, 2 * synonym_set_of_.size());
+    synonym_set_of_.resize(capacity, kUnset);
+    head_.resize(capacity, kNone);
+    is_synonym_.resize(capacity, 0);
+  }
+
+  const text::WordNet& wordnet_;
+  text::PorterStemmer stemmer_;
+  TokenVocabulary words_;  // preprocessed words, stems and lemma names
+  // Indexed by token id (of the tokenizer's vocabulary).
+  std::vector<TokenId> word_of_;  // token -> preprocessed word
+  std::vector<TokenId> stem_of_;  // token -> stem
+  // Indexed by word/stem id (of words_).
+  std::vector<TokenId> synonym_set_of_;  // stem -> index into synonym_sets_
+  std::vector<std::int32_t> head_;       // key -> last free reference position (stage stacks)
+  std::vector<std::uint8_t> is_synonym_;
+  std::vector<std::vector<TokenId>> synonym_sets_;
+  // Per-sample scratch.
+  std::vector<TokenId> hyp_word_, hyp_stem_, ref_word_, ref_stem_;
+  std::vector<std::int32_t> hyp_match_;  // hypothesis position -> reference position or kNone
+  std::vector<std::uint8_t> ref_used_;
+  std::vector<std::int32_t> next_;  // reference position -> next lower free position, same key
+};
+
+}  // namespace
+
+NltkMeteorScorer::NltkMeteorScorer(const ScorerOptions& options)
+    : wordnet_(std::make_shared<text::WordNet>(options.wordnet_dir)) {}
+
+std::vector<std::string> NltkMeteorScorer::names() const {
+  return {"METEOR"};
+}
+
+Signature NltkMeteorScorer::signature() {
+  Signature signature("METEOR");
+  signature.set("conv", "nltk-3.8")
+      .set("tok", "lower-split")
+      .set("stem", "porter-nltk")
+      .set("syn", "wordnet-3.0")
+      .set("alpha", "0.9")
+      .set("beta", "3")
+      .set("gamma", "0.5")
+      .set("nrefs", "1");
+  return signature;
+}
+
+MetricScores NltkMeteorScorer::score(const TextCorpus& corpus) const {
+  MetricScores scores;
+  scores.names = names();
+  scores.signatures = {signature()};
+  scores.per_sample.assign(1, {});
+  std::vector<double>& values = scores.per_sample[0];
+  values.reserve(corpus.size());
+  MeteorSession session(*wordnet_);
+  CorpusTokenizer tokenizer(Tokenizer::kLowerPythonSplit);  // the seed's text.lower().split()
+  TokenChunk chunk;
+  for (std::size_t first = 0; first < corpus.size(); first += kChunkSamples) {
+    tokenizer.tokenize(corpus, first, std::min(corpus.size(), first + kChunkSamples), chunk);
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+      // Only the first reference counts (the seed convention); none scores like an empty one.
+      const TokenSpan reference =
+          chunk.reference_count(i) > 0 ? chunk.reference(i, 0) : TokenSpan{};
+      values.push_back(session.score(reference, chunk.hypothesis(i), tokenizer.vocabulary()));
+    }
+  }
+  // np.mean of the per-sample values (an empty corpus scores 0, see scorer.h).
+  scores.corpus = {values.empty() ? 0.0 : numpy_mean(values)};
+  return scores;
+}
+
+}  // namespace rrg::metrics
