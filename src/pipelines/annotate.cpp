@@ -2,11 +2,16 @@
 #include "rrg/pipelines/annotate.h"
 
 #include <chrono>
+#include <cstdio>
+#include <stdexcept>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
 #include "rrg/chexpert/label_io.h"
+#include "rrg/io/atomic_file.h"
 #include "rrg/io/csv.h"
+#include "rrg/io/journal.h"
 #include "rrg/labelers/label_texts.h"
 
 namespace rrg::pipelines {
@@ -30,6 +35,65 @@ AnnotationResult annotate(const io::ReportFile& reports, labelers::Labeler& labe
   result.n_distinct = labelled.n_distinct;
   for (const auto& label : result.labels) result.n_errors += label.error.empty() ? 0 : 1;
   return result;
+}
+
+ResumableAnnotation annotate_resumable(const io::ReportFile& reports, labelers::Labeler& labeler,
+                                       const std::string& output, bool csv, bool csv_ids,
+                                       const std::function<void(const std::string&)>& on_message) {
+  labelers::JournalingLabeler* journaling = labeler.journaling();
+  if (journaling == nullptr) {
+    throw std::invalid_argument("annotate_resumable: labeler '" + labeler.name() +
+                                "' does not journal its answers");
+  }
+  const std::string journal_path = csv ? output + ".partial.jsonl" : output;
+  std::vector<std::pair<std::string, std::string>> items;
+  items.reserve(reports.records.size());
+  for (const auto& record : reports.records) items.emplace_back(record.id, record.texts.front());
+
+  ResumableAnnotation out;
+  {
+    io::Journal journal(journal_path);
+    if (!journal.resume_info().message.empty() && on_message) {
+      on_message(journal.resume_info().message);
+    }
+    const labelers::JournalLabelStats stats = journaling->label_into(items, journal);
+    out.from_earlier_run = stats.skipped;
+    journal.close();
+    if (labeler.job() != nullptr && labeler.job()->cancel_requested()) {
+      throw std::runtime_error("annotate: interrupted; " + journal_path + " holds " +
+                               std::to_string(journal.size()) +
+                               " finished records; run the same command again to resume");
+    }
+  }
+
+  // Every id is in the journal now: rewrite it in input order (atomically).
+  std::unordered_map<std::string, std::string> lines;
+  for (auto& [id, line] : io::read_journal_records(journal_path)) lines[id] = std::move(line);
+  AnnotationResult& result = out.result;
+  result.labeler_identity = labeler.identity();
+  std::string jsonl;
+  for (const auto& [id, text] : items) {
+    const auto it = lines.find(id);
+    if (it == lines.end()) throw std::runtime_error(journal_path + ": no record for id " + id);
+    jsonl += it->second + "\n";
+    const auto record = nlohmann::json::parse(it->second);
+    labelers::LabelResult label;
+    label.labels = chexpert::label_row_from_json(record["labels"], journal_path + ": " + id);
+    if (record.contains("error") && record["error"].is_string()) {
+      label.error = record["error"].get<std::string>();
+      ++result.n_errors;
+    }
+    result.ids.push_back(id);
+    result.texts.push_back(text);
+    result.labels.push_back(std::move(label));
+  }
+  if (csv) {
+    io::write_file_atomically(output, annotation_csv(result, csv_ids));
+    if (result.n_errors == 0) std::remove(journal_path.c_str());
+  } else {
+    io::write_file_atomically(output, jsonl);
+  }
+  return out;
 }
 
 std::string annotation_jsonl(const AnnotationResult& result) {

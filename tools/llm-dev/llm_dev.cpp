@@ -25,9 +25,8 @@
 #include <nlohmann/json.hpp>
 
 #include "fake_openai_server.h"
-#include "interrupt_watcher.h"
+#include "job_runner.h"
 #include "llm_flags.h"
-#include "progress_bar.h"
 #include "rrg/core/errors.h"
 #include "rrg/io/journal.h"
 #include "rrg/labelers/llm/llm_labeler.h"
@@ -77,30 +76,16 @@ int run_label(const std::string& in_path, const std::string& out_path,
   if (!journal.resume_info().message.empty()) {
     std::cerr << "rrg: " << journal.resume_info().message << "\n";
   }
-  std::size_t todo = 0;
-  for (const auto& report : reports) todo += journal.contains(report.first) ? 0 : 1;
-
-  rrg::cli::InterruptWatcher watcher([&] { labeler.cancel(); });
-  rrg::cli::ProgressBarOptions bar_options;
-  bar_options.label = "label";
-  bar_options.tty = rrg::cli::stderr_is_tty();
-  bar_options.log_interval_s = log_interval_s;
+  rrg::cli::JobRunner runner;
   rrg::labelers::JournalLabelStats stats;
-  {
-    rrg::cli::ProgressBar bar(bar_options, [&] {
-      const auto p = labeler.progress();
-      // Reports sharing a text are labelled once: count distinct texts once labelling started.
-      return rrg::cli::ProgressCounts{p.done, p.total > 0 ? p.total : todo,
-                                      p.request_errors + p.parse_errors, p.retries, p.from_cache};
-    });
-    stats = labeler.label_into(reports, journal);
-    bar.finish();
-  }
+  runner.run(
+      labeler, "label", [&] { stats = labeler.label_into(reports, journal); }, false,
+      log_interval_s);
   journal.close();
   std::cerr << "rrg: " << labeler.summary() << "\n";
   std::cerr << "rrg: " << out_path << ": " << stats.written << " records written, " << stats.skipped
             << " already there, " << stats.failed << " with errors\n";
-  if (watcher.interrupted()) {
+  if (runner.interrupted()) {
     std::cerr << "rrg: interrupted; run the same command again to resume\n";
     return 130;
   }

@@ -33,8 +33,8 @@ void add_chexbert_labeler_flags(CLI::App& app, labelers::ChexbertOptions& option
 
 void use_shared_cache_flags(const labelers::LlmLabelerOptions& llm,
                             labelers::ChexbertOptions& chexbert) {
-  chexbert.cache_path = llm.cache_path;
-  chexbert.no_cache = llm.no_cache;
+  chexbert.cache_path = llm.server.cache_path;
+  chexbert.no_cache = llm.server.no_cache;
 }
 
 }  // namespace rrg::cli
