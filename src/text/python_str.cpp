@@ -50,40 +50,10 @@ constexpr bool ascii_space(unsigned char c) {
 // Decodes the code point at s[i] into `cp` and returns its byte length. An invalid sequence is
 // reported as one byte with cp = U+FFFD, which is neither whitespace nor cased.
 std::size_t decode_at(std::string_view s, std::size_t i, char32_t& cp) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) {
-    cp = b0;
-    return 1;
-  }
-  std::size_t len;
-  char32_t min_value;
-  if ((b0 & 0xE0) == 0xC0) {
-    len = 2, cp = b0 & 0x1F, min_value = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3, cp = b0 & 0x0F, min_value = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4, cp = b0 & 0x07, min_value = 0x10000;
-  } else {
-    cp = 0xFFFD;
-    return 1;
-  }
-  if (i + len > s.size()) {
-    cp = 0xFFFD;
-    return 1;
-  }
-  for (std::size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) {
-      cp = 0xFFFD;
-      return 1;
-    }
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min_value || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    cp = 0xFFFD;
-    return 1;
-  }
-  return len;
+  const std::size_t length = decode_utf8_at(s, i, cp);
+  if (length != 0) return length;
+  cp = 0xFFFD;
+  return 1;
 }
 
 // Start of the code point that ends just before byte `end` (end > 0).
