@@ -287,6 +287,75 @@ CASES(OtherObservations, Case{"HealedFracture", "Old healed left rib fractures."
       Case{"Opacities", "Bilateral patchy opacities.", "LO=1"},
       Case{"Mass", "Right hilar mass.", "LL=1"});
 
+// Full reports (findings + impression): R2Gen-cleaned IU text without commas, chronic and
+// incidental findings, No Finding, explanations of findings (docs/rules-labeler.md, "Full
+// reports").
+CASES(FullReportNoFinding,
+      Case{"RuledOutRibFractureKeepsNoFindingBlank",
+           "no displaced rib fractures . no pneumothorax . no acute cardiopulmonary abnormality .",
+           "PTX=0 FX=0"},
+      Case{"RuledOutOtherFractureKeepsNoFinding", "No acute fracture of the humerus.",
+           "FX=0 NF=1"},
+      Case{"ElevationIsAnOtherFinding", "Stable elevation of the right hemidiaphragm.", ""},
+      Case{"ElevatedIsNot", "Elevated right hemidiaphragm. Clear lungs.", "NF=1"},
+      Case{"HyperexpansionIsAnOtherFinding", "There is hyperexpansion of the lungs.", ""},
+      Case{"HyperexpandedIsNot", "Hyperexpanded but clear lungs.", "NF=1"},
+      Case{"Deformity", "Old deformity of the right clavicle. Clear lungs.", ""},
+      Case{"Density", "Small density projecting over the left first rib.", ""},
+      Case{"NegatedDensityChangesNothing", "No focal density. Clear lungs.", "NF=1"},
+      Case{"SpineCurvature", "mild dextro curvature of the lower thoracic spine .", ""},
+      Case{"Osteoarthritis", "Severe osteoarthritis of the right knee.", ""},
+      Case{"DistendedBowel", "Multiple distended loops of bowel.", ""},
+      Case{"Piercing", "Umbilical piercing. Clear lungs.", ""},
+      Case{"Tenting", "Stable mild tenting of the right hemidiaphragm.", ""},
+      Case{"LowLungVolumesAreNormalEnough", "low lung volumes . lungs are clear .", "NF=1"},
+      Case{"TortuousAortaIsNormalEnough", "tortuous aorta . clear lungs .", "NF=1"},
+      Case{"ClipsAreNormalEnough", "surgical clips in the right upper quadrant . clear lungs .",
+           "NF=1"},
+      Case{"BreastProsthesisIsNoDevice", "Left breast prosthesis. Clear lungs.", "NF=1"});
+
+CASES(FullReportScope,
+      Case{"CommaFreeHeartSizeNormal", "heart size normal lungs are clear .", "CM=0 NF=1"},
+      Case{"OfNormalSizeAndContour", "heart and mediastinum of normal size and contour .",
+           "ECM=0 CM=0 NF=1"},
+      Case{"NormalSizeAndConfigurationOf",
+           "views of the chest show normal size and configuration of the cardiac silhouette .",
+           "CM=0 NF=1"},
+      Case{"NormalLimits", "heart size normal limits .", "CM=0 NF=1"},
+      Case{"InNormalLimits", "mediastinal contour in normal limits .", "ECM=0 NF=1"},
+      Case{"WithinLimitsOfNormal", "heart size appears within limits of normal .", "CM=0 NF=1"},
+      Case{"OtherwiseAppearNormal", "the heart and pulmonary xxxx otherwise appear normal .",
+           "CM=0 NF=1"},
+      Case{"GrosslyNormal", "mediastinal contours appear grossly normal .", "ECM=0 NF=1"},
+      Case{"LongCommaFreeListOfStructures",
+           "heart xxxx mediastinum xxxx bony structures and lung xxxx are unremarkable .",
+           "ECM=0 CM=0 NF=1"},
+      Case{"SentenceEndsTheNegation", "no pneumothorax . small left pleural effusion .",
+           "PTX=0 PE=1"},
+      Case{"StructureInTheInterval", "the heart and lungs are xxxx in the interval .", "CM=-1"},
+      Case{"FindingInTheInterval", "cardiomegaly has increased in the interval .", "CM=1"},
+      Case{"DetermineIf", "ct is recommended to determine if there is mediastinal adenopathy .",
+           "ECM=-1"},
+      Case{"SuggestionOf", "there is a suggestion of a subtle opacity in the right midlung .",
+           "LO=-1"},
+      Case{"NoSuggestionOf", "No suggestion of pneumothorax.", "PTX=0 NF=1"});
+
+CASES(FullReportFindings,
+      Case{"LikelyRepresenting", "xxxx opacity in the left base likely representing atelectasis .",
+           "LO=1 AT=1"},
+      Case{"RepresentingAVersusB",
+           "xxxx opacities in the right base representing atelectasis versus scarring .",
+           "LO=1 AT=-1"},
+      Case{"WhichMayReflect", "Right basilar opacity which may reflect atelectasis.",
+           "LO=1 AT=-1"},
+      Case{"FluidInTheFissure", "minimal fluid within the right horizontal fissure .", "PE=1"},
+      Case{"ProminentMediastinalContours", "stable prominent mediastinal contours .", "ECM=1"},
+      Case{"EnlargedLymphNode", "this may represent a vascular structure or enlarged lymph node .",
+           "ECM=-1"},
+      Case{"CalcifiedGranuloma", "calcified granuloma in the right upper lobe . clear lungs .", ""},
+      Case{"HealedRibFractures", "healed remote bilateral rib fractures .", "FX=1"},
+      Case{"SternotomyWires", "median sternotomy wires are intact . clear lungs .", "SD=1 NF=1"});
+
 TEST(RulesLabeler, BatchMatchesSingleAndHasNoErrors) {
   auto instance = rrg::labelers::make_labeler("rules", {});
   const std::vector<std::string> texts = {"No pneumothorax.", "Cardiomegaly.", ""};
