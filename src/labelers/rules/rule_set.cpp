@@ -251,8 +251,8 @@ std::string hash_rules(const std::vector<Rule>& rules) {
                std::to_string(rule.observation) + ":" + (rule.uncertain ? "u" : "-") +
                (rule.negated_only ? "n" : "-") + (rule.no_negative ? "p" : "-") +
                (rule.descriptive ? "d" : "-") + (rule.structure ? "s" : "-") +
-               (rule.structure_only ? "o" : "-") + (rule.negatable ? "g" : "-") + (rule.even_negated ? "e" : "-") + ":" +
-               std::to_string(rule.scope);
+               (rule.structure_only ? "o" : "-") + (rule.negatable ? "g" : "-") +
+               (rule.even_negated ? "e" : "-") + ":" + std::to_string(rule.scope);
     for (const PatternToken& token : rule.pattern) {
       records += '\x1f';
       records += static_cast<char>('0' + static_cast<int>(token.type));

@@ -127,7 +127,7 @@ struct RulesLabeler::Mention {
   bool descriptive = false;
   bool structure = false;
   bool even_negated = false;  // an other finding that keeps No Finding blank even when negated
-  bool vetoed = false;  // by an unmention or a longer mention of the same observation
+  bool vetoed = false;        // by an unmention or a longer mention of the same observation
 };
 
 struct RulesLabeler::Unmention {
@@ -234,8 +234,7 @@ void RulesLabeler::find_phrases(Scratch& s) const {
       case RuleKind::kOtherFinding:
         s.mentions.push_back(Mention{match.begin, match.end, rule.observation, match.rule,
                                      rule.uncertain, rule.negated_only, rule.no_negative,
-                                     rule.descriptive, rule.structure, rule.even_negated,
-                                     false});
+                                     rule.descriptive, rule.structure, rule.even_negated, false});
         break;
       case RuleKind::kUnmention:
         s.unmentions.push_back(Unmention{match.begin, match.end, rule.observation});

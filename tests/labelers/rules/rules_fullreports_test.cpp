@@ -104,8 +104,7 @@ TEST(RulesFullReports, CorpusIsWellFormed) {
     ++styles[r.style];
     if (r.style == "iu") {
       // R2Gen-cleaned IU text: lower case, no punctuation but the " ." clause marks.
-      EXPECT_EQ(r.text.find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ,;:()"), std::string::npos)
-          << r.id;
+      EXPECT_EQ(r.text.find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ,;:()"), std::string::npos) << r.id;
     }
     // No Finding follows CheXpert's rule: 1 only when nothing but Support Devices is positive
     // or uncertain (an abnormality outside the 13 observations may also keep it blank).

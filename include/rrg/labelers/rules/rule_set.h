@@ -85,7 +85,7 @@ struct Rule {
   bool descriptive = false;     // "[descriptive]": alternatives ("A or B") leave it positive
   bool structure = false;       // "[structure]": counts when negated (0) or called stable (-1)
   bool structure_only = false;  // "[structure-only]" on a cue: qualifies [structure] mentions only
-  bool negatable = false;  // "[negatable]" on an uncertainty_pre cue: a negation before it wins
+  bool negatable = false;     // "[negatable]" on an uncertainty_pre cue: a negation before it wins
   bool even_negated = false;  // "[even-negated]" on an other finding: keeps No Finding blank
                               // even when negated ("no displaced rib fractures")
   int scope = -1;        // "[scope=N]" on a cue: at most N tokens to the mention; -1 = the default
