@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Accuracy of the `rules` labeler on the dev set, on both halves of it, and on the held-out corpus.
+"""Accuracy of the `rules` labeler on impressions (the dev set, both halves of it, the held-out
+corpus) and on full reports (the full-report corpus, the IU X-Ray references of iu_number_beam1).
 
     /usr/bin/python3 scripts/rules_accuracy.py [--build build] [--rules-dir DIR] [--quiet]
 
@@ -10,6 +11,15 @@
 2. Labels tests/data/rules_heldout.jsonl (reports written for rrg, hand labels in CheXbert's
    conventions, see docs/rules-labeler.md) and scores it with the same scorer after converting
    its compact labels ("CM=1 PE=0 NF=1") to the scorer's layout.
+
+3. Labels tests/data/rules_fullreports.jsonl (full reports written for rrg, hand labels in the
+   scorer's layout) and scores it the same way.
+4. Labels the 382 IU X-Ray references of ../shared/parity/nlg/cases/iu_number_beam1/ref.jsonl
+   (findings + impression, R2Gen-cleaned) as `rrg evaluate` feeds them to the labeler (the
+   seed clean_report, which for these texts only collapses white space), and compares the
+   number of positive labels per observation with CheXbert's published counts for the same
+   texts (CHEXBERT_IU_REFERENCE_POSITIVES): the total absolute distance is the figure of
+   issue 10.
 
 --rules-dir passes edited lists to rules-dev, so a change can be measured without rebuilding.
 Temporary files go to a fresh directory under /tmp that is removed at the end.
@@ -26,6 +36,9 @@ OBS = ["Enlarged Cardiomediastinum", "Cardiomegaly", "Lung Opacity", "Lung Lesio
        "Consolidation", "Pneumonia", "Atelectasis", "Pneumothorax", "Pleural Effusion",
        "Pleural Other", "Fracture", "Support Devices", "No Finding"]
 CODES = ["ECM", "CM", "LO", "LL", "ED", "CO", "PNA", "AT", "PTX", "PE", "PO", "FX", "SD", "NF"]
+
+# CheXbert's positive labels (value 1) per observation on the 382 iu_number_beam1 references.
+CHEXBERT_IU_REFERENCE_POSITIVES = [8, 39, 42, 14, 10, 4, 3, 23, 2, 13, 5, 17, 18, 140]
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -101,6 +114,35 @@ def main():
         if os.path.exists(scorer):
             score(scorer, gold, pred, "held-out corpus (tests/data/rules_heldout.jsonl)",
                   args.quiet)
+
+        full = os.path.join(ROOT, "tests", "data", "rules_fullreports.jsonl")
+        pred = os.path.join(tmp, "fullreports_pred.jsonl")
+        run_rules_dev(args, full, pred)
+        if os.path.exists(scorer):
+            score(scorer, full, pred, "full-report corpus (tests/data/rules_fullreports.jsonl)",
+                  args.quiet)
+
+        refs = os.path.join(shared_dir(), "parity", "nlg", "cases", "iu_number_beam1",
+                            "ref.jsonl")
+        if os.path.exists(refs):
+            cleaned = os.path.join(tmp, "iu_refs.jsonl")
+            write_jsonl(cleaned, ({"id": r["id"], "report": " ".join(r["report"].split())}
+                                  for r in (json.loads(l) for l in open(refs, encoding="utf-8")
+                                            if l.strip())))
+            pred = os.path.join(tmp, "iu_refs_pred.jsonl")
+            run_rules_dev(args, cleaned, pred)
+            rows = [json.loads(l)["labels"] for l in open(pred, encoding="utf-8") if l.strip()]
+            print(f"== iu_number_beam1 references ({len(rows)} full reports): positive labels")
+            distance = 0
+            for name, chexbert in zip(OBS, CHEXBERT_IU_REFERENCE_POSITIVES):
+                rules = sum(1 for r in rows if r[name] == 1)
+                distance += abs(rules - chexbert)
+                if not args.quiet:
+                    print(f"{name:28s} rules {rules:4d}  CheXbert {chexbert:4d}  "
+                          f"{rules - chexbert:+4d}")
+            print(f"total absolute distance to CheXbert's counts {distance}")
+        else:
+            print(f"{refs} is absent: the iu_number_beam1 comparison is skipped", file=sys.stderr)
     return 0
 
 
