@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rrg/chexpert/label_io.h"
+#include "rrg/core/errors.h"
 #include "rrg/io/atomic_file.h"
 #include "rrg/io/csv.h"
 #include "rrg/io/journal.h"
@@ -93,6 +94,54 @@ ResumableAnnotation annotate_resumable(const io::ReportFile& reports, labelers::
   } else {
     io::write_file_atomically(output, jsonl);
   }
+  return out;
+}
+
+AgreementRun agreement_with_gold(const AnnotationResult& result, const chexpert::LabelFile& gold) {
+  AgreementRun out;
+  out.gold_rows = gold.rows.size();
+  std::vector<chexpert::LabelRow> gold_rows, labelled_rows;
+  const auto add = [&](std::size_t labelled, std::size_t gold_index) {
+    if (!result.labels[labelled].error.empty()) {
+      ++out.failed_skipped;
+      return;
+    }
+    labelled_rows.push_back(result.labels[labelled].labels);
+    gold_rows.push_back(gold.rows[gold_index]);
+  };
+  if (gold.has_ids) {
+    std::unordered_map<std::string, std::size_t> labelled_index;
+    for (std::size_t i = 0; i < result.ids.size(); ++i) labelled_index.emplace(result.ids[i], i);
+    std::size_t matched = 0;
+    for (std::size_t g = 0; g < gold.ids.size(); ++g) {
+      const auto it = labelled_index.find(gold.ids[g]);
+      if (it == labelled_index.end()) {
+        ++out.gold_only;
+        continue;
+      }
+      ++matched;
+      add(it->second, g);
+    }
+    out.labelled_only = result.ids.size() - matched;
+    if (matched == 0) {
+      throw InputError(gold.path + ": none of its " + std::to_string(gold.ids.size()) +
+                       " ids is among the labelled reports (first: \"" +
+                       (gold.ids.empty() ? std::string() : gold.ids.front()) +
+                       "\"); the gold file must label the same reports, by id");
+    }
+  } else {
+    out.by_position = true;
+    if (gold.rows.size() != result.ids.size()) {
+      throw InputError(gold.path +
+                       " has no id column, so its rows pair with the reports by "
+                       "position, but it has " +
+                       std::to_string(gold.rows.size()) + " rows for " +
+                       std::to_string(result.ids.size()) +
+                       " reports; add ids (rrg annotate --csv-ids) or give the same reports");
+    }
+    for (std::size_t i = 0; i < gold.rows.size(); ++i) add(i, i);
+  }
+  out.agreement = chexpert::compare_labels(gold_rows, labelled_rows);
   return out;
 }
 

@@ -253,6 +253,7 @@ EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& opti
     add_columns(*info, scores, keep, columns[slot], run.selected_keys);
     if (info->needs == metrics::ScorerNeeds::kLabels) {
       result.clinical = clinical_details(inputs.labels(), scores.statistics, inputs.n_distinct());
+      result.clinical->labeler_note = options.labeler->note();
     }
     run.statistics = std::move(scores.statistics);
     runs[slot] = std::move(run);

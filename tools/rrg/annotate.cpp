@@ -5,6 +5,8 @@
 #include <iostream>
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_common.h"
 #include "job_runner.h"
 #include "labeler_flags.h"
@@ -23,8 +25,60 @@ struct AnnotateFlags {
   std::string output_format = "auto";
   bool csv_ids = false;
   bool quiet = false;
+  std::string agreement;       // gold label file
+  std::string agreement_json;  // where to write the agreement as JSON
   LabelerFlags labeler;
 };
+
+nlohmann::ordered_json agreement_json(const pipelines::AgreementRun& run,
+                                      const std::string& labeler_identity,
+                                      const std::string& gold_path) {
+  nlohmann::ordered_json j;
+  j["labeler"] = labeler_identity;
+  j["gold"] = gold_path;
+  j["paired_by"] = run.by_position ? "position" : "id";
+  j["n_scored"] = run.agreement.n;
+  j["gold_only"] = run.gold_only;
+  j["labelled_only"] = run.labelled_only;
+  j["failed_skipped"] = run.failed_skipped;
+  nlohmann::ordered_json per = nlohmann::ordered_json::object();
+  for (std::size_t k = 0; k < chexpert::kNumObservations; ++k) {
+    const auto& a = run.agreement.per_observation[k];
+    per[std::string(chexpert::kObservationNames[k])] = {
+        {"support_pos", a.gold_positives},
+        {"predicted_pos", a.predicted_positives},
+        {"precision", a.precision},
+        {"recall", a.recall},
+        {"f1", a.f1},
+        {"weighted_f1_3class",
+         a.weighted_f1 ? nlohmann::ordered_json(*a.weighted_f1) : nlohmann::ordered_json(nullptr)}};
+  }
+  j["per_label"] = std::move(per);
+  j["micro_f1_pos"] = run.agreement.micro_f1;
+  j["macro_f1_pos"] = run.agreement.macro_f1;
+  j["exact_match_4way"] = run.agreement.exact_match;
+  return j;
+}
+
+// --agreement: the labels against a gold label file, printed (and written as JSON).
+void report_agreement(const AnnotateFlags& flags, const pipelines::AnnotationResult& result) {
+  const chexpert::LabelFile gold = chexpert::read_label_file(flags.agreement);
+  const pipelines::AgreementRun run = pipelines::agreement_with_gold(result, gold);
+  std::ostream& out = flags.output == "-" ? std::cerr : std::cout;
+  out << "Agreement of " << result.labeler_identity << " with " << flags.agreement << " ("
+      << run.agreement.n << " reports paired by " << (run.by_position ? "position" : "id");
+  if (run.gold_only + run.labelled_only > 0) {
+    out << "; " << run.gold_only << " gold ids not labelled, " << run.labelled_only
+        << " labelled ids not in the gold file";
+  }
+  if (run.failed_skipped > 0) out << "; " << run.failed_skipped << " unlabelled reports left out";
+  out << "):\n" << chexpert::format_agreement(run.agreement);
+  if (!flags.agreement_json.empty()) {
+    io::write_file_atomically(
+        flags.agreement_json,
+        agreement_json(run, result.labeler_identity, flags.agreement).dump(1) + "\n");
+  }
+}
 
 std::string resolve_output_format(const AnnotateFlags& flags) {
   if (flags.output_format != "auto") return flags.output_format;
@@ -34,8 +88,13 @@ std::string resolve_output_format(const AnnotateFlags& flags) {
 }
 
 void run_annotate(const AnnotateFlags& flags) {
-  if (flags.input.empty() || flags.output.empty()) {
-    throw InputError("annotate needs --in REPORTS and --out LABELS (see `rrg annotate --help`)");
+  if (flags.input.empty() || (flags.output.empty() && flags.agreement.empty())) {
+    throw InputError(
+        "annotate needs --in REPORTS and --out LABELS or --agreement GOLD (see `rrg annotate "
+        "--help`)");
+  }
+  if (!flags.agreement_json.empty() && flags.agreement.empty()) {
+    throw InputError("--agreement-json needs --agreement GOLD");
   }
   if (flags.labeler.labeler == "none") {
     throw InputError("annotate needs a labeler; --labeler none only applies to rrg evaluate");
@@ -45,9 +104,12 @@ void run_annotate(const AnnotateFlags& flags) {
   const std::unique_ptr<labelers::Labeler> labeler = make_labeler(flags.labeler);
 
   const io::ReportFile reports = io::read_report_file(flags.input, in_format);
+  if (!flags.quiet && !labeler->note().empty()) {
+    std::cerr << "rrg annotate: note: " << labeler->note() << "\n";
+  }
   // A labeler whose answers can be journaled (an LLM server) writes them as they arrive and
   // resumes after a crash or Ctrl-C; its progress is shown.
-  if (labeler->journaling() != nullptr && flags.output != "-") {
+  if (labeler->journaling() != nullptr && !flags.output.empty() && flags.output != "-") {
     pipelines::ResumableAnnotation run;
     const auto work = [&] {
       run = pipelines::annotate_resumable(
@@ -72,6 +134,7 @@ void run_annotate(const AnnotateFlags& flags) {
       }
       std::cerr << "\n";
     }
+    if (!flags.agreement.empty()) report_agreement(flags, run.result);
     return;
   }
   const pipelines::AnnotationResult result = pipelines::annotate(reports, *labeler);
@@ -79,7 +142,7 @@ void run_annotate(const AnnotateFlags& flags) {
       csv ? pipelines::annotation_csv(result, flags.csv_ids) : pipelines::annotation_jsonl(result);
   if (flags.output == "-") {
     std::cout << content;
-  } else {
+  } else if (!flags.output.empty()) {
     io::write_file_atomically(flags.output, content);
   }
   if (!flags.quiet) {
@@ -91,6 +154,7 @@ void run_annotate(const AnnotateFlags& flags) {
     std::cerr << "\n";
     if (!labeler->summary().empty()) std::cerr << "rrg annotate: " << labeler->summary() << "\n";
   }
+  if (!flags.agreement.empty()) report_agreement(flags, result);
 }
 
 }  // namespace
@@ -120,10 +184,20 @@ void setup_annotate(CLI::App& app) {
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"auto", "jsonl", "csv"}))
       ->capture_default_str();
+  cmd->add_option("--agreement", flags->agreement,
+                  "Compare the labels with GOLD (JSONL as annotate writes it, or CheXbert's "
+                  "labeled_reports.csv; by id, else by position) and print per-observation "
+                  "precision/recall/F1 of the positive class, micro/macro F1 and the 4-way "
+                  "exact match (--out becomes optional)")
+      ->type_name("GOLD")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--agreement-json", flags->agreement_json,
+                  "Also write the agreement as JSON (score_labels.py's layout) to FILE")
+      ->type_name("FILE");
   cmd->add_flag("--csv-ids", flags->csv_ids,
                 "CSV output: add an \"id\" column before \"Report Impression\"");
   cmd->add_flag("-q,--quiet", flags->quiet, "Do not print the summary line on stderr");
-  add_labeler_flags(*cmd, flags->labeler, "", /*allow_none=*/false);
+  add_labeler_flags(*cmd, flags->labeler, "for the 14 observations", /*allow_none=*/false);
   cmd->footer(
       "\nExamples:\n"
       "  rrg annotate --in examples/ref.jsonl --out labels.jsonl\n"
@@ -132,6 +206,8 @@ void setup_annotate(CLI::App& app) {
       "      --in reports.jsonl --out labels.jsonl      # resumable; see docs/llm.md\n"
       "  rrg annotate --labeler chexbert --chexbert-checkpoint chexbert.pth --vocab vocab.txt \\\n"
       "      --in reports.jsonl --out labeled_reports.csv    # see docs/chexbert.md\n"
+      "  rrg annotate --labeler rules --in reports.csv --agreement labeled_reports.csv\n"
+      "      # how well the rules labeler agrees with CheXbert's labels of the same reports\n"
       "\nExit status: 0 success, 1 environment failure, 2 bad usage or input.");
   cmd->callback([flags] { run_annotate(*flags); });
 }

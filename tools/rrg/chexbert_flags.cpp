@@ -8,13 +8,16 @@ namespace rrg::cli {
 void add_chexbert_labeler_flags(CLI::App& app, labelers::ChexbertOptions& options,
                                 const std::string& group) {
   app.add_option("--chexbert-checkpoint", options.checkpoint,
-                 "CheXbert's chexbert.pth (torch.save file; see models/README.md)")
+                 "CheXbert's chexbert.pth (torch.save file; see models/README.md); with "
+                 "--labeler auto, setting it chooses CheXbert")
       ->type_name("FILE")
+      ->envname("RRG_CHEXBERT_CHECKPOINT")
       ->group(group);
   app.add_option("--vocab", options.vocab,
                  "bert-base-uncased vocab.txt, the tokenizer CheXbert was trained with "
                  "(models/get_vocab.sh fetches it)")
       ->type_name("FILE")
+      ->envname("RRG_CHEXBERT_VOCAB")
       ->group(group);
   app.add_option("--chexbert-threads", options.threads,
                  "threads for libtorch and OpenBLAS (default: 0 = every core)")

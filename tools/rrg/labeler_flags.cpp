@@ -3,12 +3,16 @@
 
 #include "chexbert_flags.h"
 #include "llm_flags.h"
+#include "rrg/core/errors.h"
 
 namespace rrg::cli {
 
 void add_labeler_flags(CLI::App& cmd, LabelerFlags& flags, const std::string& purpose,
                        bool allow_none) {
   std::string help = "Labeler " + purpose + ":";
+  help +=
+      "\n  auto: chexbert when a checkpoint is configured (--chexbert-checkpoint, "
+      "$RRG_CHEXBERT_CHECKPOINT or the configuration file), else rules";
   for (const auto& info : labelers::labeler_infos()) {
     help += "\n  " + info.name + ": " + info.description;
   }
@@ -28,7 +32,16 @@ std::unique_ptr<labelers::Labeler> make_labeler(const LabelerFlags& flags) {
   options.llm = flags.llm;
   options.chexbert = flags.chexbert;
   use_shared_cache_flags(flags.llm, options.chexbert);
-  return labelers::make_labeler(flags.labeler, options);
+  std::string name = flags.labeler;
+  if (name == "auto") name = flags.chexbert.checkpoint.empty() ? "rules" : "chexbert";
+  try {
+    return labelers::make_labeler(name, options);
+  } catch (const InputError& e) {
+    if (flags.labeler != "auto") throw;
+    throw InputError(std::string(e.what()) +
+                     " (--labeler auto chose chexbert because a "
+                     "checkpoint is configured; give --labeler rules to use the rules labeler)");
+  }
 }
 
 }  // namespace rrg::cli

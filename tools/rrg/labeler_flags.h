@@ -14,7 +14,7 @@
 namespace rrg::cli {
 
 struct LabelerFlags {
-  std::string labeler = "rules";
+  std::string labeler = "auto";
   std::string rules_dir;
   labelers::LlmLabelerOptions llm;
   labelers::ChexbertOptions chexbert;
@@ -25,8 +25,10 @@ struct LabelerFlags {
 void add_labeler_flags(CLI::App& cmd, LabelerFlags& flags, const std::string& purpose,
                        bool allow_none);
 
-// The labeler the flags choose (nullptr for "none"), with the shared cache flags applied. Throws
-// rrg::InputError for an unknown name (suggesting a close one) or unusable options.
+// The labeler the flags choose (nullptr for "none"), with the shared cache flags applied. "auto"
+// is CheXbert when a checkpoint is configured (--chexbert-checkpoint, $RRG_CHEXBERT_CHECKPOINT
+// or the configuration file), else the rules labeler. Throws rrg::InputError for an unknown name
+// (suggesting a close one) or unusable options.
 std::unique_ptr<labelers::Labeler> make_labeler(const LabelerFlags& flags);
 
 }  // namespace rrg::cli

@@ -15,12 +15,14 @@
 
 #include "annotate.h"
 #include "cli_common.h"
+#include "config_flags.h"
 #include "evaluate.h"
 #include "generate.h"
 #include "help_formatter.h"
 #include "merge.h"
 #include "rrg/core/errors.h"
 #include "rrg/core/version.h"
+#include "rrg/io/config_file.h"
 #include "sections.h"
 
 int main(int argc, char** argv) {
@@ -42,6 +44,8 @@ int main(int argc, char** argv) {
                                         rrg::git_revision() +
                                         ", features:" + rrg::build_features() + ")");
   try {
+    // The configuration file sets flag defaults; the command line overrides them.
+    if (const auto config = rrg::io::load_config_file()) rrg::cli::apply_config(app, *config);
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);

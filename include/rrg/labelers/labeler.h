@@ -78,6 +78,9 @@ class Labeler {
   virtual ReportEmbedder* embedder() { return nullptr; }
   // One line describing the work done, for the end of a run ("" = nothing worth saying).
   virtual std::string summary() const { return ""; }
+  // A caveat to print wherever this labeler's labels are reported ("" = none): the rules
+  // labeler says that its labels approximate CheXbert's, and how well.
+  virtual std::string note() const { return ""; }
 };
 
 }  // namespace rrg::labelers

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "rrg/chexpert/agreement.h"
+#include "rrg/chexpert/label_file.h"
 #include "rrg/io/report_file.h"
 #include "rrg/labelers/labeler.h"
 
@@ -39,6 +41,19 @@ struct ResumableAnnotation {
 ResumableAnnotation annotate_resumable(const io::ReportFile& reports, labelers::Labeler& labeler,
                                        const std::string& output, bool csv, bool csv_ids,
                                        const std::function<void(const std::string&)>& on_message);
+
+// The agreement of `result`'s labels with a gold label file (`rrg annotate --agreement`): pairs
+// by id when the gold file has ids (the ids both hold; the others are counted), else by
+// position (the row counts must match). Throws rrg::InputError when nothing pairs.
+struct AgreementRun {
+  chexpert::LabelAgreement agreement;
+  std::size_t gold_rows = 0;
+  std::size_t gold_only = 0;       // gold ids not among the labelled reports
+  std::size_t labelled_only = 0;   // labelled ids not in the gold file
+  std::size_t failed_skipped = 0;  // paired reports the labeler could not label (left out)
+  bool by_position = false;
+};
+AgreementRun agreement_with_gold(const AnnotationResult& result, const chexpert::LabelFile& gold);
 
 // One {"id", "labels": {observation: 1|0|-1|null}} object per line ("error" added when the
 // labeler could not label the report; its labels are then all null).

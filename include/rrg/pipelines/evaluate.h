@@ -63,6 +63,7 @@ struct ClinicalDetails {
   std::size_t n_distinct_texts = 0;  // distinct texts the labeler saw
   std::size_t n_excluded = 0;        // ids left out because a side could not be labelled
   metrics::ClinicalTable table;      // the original toolkit's per-observation table
+  std::string labeler_note;          // Labeler::note(): printed with the clinical numbers
 };
 
 // One scorer's run, kept for resampling (`rrg compare`): the scorer and its per-sample
