@@ -74,7 +74,24 @@ struct KeySpec {
   bool needs_table = false;  // value() reads the table (else only the counts)
   int example_stat = -1;     // 0 precision, 1 recall, 2 f1
   std::size_t example_policy = 0;
+  // The counts value() reads: counts[policy][k] for k in observations.
+  std::size_t policy = 0;
+  std::vector<std::size_t> observations;
 };
+
+KeySpec make_spec(std::string name, Signature signature, KeyFunction value) {
+  KeySpec spec;
+  spec.name = std::move(name);
+  spec.signature = std::move(signature);
+  spec.value = std::move(value);
+  return spec;
+}
+
+std::vector<std::size_t> all_observations() {
+  std::vector<std::size_t> out(kNumObservations);
+  for (std::size_t k = 0; k < kNumObservations; ++k) out[k] = k;
+  return out;
+}
 
 Signature base_signature(const std::string& name) {
   Signature sig(name);
@@ -103,9 +120,14 @@ void append_label_averages(std::vector<KeySpec>& specs) {
             }
             return std::optional<double>(pick(average_over_labels(columns, average), s));
           };
-          specs.push_back({"chexpert_" + std::string(avg.key) + "_" + kPrfStats[s].key + "_" +
-                               size + "_" + std::string(policy_key(policy)),
-                           std::move(sig), std::move(value)});
+          KeySpec spec = make_spec("chexpert_" + std::string(avg.key) + "_" + kPrfStats[s].key +
+                                       "_" + size + "_" + std::string(policy_key(policy)),
+                                   std::move(sig), std::move(value));
+          spec.policy = p;
+          spec.observations = set_size == 14
+                                  ? all_observations()
+                                  : std::vector<std::size_t>(kChexpert5.begin(), kChexpert5.end());
+          specs.push_back(std::move(spec));
         }
       }
     }
@@ -119,9 +141,9 @@ void append_example_averages(std::vector<KeySpec>& specs) {
     for (std::size_t s = 0; s < 3; ++s) {
       Signature sig = base_signature(std::string(kPrfStats[s].signature) + "-14");
       sig.set("avg", "samples").set("unc", std::string(policy_signature_value(policy)));
-      KeySpec spec{"chexpert_example_" + std::string(kPrfStats[s].key) + "_" +
-                       std::string(policy_key(policy)),
-                   std::move(sig), nullptr};
+      KeySpec spec = make_spec("chexpert_example_" + std::string(kPrfStats[s].key) + "_" +
+                                   std::string(policy_key(policy)),
+                               std::move(sig), nullptr);
       spec.example_stat = static_cast<int>(s);
       spec.example_policy = p;
       specs.push_back(std::move(spec));
@@ -145,20 +167,22 @@ void append_table(std::vector<KeySpec>& specs) {
     Signature sig = base_signature(macro.signature);
     sig.set("obs", "valid").set("avg", "macro").set("unc", zeros);
     const auto member = macro.value;
-    KeySpec spec{
+    KeySpec spec = make_spec(
         std::string("chexpert_table_macro_") + macro.key, std::move(sig),
-        [member](const ClinicalCounts&, const ClinicalTable& table) { return table.*member; }};
+        [member](const ClinicalCounts&, const ClinicalTable& table) { return table.*member; });
     spec.needs_table = true;
+    spec.observations = all_observations();
     specs.push_back(std::move(spec));
   }
   {
     Signature sig = base_signature("N_valid");
     sig.set("unc", zeros);
-    KeySpec spec{"chexpert_table_n_valid", std::move(sig),
-                 [](const ClinicalCounts&, const ClinicalTable& table) {
-                   return std::optional<double>(static_cast<double>(table.n_valid));
-                 }};
+    KeySpec spec = make_spec("chexpert_table_n_valid", std::move(sig),
+                             [](const ClinicalCounts&, const ClinicalTable& table) {
+                               return std::optional<double>(static_cast<double>(table.n_valid));
+                             });
     spec.needs_table = true;
+    spec.observations = all_observations();
     specs.push_back(std::move(spec));
   }
   for (std::size_t k = 0; k < kNumObservations; ++k) {
@@ -188,8 +212,10 @@ void append_table(std::vector<KeySpec>& specs) {
             return static_cast<double>(c.negatives());
         }
       };
-      specs.push_back({"chexpert_table_" + std::string(names[s].first) + "_" + slug, std::move(sig),
-                       std::move(value)});
+      KeySpec spec = make_spec("chexpert_table_" + std::string(names[s].first) + "_" + slug,
+                               std::move(sig), std::move(value));
+      spec.observations = {k};
+      specs.push_back(std::move(spec));
     }
   }
 }
@@ -386,6 +412,11 @@ std::vector<Signature> clinical_metric_signatures(const std::string& labeler_ide
     out.back().set("labeler", labeler_identity);
   }
   return out;
+}
+
+ClinicalKeyInputs clinical_key_inputs(std::string_view name) {
+  const KeySpec& spec = find_spec(name);
+  return {spec.policy, spec.observations};
 }
 
 std::function<std::optional<double>(const ClinicalCounts&)> clinical_key_function(

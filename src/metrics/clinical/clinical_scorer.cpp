@@ -24,31 +24,12 @@ constexpr std::size_t kReference = kPrediction + kNumObservations;
 constexpr std::size_t kSampleValues = kReference + kNumObservations;
 const std::size_t kSampleCount = clinical_sample_names().size();
 
-// Confusion indicators of one pair: [policy][observation][tp, fp, fn, tn].
-constexpr std::size_t kCells = 4;
-constexpr std::size_t kIndicators = kUncertainPolicies.size() * kNumObservations * kCells;
-
 LabelRow row_labels(const double* row, std::size_t offset) {
   LabelRow labels{};
   for (std::size_t k = 0; k < kNumObservations; ++k) {
     labels[k] = static_cast<Label>(static_cast<int>(row[offset + k]));
   }
   return labels;
-}
-
-ClinicalCounts counts_of_sums(const double* sums) {
-  ClinicalCounts counts{};
-  for (std::size_t p = 0; p < kUncertainPolicies.size(); ++p) {
-    for (std::size_t k = 0; k < kNumObservations; ++k) {
-      const double* cell = sums + (p * kNumObservations + k) * kCells;
-      ConfusionCounts& c = counts[p][k];
-      c.tp = static_cast<std::size_t>(cell[0]);
-      c.fp = static_cast<std::size_t>(cell[1]);
-      c.fn = static_cast<std::size_t>(cell[2]);
-      c.tn = static_cast<std::size_t>(cell[3]);
-    }
-  }
-  return counts;
 }
 
 std::size_t index_of(const std::vector<std::string>& names, const std::string& name) {
@@ -147,24 +128,36 @@ KeyAggregation ClinicalScorer::aggregation(std::size_t key) const {
     aggregation.column = kSampleValues + sample_index_[key];
     return aggregation;
   }
+  // The pairs counted (column 0), then TP, FP, FN of each observation the key reads under its
+  // policy; TN = pairs - TP - FP - FN.
+  const ClinicalKeyInputs inputs = clinical_key_inputs(corpus_names_[corpus_index_[key]]);
   aggregation.kind = KeyAggregation::Kind::kSums;
-  aggregation.width = kIndicators;
-  aggregation.project = [](const double* row, double* out) {
-    std::fill(out, out + kIndicators, 0.0);
+  aggregation.width = 1 + 3 * inputs.observations.size();
+  aggregation.project = [inputs](const double* row, double* out) {
+    std::fill(out, out + 1 + 3 * inputs.observations.size(), 0.0);
     if (row[kValid] == 0.0) return;
-    const LabelRow prediction = row_labels(row, kPrediction);
-    const LabelRow reference = row_labels(row, kReference);
-    for (std::size_t p = 0; p < kUncertainPolicies.size(); ++p) {
-      for (std::size_t k = 0; k < kNumObservations; ++k) {
-        const bool predicted = is_positive(prediction[k], kUncertainPolicies[p]);
-        const bool truth = is_positive(reference[k], kUncertainPolicies[p]);
-        const std::size_t cell = predicted ? (truth ? 0 : 1) : (truth ? 2 : 3);
-        out[(p * kNumObservations + k) * kCells + cell] = 1.0;
-      }
+    out[0] = 1.0;
+    const UncertainPolicy policy = kUncertainPolicies[inputs.policy];
+    for (std::size_t j = 0; j < inputs.observations.size(); ++j) {
+      const std::size_t k = inputs.observations[j];
+      const bool predicted =
+          is_positive(static_cast<Label>(static_cast<int>(row[kPrediction + k])), policy);
+      const bool truth =
+          is_positive(static_cast<Label>(static_cast<int>(row[kReference + k])), policy);
+      if (predicted || truth) out[1 + 3 * j + (predicted ? (truth ? 0 : 1) : 2)] = 1.0;
     }
   };
-  aggregation.finish = [function](const double* sums, std::size_t) {
-    return function(counts_of_sums(sums)).value_or(kNone);
+  aggregation.finish = [inputs, function](const double* sums, std::size_t) {
+    ClinicalCounts counts{};
+    const auto pairs = static_cast<std::size_t>(sums[0]);
+    for (std::size_t j = 0; j < inputs.observations.size(); ++j) {
+      ConfusionCounts& c = counts[inputs.policy][inputs.observations[j]];
+      c.tp = static_cast<std::size_t>(sums[1 + 3 * j]);
+      c.fp = static_cast<std::size_t>(sums[2 + 3 * j]);
+      c.fn = static_cast<std::size_t>(sums[3 + 3 * j]);
+      c.tn = pairs - c.tp - c.fp - c.fn;
+    }
+    return function(counts).value_or(kNone);
   };
   return aggregation;
 }

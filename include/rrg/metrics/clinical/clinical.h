@@ -133,6 +133,14 @@ ClinicalTable build_clinical_table(const ClinicalCounts& counts);
 std::function<std::optional<double>(const ClinicalCounts&)> clinical_key_function(
     std::string_view name);
 
+// The confusion counts key `name` reads (counts[policy][k] for k in observations); empty for
+// the example-based keys. Throws std::invalid_argument for an unknown name.
+struct ClinicalKeyInputs {
+  std::size_t policy = 0;
+  std::vector<std::size_t> observations;
+};
+ClinicalKeyInputs clinical_key_inputs(std::string_view name);
+
 // Computes every clinical metric. Throws rrg::InputError when the vectors differ in length or a
 // row holds a value outside the Label enum. Zero samples are valid: every AUC is N/A, every
 // other score 0.0, no per-sample values (docs/metrics-clinical.md, "Empty input").
