@@ -7,6 +7,7 @@
 //
 // Decision bit of a word w: the top bit of tempered(w). Following the tempering shifts, that bit
 // is w31 ^ w27 ^ w24 ^ w16, i.e. bit 31 of w ^ (w << 4) ^ (w << 7) ^ (w << 15).
+#include <array>
 #include <cstring>
 
 #include "rrg/stats/mt19937.h"
@@ -61,6 +62,16 @@ void twist_and_decide_portable(std::uint32_t* mt, std::uint64_t* bits) {
 
 #define RRG_AVX2 __attribute__((target("avx2")))
 
+// decide16's nibble table: entry n has bit 7 = n3 ^ n0 and bit 6 = n0.
+constexpr std::array<unsigned char, 16> decision_nibbles() {
+  std::array<unsigned char, 16> table{};
+  for (unsigned n = 0; n < 16; ++n) {
+    table[n] = static_cast<unsigned char>((((n >> 3) ^ n) & 1u) << 7 | (n & 1u) << 6);
+  }
+  return table;
+}
+constexpr std::array<unsigned char, 16> kDecisionNibbles = decision_nibbles();
+
 RRG_AVX2 inline __m256i load8(const std::uint32_t* p) {
   return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
 }
@@ -69,15 +80,17 @@ RRG_AVX2 inline void store8(std::uint32_t* p, __m256i v) {
 }
 
 // Eight words of the new block from the current words, their successors and the far words.
+// Vector shifts issue on one pipe only on some x86 cores (AMD Zen), so the "odd" term is a table
+// lookup instead of a shift pair: vpermilps picks lane (next & 3) of {0, A, 0, A}.
 RRG_AVX2 inline __m256i mix8(__m256i current, __m256i next, __m256i far) {
   const __m256i upper = _mm256_set1_epi32(static_cast<int>(kUpper));
-  const __m256i matrix = _mm256_set1_epi32(static_cast<int>(kMatrix));
+  const __m256 odd_table = _mm256_castsi256_ps(
+      _mm256_setr_epi32(0, static_cast<int>(kMatrix), 0, static_cast<int>(kMatrix), 0,
+                        static_cast<int>(kMatrix), 0, static_cast<int>(kMatrix)));
   const __m256i y =
       _mm256_or_si256(_mm256_and_si256(current, upper), _mm256_andnot_si256(upper, next));
-  // All ones where `next` is odd: shift its lowest bit to the top, then arithmetic shift down.
-  const __m256i odd = _mm256_srai_epi32(_mm256_slli_epi32(next, 31), 31);
-  return _mm256_xor_si256(_mm256_xor_si256(far, _mm256_srli_epi32(y, 1)),
-                          _mm256_and_si256(odd, matrix));
+  const __m256i odd = _mm256_castps_si256(_mm256_permutevar_ps(odd_table, next));
+  return _mm256_xor_si256(_mm256_xor_si256(far, _mm256_srli_epi32(y, 1)), odd);
 }
 
 RRG_AVX2 void twist_avx2(std::uint32_t* mt) {
@@ -95,31 +108,58 @@ RRG_AVX2 void twist_avx2(std::uint32_t* mt) {
   mt[kMtWords - 1] = mix(mt[kMtWords - 1], mt[0], mt[kMtShift - 1]);
 }
 
-// Decision bits of the even words among 16 consecutive words, as one byte (LSB = word 0).
-RRG_AVX2 inline unsigned decide16(const std::uint32_t* p) {
+// Folded even words of 16 consecutive words (decisions in the sign bits). The fold's bit 31 is
+// w31 ^ w27 ^ w24 ^ w16. Vector shifts issue on few pipes on x86 cores, so a nibble table
+// (vpshufb) does most of it: entry n of the table (n = a byte's low nibble) has bit 7 = n3 ^ n0
+// and bit 6 = n0. In byte 3 that puts w27 ^ w24 at bit 31; in byte 2 it puts w16 at bit 22,
+// which one shift by 9 brings to bit 31.
+// The even words come out of vshufps in the order (per 128-bit lane) 0, 2, 8, 10 | 4, 6, 12,
+// 14, i.e. draws 0, 1, 4, 5 | 2, 3, 6, 7 of the 8 the group holds.
+RRG_AVX2 inline __m256i folded_evens16(const std::uint32_t* p) {
   const __m256 low = _mm256_castsi256_ps(load8(p));
   const __m256 high = _mm256_castsi256_ps(load8(p + 8));
-  // Per 128-bit lane: words 0, 2 of `low` then 0, 2 of `high`; then put the 64-bit pairs back in
-  // stream order: even words 0, 2, 4, 6 of `low`, then those of `high`.
-  __m256i even = _mm256_castps_si256(_mm256_shuffle_ps(low, high, 0x88));
-  even = _mm256_permute4x64_epi64(even, 0xD8);
-  const __m256i folded =
-      _mm256_xor_si256(_mm256_xor_si256(even, _mm256_slli_epi32(even, 4)),
-                       _mm256_xor_si256(_mm256_slli_epi32(even, 7), _mm256_slli_epi32(even, 15)));
-  return static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(folded)));
+  const __m256i even = _mm256_castps_si256(_mm256_shuffle_ps(low, high, 0x88));
+  const __m256i table = _mm256_broadcastsi128_si256(
+      _mm_loadu_si128(reinterpret_cast<const __m128i*>(kDecisionNibbles.data())));
+  const __m256i looked_up =
+      _mm256_shuffle_epi8(table, _mm256_and_si256(even, _mm256_set1_epi8(0x0F)));
+  return _mm256_xor_si256(_mm256_xor_si256(even, looked_up), _mm256_slli_epi32(looked_up, 9));
+}
+
+// Spreads the eight 2-bit groups of `x` to every other 2-bit position (group p to bits 4p, 4p+1).
+inline std::uint32_t spread_pairs(std::uint32_t x) {
+  x = (x | (x << 8)) & 0x00FF00FFu;
+  x = (x | (x << 4)) & 0x0F0F0F0Fu;
+  x = (x | (x << 2)) & 0x33333333u;
+  return x;
+}
+
+// The 32 decisions of 64 consecutive words. Signed packing keeps the sign bits: after
+// packs(packs(F0, F1), packs(F2, F3)) lane 0 holds draws (4p, 4p + 1) as its byte pair p and
+// lane 1 draws (4p + 2, 4p + 3); interleaving the pairs of the two lanes restores draw order.
+RRG_AVX2 inline std::uint32_t decide64(const std::uint32_t* p) {
+  const __m256i f01 = _mm256_packs_epi32(folded_evens16(p), folded_evens16(p + 16));
+  const __m256i f23 = _mm256_packs_epi32(folded_evens16(p + 32), folded_evens16(p + 48));
+  const auto m = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_packs_epi16(f01, f23)));
+  return spread_pairs(m & 0xFFFFu) | (spread_pairs(m >> 16) << 2);
+}
+
+// The 8 decisions of 16 consecutive words (draws 2, 3 and 4, 5 swapped back into place).
+RRG_AVX2 inline std::uint32_t decide16(const std::uint32_t* p) {
+  const auto m =
+      static_cast<std::uint32_t>(_mm256_movemask_ps(_mm256_castsi256_ps(folded_evens16(p))));
+  return (m & 0xC3u) | ((m & 0x0Cu) << 2) | ((m & 0x30u) >> 2);
 }
 
 RRG_AVX2 void decide_avx2(const std::uint32_t* mt, std::uint64_t* bits) {
-  // 624 words = 39 groups of 16 = 39 bytes of decisions, little-endian into 5 words.
-  unsigned char bytes[40];
-  for (std::size_t g = 0; g < 39; ++g) bytes[g] = static_cast<unsigned char>(decide16(mt + 16 * g));
-  bytes[39] = 0;
-  for (std::size_t w = 0; w < 5; ++w) {
-    std::uint64_t word = 0;
-    for (std::size_t b = 0; b < 8; ++b)
-      word |= static_cast<std::uint64_t>(bytes[8 * w + b]) << (8 * b);
-    bits[w] = word;
+  // 624 words = 9 x 64 + 3 x 16 words: decisions 0..287 in 32-bit pieces, 288..311 in bytes.
+  for (std::size_t w = 0; w < 4; ++w) {
+    bits[w] = decide64(mt + 128 * w) | static_cast<std::uint64_t>(decide64(mt + 128 * w + 64))
+                                           << 32;
   }
+  bits[4] = decide64(mt + 512) | static_cast<std::uint64_t>(decide16(mt + 576)) << 32 |
+            static_cast<std::uint64_t>(decide16(mt + 592)) << 40 |
+            static_cast<std::uint64_t>(decide16(mt + 608)) << 48;
 }
 
 RRG_AVX2 void twist_and_decide_avx2(std::uint32_t* mt, std::uint64_t* bits) {
