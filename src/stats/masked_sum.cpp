@@ -4,10 +4,10 @@
 #include <algorithm>
 
 namespace rrg::stats {
-namespace {
+namespace detail {
 
-// Popcount of mask & plane over `words` words. Without hardware popcount,
-// __builtin_popcountll is a library call; the portable version counts with shifts and masks.
+// Without hardware popcount, __builtin_popcountll is a library call; the portable version
+// counts with shifts and masks.
 std::uint64_t and_popcount_portable(const std::uint64_t* a, const std::uint64_t* b,
                                     std::size_t words) {
   std::uint64_t total = 0;
@@ -20,6 +20,8 @@ std::uint64_t and_popcount_portable(const std::uint64_t* a, const std::uint64_t*
   }
   return total;
 }
+
+namespace {
 
 #if defined(__x86_64__) || defined(__i386__)
 __attribute__((target("popcnt"))) std::uint64_t and_popcount_hardware(const std::uint64_t* a,
@@ -34,7 +36,7 @@ __attribute__((target("popcnt"))) std::uint64_t and_popcount_hardware(const std:
 
 using AndPopcount = std::uint64_t (*)(const std::uint64_t*, const std::uint64_t*, std::size_t);
 
-AndPopcount and_popcount() {
+AndPopcount chosen_and_popcount() {
 #if defined(__x86_64__) || defined(__i386__)
   static const AndPopcount chosen =
       __builtin_cpu_supports("popcnt") ? and_popcount_hardware : and_popcount_portable;
@@ -43,6 +45,15 @@ AndPopcount and_popcount() {
   return and_popcount_portable;
 #endif
 }
+}  // namespace
+
+std::uint64_t and_popcount(const std::uint64_t* a, const std::uint64_t* b, std::size_t words) {
+  return chosen_and_popcount()(a, b, words);
+}
+
+}  // namespace detail
+
+namespace {
 
 // Bits needed for every value in two's complement (signed) or plain binary.
 std::size_t bits_needed(std::int64_t low, std::int64_t high, bool is_signed) {
@@ -85,7 +96,7 @@ MaskedIntegerSum::MaskedIntegerSum(const std::int64_t* values, std::size_t count
 std::int64_t MaskedIntegerSum::operator()(const std::uint64_t* mask) const {
   if (planes_ == 0) return 0;
   // Bits past count_ are zero in every plane, so they cannot contribute.
-  const AndPopcount count_and = and_popcount();
+  const auto count_and = detail::chosen_and_popcount();
   std::uint64_t sum = 0;  // modulo 2^64, which is exact two's complement arithmetic
   for (std::size_t p = 0; p < planes_; ++p) {
     const std::uint64_t n = count_and(mask, bits_.data() + p * words_, words_);

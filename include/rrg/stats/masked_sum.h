@@ -40,4 +40,12 @@ class MaskedIntegerSum {
   std::vector<std::uint64_t> bits_;  // plane p, word w at bits_[p * words_ + w]
 };
 
+namespace detail {
+// The popcount of a[w] & b[w] summed over w: the hardware version when the CPU has POPCNT (what
+// MaskedIntegerSum uses) and the portable one (exposed so that tests can compare them).
+std::uint64_t and_popcount(const std::uint64_t* a, const std::uint64_t* b, std::size_t words);
+std::uint64_t and_popcount_portable(const std::uint64_t* a, const std::uint64_t* b,
+                                    std::size_t words);
+}  // namespace detail
+
 }  // namespace rrg::stats
