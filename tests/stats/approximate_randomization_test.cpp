@@ -164,7 +164,9 @@ TEST(ApproximateRandomization, ProgressEndsAtTheTotal) {
   options.threads = 2;
   options.min_segment_draws = 1;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> calls;
-  options.progress = [&](std::uint64_t done, std::uint64_t total) { calls.emplace_back(done, total); };
+  options.progress = [&](std::uint64_t done, std::uint64_t total) {
+    calls.emplace_back(done, total);
+  };
   rrg::stats::approximate_randomization(jobs.pointers, 100, options);
   ASSERT_FALSE(calls.empty());
   EXPECT_EQ(calls.back(), std::make_pair(std::uint64_t{6000}, std::uint64_t{6000}));
@@ -238,7 +240,8 @@ TEST(ApproximateRandomization, SignatureAndConventionNames) {
   options.trials = 200;
   options.seed = 7;
   options.convention = rrg::stats::parse_p_value_convention("noreen");
-  EXPECT_EQ(rrg::stats::approximate_randomization_signature(options), "ar:200|seed:7|pvalue:noreen");
+  EXPECT_EQ(rrg::stats::approximate_randomization_signature(options),
+            "ar:200|seed:7|pvalue:noreen");
   EXPECT_EQ(rrg::stats::parse_p_value_convention("radeval"), PValueConvention::kRadEval);
   EXPECT_THROW(rrg::stats::parse_p_value_convention("fisher"), rrg::InputError);
 }

@@ -10,7 +10,8 @@ namespace {
 
 using rrg::stats::MaskedIntegerSum;
 
-std::int64_t naive(const std::vector<std::int64_t>& values, const std::vector<std::uint64_t>& mask) {
+std::int64_t naive(const std::vector<std::int64_t>& values,
+                   const std::vector<std::uint64_t>& mask) {
   std::int64_t sum = 0;
   for (std::size_t i = 0; i < values.size(); ++i) {
     if ((mask[i / 64] >> (i % 64)) & 1u) sum += values[i];
@@ -21,8 +22,9 @@ std::int64_t naive(const std::vector<std::int64_t>& values, const std::vector<st
 TEST(MaskedIntegerSum, EqualsPlainSummation) {
   std::mt19937_64 rng(5);
   const std::vector<std::pair<std::int64_t, std::int64_t>> ranges{
-      {0, 0},   {0, 1},        {0, 255},           {-1, 0},           {-3, 3},
-      {-40, 7}, {-1000, 1000}, {0, 1ll << 40},     {-(1ll << 50), 1ll << 50}};
+      {0, 0},        {0, 1},         {0, 255},
+      {-1, 0},       {-3, 3},        {-40, 7},
+      {-1000, 1000}, {0, 1ll << 40}, {-(1ll << 50), 1ll << 50}};
   for (std::size_t n : {1, 63, 64, 65, 382, 3000}) {
     for (const auto& [low, high] : ranges) {
       std::uniform_int_distribution<std::int64_t> value(low, high);
@@ -36,7 +38,8 @@ TEST(MaskedIntegerSum, EqualsPlainSummation) {
       for (int trial = 0; trial < 20; ++trial) {
         for (auto& w : mask) w = rng();
         // Bits past n may be anything: the planes are zero there.
-        EXPECT_EQ(sum(mask.data()), naive(values, mask)) << "n " << n << " range " << low << ".." << high;
+        EXPECT_EQ(sum(mask.data()), naive(values, mask))
+            << "n " << n << " range " << low << ".." << high;
       }
       std::fill(mask.begin(), mask.end(), ~0ull);
       EXPECT_EQ(sum(mask.data()), total);

@@ -65,7 +65,8 @@ TEST(PairedBootstrap, EqualsTheSequentialProcedureForAnyThreadCount) {
   for (std::size_t r = 0; r < replicates; ++r) {
     rs.indices(samples, idx.data(), samples);
     for (std::size_t m = 0; m < 2; ++m) {
-      for (std::size_t s = 0; s < 3; ++s) values[m][s].push_back(table.metrics[m][s]->value(idx.data(), samples));
+      for (std::size_t s = 0; s < 3; ++s)
+        values[m][s].push_back(table.metrics[m][s]->value(idx.data(), samples));
     }
   }
   for (unsigned threads : {1u, 2u, 5u}) {

@@ -35,7 +35,7 @@ std::vector<std::vector<double>> arrays() {
     for (double& x : a) x = (unit(rng) - 0.3) * std::pow(10.0, static_cast<int>(unit(rng) * 4) - 2);
     out.push_back(a);
   }
-  out.push_back({0.5, 0.5, 0.5, 0.25, 0.25, 1.0});                       // ties
+  out.push_back({0.5, 0.5, 0.5, 0.25, 0.25, 1.0});                           // ties
   out.push_back({1.0, -std::numeric_limits<double>::infinity(), 2.0, 3.0});  // -inf
   out.push_back({1.0, std::numeric_limits<double>::infinity(), 2.0});
   out.push_back({std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()});
@@ -43,8 +43,8 @@ std::vector<std::vector<double>> arrays() {
   return out;
 }
 
-const std::vector<double> kPercentiles{0,    0.1,  1,  2.5, 5,    10, 25,  33.3, 50,
-                                       62.5, 75,   90, 95,  97.5, 99, 99.9, 100};
+const std::vector<double> kPercentiles{0,    0.1, 1,  2.5, 5,    10, 25,   33.3, 50,
+                                       62.5, 75,  90, 95,  97.5, 99, 99.9, 100};
 
 TEST(NumpyPercentile, EqualsNumpyBitForBit) {
   RRG_REQUIRE_PYTHON("numpy");
@@ -73,7 +73,8 @@ sys.stdout.buffer.write(np.array(out, dtype='<f8').tobytes())
   for (const auto& a : all) {
     for (double q : kPercentiles) {
       const double got = numpy_percentile(a, q), want = expected[k++];
-      EXPECT_TRUE(same(got, want)) << "n " << a.size() << " q " << q << ": " << got << " vs " << want;
+      EXPECT_TRUE(same(got, want))
+          << "n " << a.size() << " q " << q << ": " << got << " vs " << want;
     }
     for (double ci : cis) {
       const auto got = numpy_percentile_interval(a, ci);

@@ -28,11 +28,11 @@ using rrg::stats::PythonRandom;
 
 void set_output_counters(benchmark::State& state, double outputs_per_iteration) {
   state.counters["ns_per_output"] = benchmark::Counter(
-      outputs_per_iteration * 1e-9, benchmark::Counter::kIsIterationInvariantRate |
-                                        benchmark::Counter::kInvert);
+      outputs_per_iteration * 1e-9,
+      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   state.counters["ns_per_decision"] = benchmark::Counter(
-      outputs_per_iteration / 2 * 1e-9, benchmark::Counter::kIsIterationInvariantRate |
-                                            benchmark::Counter::kInvert);
+      outputs_per_iteration / 2 * 1e-9,
+      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
 // One block twist (624 outputs) with each kernel.
