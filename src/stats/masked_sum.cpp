@@ -38,8 +38,10 @@ using AndPopcount = std::uint64_t (*)(const std::uint64_t*, const std::uint64_t*
 
 AndPopcount chosen_and_popcount() {
 #if defined(__x86_64__) || defined(__i386__)
-  static const AndPopcount chosen =
-      __builtin_cpu_supports("popcnt") ? and_popcount_hardware : and_popcount_portable;
+  static const AndPopcount chosen = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("popcnt") ? and_popcount_hardware : and_popcount_portable;
+  }();
   return chosen;
 #else
   return and_popcount_portable;

@@ -30,10 +30,6 @@ inline std::uint32_t mix(std::uint32_t current, std::uint32_t next, std::uint32_
   return far ^ (y >> 1) ^ ((0u - (next & 1u)) & kMatrix);
 }
 
-inline std::uint32_t decision_bit(std::uint32_t w) {
-  return (w ^ (w << 4) ^ (w << 7) ^ (w << 15)) >> 31;
-}
-
 void twist_portable(std::uint32_t* mt) {
   std::size_t i = 0;
   for (; i < kFirstPart; ++i) mt[i] = mix(mt[i], mt[i + 1], mt[i + kMtShift]);
@@ -42,12 +38,16 @@ void twist_portable(std::uint32_t* mt) {
 }
 
 void decide_portable(const std::uint32_t* mt, std::uint64_t* bits) {
+  // Two decisions per 64-bit fold: even words 4p and 4p + 2 side by side. Shifts of at most 15
+  // move no bit of one half into the sources of the other half's top bit.
   for (std::size_t w = 0; w < 5; ++w) {
     std::uint64_t word = 0;
-    const std::size_t first = w * 64;
-    const std::size_t last = first + 64 < kMtWords / 2 ? first + 64 : kMtWords / 2;
-    for (std::size_t j = first; j < last; ++j) {
-      word |= static_cast<std::uint64_t>(decision_bit(mt[2 * j])) << (j - first);
+    const std::size_t pairs = w < 4 ? 32 : 28;  // 312 decisions = 4 x 64 + 56
+    const std::uint32_t* p = mt + 128 * w;
+    for (std::size_t k = 0; k < pairs; ++k) {
+      const std::uint64_t v = p[4 * k] | static_cast<std::uint64_t>(p[4 * k + 2]) << 32;
+      const std::uint64_t f = v ^ (v << 4) ^ (v << 7) ^ (v << 15);
+      word |= (((f >> 31) & 1u) | ((f >> 62) & 2u)) << (2 * k);
     }
     bits[w] = word;
   }
@@ -180,7 +180,10 @@ const Mt19937Kernels& portable_mt19937_kernels() {
 const Mt19937Kernels* avx2_mt19937_kernels() {
 #ifdef RRG_STATS_HAVE_AVX2_KERNELS
   static const Mt19937Kernels kernels{"avx2", twist_avx2, decide_avx2, twist_and_decide_avx2};
-  static const bool supported = __builtin_cpu_supports("avx2");
+  static const bool supported = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+  }();
   return supported ? &kernels : nullptr;
 #else
   return nullptr;

@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "rrg/stats/approximate_randomization.h"
+#include "rrg/stats/cancelled.h"
 
 namespace rrg::stats::detail {
 

@@ -129,6 +129,7 @@ TEST(PairedBootstrap, ProgressAndCancellation) {
   EXPECT_EQ(total, 500u);
   std::atomic<bool> cancel{true};
   options.cancel = &cancel;
+  options.progress = nullptr;
   EXPECT_THROW(rrg::stats::paired_bootstrap(table.metrics, 0, 100, options), rrg::stats::Cancelled);
 }
 

@@ -23,10 +23,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "rrg/stats/cancelled.h"
 
 namespace rrg::stats {
 
@@ -71,11 +72,6 @@ struct ApproximateRandomizationResult {
   double observed_delta = 0;  // |value_b - value_a|
   std::uint64_t count = 0;    // trials with |delta| >= observed_delta
   double p_value = 0;
-};
-
-class Cancelled : public std::runtime_error {
- public:
-  Cancelled() : std::runtime_error("cancelled") {}
 };
 
 // Runs every job (in RadEval's stream order: systems, then metrics within a system) with

@@ -24,6 +24,8 @@
 #include <string>
 #include <vector>
 
+#include "rrg/stats/cancelled.h"
+
 namespace rrg::stats {
 
 // One corpus metric of one system, recomputable on any resample of its per-sample statistics.
@@ -44,7 +46,7 @@ struct PairedBootstrapOptions {
   bool keep_replicates = false;  // return every replicate's value (for checks and plots)
   // Called on the calling thread with replicates done and the total.
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
-  const std::atomic<bool>* cancel = nullptr;  // throws Cancelled (approximate_randomization.h)
+  const std::atomic<bool>* cancel = nullptr;  // set: the run throws Cancelled
 };
 
 struct BootstrapInterval {
