@@ -62,7 +62,7 @@ void twist_and_decide_portable(std::uint32_t* mt, std::uint64_t* bits) {
 
 #define RRG_AVX2 __attribute__((target("avx2")))
 
-// decide16's nibble table: entry n has bit 7 = n3 ^ n0 and bit 6 = n0.
+// folded_evens16's nibble table: entry n has bit 7 = n3 ^ n0 and bit 6 = n0.
 constexpr std::array<unsigned char, 16> decision_nibbles() {
   std::array<unsigned char, 16> table{};
   for (unsigned n = 0; n < 16; ++n) {

@@ -82,9 +82,9 @@ void PythonRandom::swap_bits(std::uint64_t* bits, std::size_t count) {
   while (done < count) {
     std::size_t position = engine_.position();
     if (position % 2 != 0) {
-      // Not at a draw boundary of the block (someone read one output): draw by draw until the
-      // block ends, which realigns (624 is even).
-      for (; done < count && engine_.position() % 2 != 0; ++done) {
+      // A draw that starts on an odd word. This class never gets there (every draw takes two
+      // outputs and a block has an even length), but handle it, draw by draw.
+      for (; done < count; ++done) {
         const std::uint32_t a = engine_.next32();
         engine_.next32();
         bits[done / 64] |= static_cast<std::uint64_t>(a >> 31) << (done % 64);
