@@ -32,8 +32,8 @@ std::string paired_bootstrap_signature(const PairedBootstrapOptions& options) {
 }
 
 std::vector<std::vector<PairedBootstrapResult>> paired_bootstrap(
-    const std::vector<std::vector<const ResampledMetric*>>& metrics, std::size_t baseline,
-    std::size_t samples, const PairedBootstrapOptions& options) {
+    const std::vector<std::vector<ResampledCell>>& cells, std::size_t baseline, std::size_t samples,
+    const PairedBootstrapOptions& options) {
   if (options.replicates == 0) throw InputError("the bootstrap needs at least 1 replicate");
   if (samples == 0) throw InputError("the bootstrap needs at least 1 sample");
   if (!(options.ci > 0.0 && options.ci < 100.0)) {
@@ -41,13 +41,33 @@ std::vector<std::vector<PairedBootstrapResult>> paired_bootstrap(
                      " is not a percentage strictly between 0 and 100");
   }
   NumpyRandomState random_state(options.seed);  // refuses seeds NumPy refuses
-  std::vector<std::vector<PairedBootstrapResult>> results(metrics.size());
-  if (metrics.empty()) return results;
-  const std::size_t systems = metrics[0].size();
-  for (const auto& row : metrics) {
-    if (row.size() != systems) {
+  std::vector<std::vector<PairedBootstrapResult>> results(cells.size());
+  if (cells.empty()) return results;
+  const std::size_t systems = cells[0].size();
+  // The distinct groups, and for every cell its value's slot among all groups' outputs.
+  std::vector<const ResampledGroup*> groups;
+  std::vector<std::size_t> group_offset;
+  std::size_t group_values = 0;
+  std::vector<std::size_t> slot(cells.size() * systems);
+  for (std::size_t m = 0; m < cells.size(); ++m) {
+    if (cells[m].size() != systems) {
       throw InputError("paired bootstrap: every metric needs one entry per system (" +
-                       std::to_string(systems) + "), got " + std::to_string(row.size()));
+                       std::to_string(systems) + "), got " + std::to_string(cells[m].size()));
+    }
+    for (std::size_t s = 0; s < systems; ++s) {
+      const ResampledCell& cell = cells[m][s];
+      if (cell.group == nullptr || cell.index >= cell.group->size()) {
+        throw InputError("paired bootstrap: metric " + std::to_string(m) + " of system " +
+                         std::to_string(s) + " points outside its group");
+      }
+      auto found = std::find(groups.begin(), groups.end(), cell.group);
+      std::size_t g = static_cast<std::size_t>(found - groups.begin());
+      if (found == groups.end()) {
+        groups.push_back(cell.group);
+        group_offset.push_back(group_values);
+        group_values += cell.group->size();
+      }
+      slot[m * systems + s] = group_offset[g] + cell.index;
     }
   }
   if (baseline != static_cast<std::size_t>(-1) && baseline >= systems) {
@@ -56,8 +76,8 @@ std::vector<std::vector<PairedBootstrapResult>> paired_bootstrap(
   }
 
   const std::size_t replicates = options.replicates;
-  // values[(m * systems + s) * replicates + r]
-  std::vector<double> values(metrics.size() * systems * replicates);
+  // outputs[r * group_values + v]: every group's values for replicate r.
+  std::vector<double> outputs(replicates * group_values);
   const std::size_t per_batch = std::max<std::size_t>(1, kBatchIndices / samples);
   std::vector<std::uint32_t> indices(std::min(per_batch, replicates) * samples);
 
@@ -80,11 +100,9 @@ std::vector<std::vector<PairedBootstrapResult>> paired_bootstrap(
     run.worker = [&](unsigned, const std::atomic<bool>& stop, std::atomic<std::uint64_t>& done) {
       for (std::size_t r; (r = next.fetch_add(1)) < count && !stop;) {
         const std::uint32_t* resample = indices.data() + r * samples;
-        for (std::size_t m = 0; m < metrics.size(); ++m) {
-          for (std::size_t s = 0; s < systems; ++s) {
-            values[(m * systems + s) * replicates + first + r] =
-                metrics[m][s]->value(resample, samples);
-          }
+        double* out = outputs.data() + (first + r) * group_values;
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+          groups[g]->values(resample, samples, out + group_offset[g]);
         }
         ++done;
       }
@@ -92,25 +110,42 @@ std::vector<std::vector<PairedBootstrapResult>> paired_bootstrap(
     detail::run_parallel(run);
   }
 
-  for (std::size_t m = 0; m < metrics.size(); ++m) {
+  auto replicate_values = [&](std::size_t m, std::size_t s) {
+    std::vector<double> v(replicates);
+    const std::size_t at = slot[m * systems + s];
+    for (std::size_t r = 0; r < replicates; ++r) v[r] = outputs[r * group_values + at];
+    return v;
+  };
+  for (std::size_t m = 0; m < cells.size(); ++m) {
     results[m].resize(systems);
+    const std::vector<double> base = baseline != static_cast<std::size_t>(-1)
+                                         ? replicate_values(m, baseline)
+                                         : std::vector<double>();
     for (std::size_t s = 0; s < systems; ++s) {
-      const double* own = values.data() + (m * systems + s) * replicates;
-      std::vector<double> replicate_values(own, own + replicates);
+      std::vector<double> own = replicate_values(m, s);
       PairedBootstrapResult& out = results[m][s];
-      const PercentileInterval value = numpy_percentile_interval(replicate_values, options.ci);
+      const PercentileInterval value = numpy_percentile_interval(own, options.ci);
       out.value = {value.low, value.high};
-      if (baseline != static_cast<std::size_t>(-1) && s != baseline) {
-        const double* base = values.data() + (m * systems + baseline) * replicates;
+      if (!base.empty() && s != baseline) {
         std::vector<double> diffs(replicates);
         for (std::size_t r = 0; r < replicates; ++r) diffs[r] = own[r] - base[r];
         const PercentileInterval diff = numpy_percentile_interval(std::move(diffs), options.ci);
         out.diff = BootstrapInterval{diff.low, diff.high};
       }
-      if (options.keep_replicates) out.replicates = std::move(replicate_values);
+      if (options.keep_replicates) out.replicates = std::move(own);
     }
   }
   return results;
+}
+
+std::vector<std::vector<PairedBootstrapResult>> paired_bootstrap(
+    const std::vector<std::vector<const ResampledMetric*>>& metrics, std::size_t baseline,
+    std::size_t samples, const PairedBootstrapOptions& options) {
+  std::vector<std::vector<ResampledCell>> cells(metrics.size());
+  for (std::size_t m = 0; m < metrics.size(); ++m) {
+    for (const ResampledMetric* metric : metrics[m]) cells[m].push_back({metric, 0});
+  }
+  return paired_bootstrap(cells, baseline, samples, options);
 }
 
 }  // namespace rrg::stats

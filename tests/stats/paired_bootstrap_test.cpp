@@ -102,6 +102,80 @@ TEST(PairedBootstrap, EqualsTheSequentialProcedureForAnyThreadCount) {
   }
 }
 
+// Both rows of a two-metric table from one pass: the mean, and the mean of the squares.
+class MeanAndSquares : public rrg::stats::ResampledGroup {
+ public:
+  explicit MeanAndSquares(std::vector<double> values) : values_(std::move(values)) {}
+  std::size_t size() const override { return 2; }
+  void values(const std::uint32_t* indices, std::size_t n, double* out) const override {
+    double sum = 0, squares = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      sum += values_[indices[k]];
+      squares += values_[indices[k]] * values_[indices[k]];
+    }
+    out[0] = sum / static_cast<double>(n);
+    out[1] = squares / static_cast<double>(n);
+  }
+
+ private:
+  std::vector<double> values_;
+};
+
+class MeanOfSquares : public ResampledMetric {
+ public:
+  explicit MeanOfSquares(std::vector<double> values) : values_(std::move(values)) {}
+  double value(const std::uint32_t* indices, std::size_t n) const override {
+    double squares = 0;
+    for (std::size_t k = 0; k < n; ++k) squares += values_[indices[k]] * values_[indices[k]];
+    return squares / static_cast<double>(n);
+  }
+
+ private:
+  std::vector<double> values_;
+};
+
+TEST(PairedBootstrap, GroupsGiveTheSameNumbersAsSingleMetrics) {
+  const std::size_t samples = 200;
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::vector<std::vector<double>> per_system(3, std::vector<double>(samples));
+  for (auto& v : per_system) {
+    for (double& x : v) x = unit(rng);
+  }
+  std::vector<std::unique_ptr<rrg::stats::ResampledGroup>> groups;
+  std::vector<std::unique_ptr<ResampledMetric>> singles;
+  std::vector<std::vector<rrg::stats::ResampledCell>> cells(2);
+  std::vector<std::vector<const ResampledMetric*>> metrics(2);
+  for (std::size_t s = 0; s < 3; ++s) {
+    groups.push_back(std::make_unique<MeanAndSquares>(per_system[s]));
+    cells[0].push_back({groups.back().get(), 0});
+    cells[1].push_back({groups.back().get(), 1});
+    singles.push_back(std::make_unique<MeanOf>(per_system[s]));
+    metrics[0].push_back(singles.back().get());
+    singles.push_back(std::make_unique<MeanOfSquares>(per_system[s]));
+    metrics[1].push_back(singles.back().get());
+  }
+  PairedBootstrapOptions options;
+  options.replicates = 300;
+  options.keep_replicates = true;
+  options.threads = 2;
+  const auto grouped = rrg::stats::paired_bootstrap(cells, 2, samples, options);
+  const auto single = rrg::stats::paired_bootstrap(metrics, 2, samples, options);
+  for (std::size_t m = 0; m < 2; ++m) {
+    for (std::size_t s = 0; s < 3; ++s) {
+      EXPECT_EQ(grouped[m][s].replicates, single[m][s].replicates) << m << " " << s;
+      EXPECT_EQ(grouped[m][s].value.low, single[m][s].value.low);
+      EXPECT_EQ(grouped[m][s].value.high, single[m][s].value.high);
+      EXPECT_EQ(grouped[m][s].diff.has_value(), s != 2);
+      if (s != 2) {
+        EXPECT_EQ(grouped[m][s].diff->low, single[m][s].diff->low);
+      }
+    }
+  }
+  cells[1][0].index = 2;  // the group has 2 values
+  EXPECT_THROW(rrg::stats::paired_bootstrap(cells, 2, samples, options), rrg::InputError);
+}
+
 TEST(PairedBootstrap, WithoutBaselineThereAreNoDifferences) {
   const Table table = make_table(1, 2, 50);
   PairedBootstrapOptions options;

@@ -28,14 +28,33 @@
 
 namespace rrg::stats {
 
-// One corpus metric of one system, recomputable on any resample of its per-sample statistics.
-// value() must be safe to call from several threads at once.
-class ResampledMetric {
+// Corpus values computed together from one resample: typically every metric of one family for
+// one system (a classifier's F1 for each observation and their averages from one pass over the
+// resampled label rows). values() must be safe to call from several threads at once.
+class ResampledGroup {
  public:
-  virtual ~ResampledMetric() = default;
-  // Corpus value of the resample whose k-th sample is sample indices[k] (k < n, repeats allowed,
-  // n = the number of samples): what the metric gives on the resampled lists, in this order.
+  virtual ~ResampledGroup() = default;
+  virtual std::size_t size() const = 0;  // values per resample
+  // out[0 .. size()) = the corpus values of the resample whose k-th sample is sample
+  // indices[k] (k < n, repeats allowed, n = the number of samples): what the metrics give on
+  // the resampled lists, in this order.
+  virtual void values(const std::uint32_t* indices, std::size_t n, double* out) const = 0;
+};
+
+// One corpus metric of one system: a group of one value.
+class ResampledMetric : public ResampledGroup {
+ public:
   virtual double value(const std::uint32_t* indices, std::size_t n) const = 0;
+  std::size_t size() const final { return 1; }
+  void values(const std::uint32_t* indices, std::size_t n, double* out) const final {
+    out[0] = value(indices, n);
+  }
+};
+
+// Where the bootstrap finds one (metric, system) value: value `index` of `group`.
+struct ResampledCell {
+  const ResampledGroup* group = nullptr;
+  std::size_t index = 0;
 };
 
 struct PairedBootstrapOptions {
@@ -60,10 +79,16 @@ struct PairedBootstrapResult {
   std::vector<double> replicates;         // the replicate values, when keep_replicates
 };
 
-// metrics[m][s] is metric m of system s (every row the same systems, in the same order);
-// `baseline` indexes the baseline system (or npos for no differences). Returns result[m][s].
-// Throws rrg::InputError for 0 replicates or samples, a ci outside (0, 100), a seed NumPy
-// refuses, or rows of different lengths.
+// cells[m][s] locates metric m of system s (every row the same systems, in the same order);
+// `baseline` indexes the baseline system (or npos for no differences). Each distinct group is
+// evaluated once per replicate. Returns result[m][s]. Throws rrg::InputError for 0 replicates or
+// samples, a ci outside (0, 100), a seed NumPy refuses, rows of different lengths or a cell
+// outside its group.
+std::vector<std::vector<PairedBootstrapResult>> paired_bootstrap(
+    const std::vector<std::vector<ResampledCell>>& cells, std::size_t baseline, std::size_t samples,
+    const PairedBootstrapOptions& options);
+
+// The same with one ResampledMetric per (metric, system): metrics[m][s].
 std::vector<std::vector<PairedBootstrapResult>> paired_bootstrap(
     const std::vector<std::vector<const ResampledMetric*>>& metrics, std::size_t baseline,
     std::size_t samples, const PairedBootstrapOptions& options);
