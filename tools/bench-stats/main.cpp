@@ -190,6 +190,28 @@ BENCHMARK(BM_ArCountMetric)
     ->UseRealTime()
     ->Iterations(1);
 
+// One masked sum over 3,000 samples of values in [-range, range] (e.g. a count's B - A).
+void BM_MaskedSum(benchmark::State& state) {
+  const std::size_t samples = 3000;
+  const auto range = static_cast<std::int64_t>(state.range(0));
+  std::mt19937_64 source(3);
+  std::vector<std::int64_t> values(samples);
+  for (auto& v : values) {
+    v = static_cast<std::int64_t>(source() % static_cast<std::uint64_t>(2 * range + 1)) - range;
+  }
+  const rrg::stats::MaskedIntegerSum sum(values);
+  std::vector<std::uint64_t> mask(PythonRandom::words_per_mask(samples));
+  for (auto& w : mask) w = source();
+  std::int64_t total = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(mask.data());
+    total += sum(mask.data());
+  }
+  benchmark::DoNotOptimize(total);
+  state.SetLabel(std::to_string(sum.planes()) + " planes");
+}
+BENCHMARK(BM_MaskedSum)->Arg(1)->Arg(41)->Arg(1000);
+
 // Resample indices of the bootstrap: 1,000 x randint(0, 3000, size=3000).
 void BM_BootstrapIndices(benchmark::State& state) {
   std::vector<std::uint32_t> indices(3000);
