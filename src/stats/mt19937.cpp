@@ -13,7 +13,7 @@ namespace {
 
 // Below this many blocks, twisting block by block is faster than a jump (a jump costs about as
 // much as this many twists; see tools/bench-stats).
-constexpr std::uint64_t kJumpMinBlocks = 16384;
+constexpr std::uint64_t kJumpMinBlocks = 32768;
 
 }  // namespace
 

@@ -154,6 +154,7 @@ void step(Mt19937& engine, std::uint64_t outputs) {
 TEST(Mt19937Jump, DiscardEqualsSteppingForShortAndLongDistances) {
   // Distances on both sides of the jump threshold, at and around block boundaries, from a
   // freshly seeded state (position 624) and from the middle of a block.
+  // (The threshold is 32768 blocks: see kJumpMinBlocks in mt19937.cpp.)
   const std::vector<std::uint64_t> distances{0,
                                              1,
                                              623,
@@ -161,11 +162,11 @@ TEST(Mt19937Jump, DiscardEqualsSteppingForShortAndLongDistances) {
                                              625,
                                              1248,
                                              99'999,
-                                             624 * 16383,
-                                             624 * 16384,
-                                             624 * 16384 + 1,
-                                             624 * 16385 - 1,
-                                             12'345'677};
+                                             624 * 32767,
+                                             624 * 32768,
+                                             624 * 32768 + 1,
+                                             624 * 32769 - 1,
+                                             30'345'677};
   for (std::size_t start : {std::size_t{0}, std::size_t{1}, std::size_t{311}, std::size_t{624}}) {
     for (std::uint64_t k : distances) {
       Mt19937 stepped, jumped;
