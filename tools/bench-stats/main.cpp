@@ -9,6 +9,8 @@
 // per-sample integer, from MaskedIntegerSum), so they measure the stream plus the driver.
 #include <benchmark/benchmark.h>
 
+#include <time.h>
+
 #include <cmath>
 #include <memory>
 #include <random>
@@ -25,6 +27,12 @@ namespace {
 
 using rrg::stats::Mt19937;
 using rrg::stats::PythonRandom;
+
+double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
 
 void set_output_counters(benchmark::State& state, double outputs_per_iteration) {
   state.counters["ns_per_output"] = benchmark::Counter(
@@ -173,10 +181,17 @@ void BM_ArCountMetric(benchmark::State& state) {
   }
   rrg::stats::ApproximateRandomizationOptions options;
   options.threads = threads;
+  // CPU time of all threads: on a busy machine wall time says little about scaling, the sum
+  // over threads shows the work added by splitting (jumps, idle waits).
+  double process_cpu = 0;
   for (auto _ : state) {
+    const double before = process_cpu_seconds();
     auto results = rrg::stats::approximate_randomization(jobs, samples, options);
     benchmark::DoNotOptimize(results.data());
+    process_cpu += process_cpu_seconds() - before;
   }
+  state.counters["cpu_all_threads_ms"] =
+      benchmark::Counter(1e3 * process_cpu / static_cast<double>(state.iterations()));
   const double decisions = static_cast<double>(jobs.size() * options.trials * samples);
   set_output_counters(state, 2 * decisions);
   state.SetLabel(std::to_string(jobs.size()) + " jobs, " + std::to_string(threads) + " threads");
