@@ -3,6 +3,7 @@
 # fails it, naming both libraries, when a lower library links a higher one.
 set(RRG_LAYERS
   "rrg_core"
+  "rrg_stats"
   "rrg_text"
   "rrg_io"
   "rrg_llm"
