@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "python_oracle.h"
+#include "rrg/metrics/driver.h"
 #include "rrg/metrics/lexical/bleu_counts.h"
 #include "rrg/metrics/lexical/nltk_bleu_scorer.h"
 #include "rrg/metrics/lexical/token_ids.h"
@@ -260,7 +261,9 @@ TEST(RadEvalReference, PValuesAndIntervalsEqualPythonExactly) {
     rrg::metrics::TextCorpus corpus;
     corpus.hypotheses = texts.systems[s];
     for (const auto& r : texts.references) corpus.references.push_back({r});
-    EXPECT_EQ(rrg::metrics::NltkBleuScorer().score(corpus).corpus[3], expected) << names[s];
+    EXPECT_EQ(rrg::metrics::score_corpus(rrg::metrics::NltkBleuScorer(), corpus).corpus[3],
+              expected)
+        << names[s];
   }
 
   // Approximate randomization: jobs in RadEval's order (systems, then metrics), any threads.
