@@ -95,4 +95,15 @@ double numpy_mean(const double* values, std::size_t count) {
   return numpy_sum(values, count) / static_cast<double>(count);
 }
 
+double numpy_std(const std::vector<double>& values) {
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const double mean = numpy_mean(values);
+  std::vector<double> squares(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double deviation = values[i] - mean;
+    squares[i] = deviation * deviation;
+  }
+  return std::sqrt(numpy_sum(squares.data(), squares.size()) / static_cast<double>(values.size()));
+}
+
 }  // namespace rrg::metrics

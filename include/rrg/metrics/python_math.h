@@ -45,6 +45,10 @@ inline double numpy_mean(const std::vector<double>& values) {
   return numpy_mean(values.data(), values.size());
 }
 
+// np.std(values) (ddof=0): the mean by np.add.reduce / n, squared deviations multiplied (not
+// pow), summed the same way, divided by n, square root; NaN for an empty array.
+double numpy_std(const std::vector<double>& values);
+
 namespace detail {
 
 // NumPy's pairwise_sum (numpy/core/src/umath/loops_utils.h.src) over value(first ...).
