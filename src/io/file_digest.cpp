@@ -27,11 +27,12 @@ std::shared_future<std::string> file_sha256_async(CacheDb* cache, const std::str
       return ready.get_future().share();
     }
   }
-  return std::async(std::launch::async, [cache, file_key, path] {
-           std::string digest = sha256_file_hex(path);
-           if (cache != nullptr) cache->put(kFileHashNamespace, file_key, digest);
-           return digest;
-         })
+  return std::async(std::launch::async,
+                    [cache, file_key, path] {
+                      std::string digest = sha256_file_hex(path);
+                      if (cache != nullptr) cache->put(kFileHashNamespace, file_key, digest);
+                      return digest;
+                    })
       .share();
 }
 

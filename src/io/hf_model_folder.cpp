@@ -108,14 +108,13 @@ HfEncoderConfig parse_config(const nlohmann::json& j, const std::string& path) {
                        "\" is not supported (rrg runs absolute position embeddings)");
     }
   }
-  c.vocab_size = int_field(j, "vocab_size", c.architecture == HfArchitecture::kRoberta ? 50265
-                                                                                       : 30522,
-                           path);
+  c.vocab_size =
+      int_field(j, "vocab_size", c.architecture == HfArchitecture::kRoberta ? 50265 : 30522, path);
   c.max_position_embeddings = int_field(j, "max_position_embeddings", 512, path);
   c.pad_token_id =
       int_field(j, "pad_token_id", c.architecture == HfArchitecture::kRoberta ? 1 : 0, path);
-  if (c.hidden_act != "gelu" && c.hidden_act != "gelu_new" &&
-      c.hidden_act != "gelu_pytorch_tanh" && c.hidden_act != "relu") {
+  if (c.hidden_act != "gelu" && c.hidden_act != "gelu_new" && c.hidden_act != "gelu_pytorch_tanh" &&
+      c.hidden_act != "relu") {
     throw InputError(path + ": activation \"" + c.hidden_act +
                      "\" is not supported (gelu, gelu_new, gelu_pytorch_tanh, relu)");
   }
@@ -143,8 +142,9 @@ const char* architecture_name(HfArchitecture architecture) {
 HfModelFolder read_hf_model_config(const std::string& dir) {
   if (dir.empty()) throw InputError("no model folder given");
   if (!fs::is_directory(dir)) {
-    throw InputError(dir + ": no such folder (expected a Hugging Face model folder with "
-                           "config.json and model.safetensors or pytorch_model.bin)");
+    throw InputError(dir +
+                     ": no such folder (expected a Hugging Face model folder with "
+                     "config.json and model.safetensors or pytorch_model.bin)");
   }
   HfModelFolder folder;
   folder.dir = dir;
@@ -160,8 +160,9 @@ HfModelFolder read_hf_model_config(const std::string& dir) {
     folder.weights_format = "torch";
   }
   if (folder.weights_path.empty()) {
-    throw InputError(dir + ": no model.safetensors or pytorch_model.bin (sharded checkpoints "
-                           "are not supported)");
+    throw InputError(dir +
+                     ": no model.safetensors or pytorch_model.bin (sharded checkpoints "
+                     "are not supported)");
   }
   return folder;
 }
@@ -194,7 +195,8 @@ HfModelFolder read_hf_model_folder(const std::string& dir) {
       if (length < 2) {
         throw InputError(tokenizer_config + ": \"model_max_length\" must be at least 2");
       }
-      folder.tokenizer.model_max_length = length >= kNoLengthLimit ? 0 : static_cast<long long>(length);
+      folder.tokenizer.model_max_length =
+          length >= kNoLengthLimit ? 0 : static_cast<long long>(length);
     }
   }
   return folder;

@@ -59,8 +59,7 @@ struct ByteLevelBpeTokenizer::State {
 
 ByteLevelBpeTokenizer::ByteLevelBpeTokenizer() : state_(std::make_unique<State>()) {}
 ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(ByteLevelBpeTokenizer&&) noexcept = default;
-ByteLevelBpeTokenizer& ByteLevelBpeTokenizer::operator=(ByteLevelBpeTokenizer&&) noexcept =
-    default;
+ByteLevelBpeTokenizer& ByteLevelBpeTokenizer::operator=(ByteLevelBpeTokenizer&&) noexcept = default;
 ByteLevelBpeTokenizer::~ByteLevelBpeTokenizer() = default;
 
 const std::string& gpt2_byte_symbol(unsigned char byte) {

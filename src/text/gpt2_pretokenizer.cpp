@@ -24,9 +24,8 @@ struct ClassRange {
 enum CharClass : std::uint8_t { kOther = 0, kLetter = 1, kNumber = 2, kSpace = 3 };
 
 CharClass range_class(char32_t cp) {
-  const auto it =
-      std::upper_bound(std::begin(kGpt2ClassRanges), std::end(kGpt2ClassRanges), cp,
-                       [](char32_t c, const ClassRange& r) { return c < r.first; });
+  const auto it = std::upper_bound(std::begin(kGpt2ClassRanges), std::end(kGpt2ClassRanges), cp,
+                                   [](char32_t c, const ClassRange& r) { return c < r.first; });
   if (it == std::begin(kGpt2ClassRanges)) return kOther;
   const ClassRange& r = *(it - 1);
   return cp <= r.last ? static_cast<CharClass>(r.value) : kOther;
@@ -62,8 +61,8 @@ std::vector<Char> decode(std::string_view s, Gpt2Whitespace whitespace) {
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     std::size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    if (len > 1 && (i + len > s.size() ||
-                    find_invalid_utf8(s.substr(i, len)) != std::string_view::npos)) {
+    if (len > 1 &&
+        (i + len > s.size() || find_invalid_utf8(s.substr(i, len)) != std::string_view::npos)) {
       len = 0;  // an invalid byte stands alone, as "other"
     }
     if (len == 0) {

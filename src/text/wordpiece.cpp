@@ -152,8 +152,8 @@ void basic_words(std::string_view text, const WordPieceOptions& options,
       continue;
     }
     // lower(), _run_strip_accents (NFD, drop Mn), _run_split_on_punc.
-    const bool strip = options.do_lower_case ? options.strip_accents != 0
-                                             : options.strip_accents == 1;
+    const bool strip =
+        options.do_lower_case ? options.strip_accents != 0 : options.strip_accents == 1;
     decomposed.clear();
     const std::u32string chars =
         decode_utf8(options.do_lower_case ? python_lower(token) : std::string(token));
@@ -201,8 +201,7 @@ void for_each_piece(std::string_view text, bool lower_case, OnPiece on_piece) {
       ++i;
       continue;
     }
-    if (i > piece_start)
-      on_piece(lower(text.substr(piece_start, i - piece_start)), false);
+    if (i > piece_start) on_piece(lower(text.substr(piece_start, i - piece_start)), false);
     on_piece(std::string(found), true);
     i += found.size();
     piece_start = i;
@@ -230,7 +229,7 @@ const char* wordpiece_unicode_version() {
 }
 
 WordPieceTokenizer WordPieceTokenizer::from_file(const std::string& path,
-                                                WordPieceOptions options) {
+                                                 WordPieceOptions options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot read the vocabulary file");
   std::ostringstream buffer;

@@ -91,9 +91,8 @@ SafetensorsFile::SafetensorsFile(std::string path) : path_(std::move(path)) {
     if (name == "__metadata__") continue;
     const std::string where = path_ + ": tensor '" + name + "': ";
     if (!value.is_object() || !value.contains("dtype") || !value["dtype"].is_string() ||
-        !value.contains("shape") || !value["shape"].is_array() ||
-        !value.contains("data_offsets") || !value["data_offsets"].is_array() ||
-        value["data_offsets"].size() != 2) {
+        !value.contains("shape") || !value["shape"].is_array() || !value.contains("data_offsets") ||
+        !value["data_offsets"].is_array() || value["data_offsets"].size() != 2) {
       throw InputError(where + "expected {\"dtype\", \"shape\", \"data_offsets\": [begin, end]}");
     }
     SafetensorsEntry e;

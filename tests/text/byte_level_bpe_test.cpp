@@ -58,7 +58,8 @@ std::vector<std::string> bpe_edge_texts() {
       "end.\n",
       "1234567890 3,500 2.2x1.6cm 10mm 0.5% 1e-5 4th 12:30 -3 +7 \u0663\u0664 \u2167 \u00bd",
       "caf\u00e9 cafe\u0301 na\u00efve \u00c9panchement \u00fcber Stra\u00dfe \u0130stanbul",
-      "\u80ba\u90e8\u6b63\u5e38 \u5fc3\u810f\u5927\u5c0f\u6b63\u5e38\u3002\u3001 \u65e5\u672c\u8a9e",
+      "\u80ba\u90e8\u6b63\u5e38 \u5fc3\u810f\u5927\u5c0f\u6b63\u5e38\u3002\u3001 "
+      "\u65e5\u672c\u8a9e",
       "\U0001F600 \U0001F469\u200D\u2695\uFE0F \u2764\ufe0f \U0001F1EB\U0001F1F7 \U0001FAC1",
       "NBSP\u00a0here \u00a0\u00a0two \u2002en \u3000ideographic \u202fnarrow \u2028ls \u2029ps",
       "zero\u200bwidth \u200djoiner soft\u00adhyphen \u2060wj",
@@ -157,8 +158,7 @@ TEST(Gpt2PretokenizerTest, MatchesPythonRegexOnEveryCodePoint) {
   }
   chunks.push_back(chunk);
   const auto want = run_json_lines(
-      {"/usr/bin/python3", source_dir() + "/tests/text/gpt2_bpe_reference.py", "--pieces"},
-      chunks);
+      {"/usr/bin/python3", source_dir() + "/tests/text/gpt2_bpe_reference.py", "--pieces"}, chunks);
   ASSERT_EQ(want.size(), chunks.size()) << "is python3-regex installed (scripts/setup.sh)?";
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     const auto expected = want[i]["pieces"].get<std::vector<std::string>>();
@@ -175,12 +175,15 @@ TEST(Gpt2PretokenizerTest, MatchesPythonRegexOnEveryCodePoint) {
 
 TEST(ByteLevelBpeTest, HandCheckedGpt2Ids) {
   if (!have_gpt2_files()) GTEST_SKIP() << "no GPT-2 vocab.json/merges.txt (models/get_gpt2_bpe.sh)";
-  const auto t = ByteLevelBpeTokenizer::from_files(gpt2_dir() + "/vocab.json",
-                                                   gpt2_dir() + "/merges.txt");
+  const auto t =
+      ByteLevelBpeTokenizer::from_files(gpt2_dir() + "/vocab.json", gpt2_dir() + "/merges.txt");
   EXPECT_EQ(t.vocab_size(), 50257u);
   EXPECT_EQ(t.token_ids("Hello world"), (std::vector<std::int32_t>{15496, 995}));
-  EXPECT_EQ(t.tokenize(" lungs are clear"),
-            (std::vector<std::string>{"\xc4\xa0lungs", "\xc4\xa0""are", "\xc4\xa0""clear"}));
+  EXPECT_EQ(t.tokenize(" lungs are clear"), (std::vector<std::string>{"\xc4\xa0lungs",
+                                                                      "\xc4\xa0"
+                                                                      "are",
+                                                                      "\xc4\xa0"
+                                                                      "clear"}));
   EXPECT_EQ(t.token_ids(""), std::vector<std::int32_t>{});
 }
 
@@ -196,9 +199,8 @@ TEST(ByteLevelBpeTest, TokenForTokenEqualToGpt3EncoderNpmPackage) {
   if (shared_dir().empty()) std::cerr << "note: ../shared absent; its texts are not checked\n";
   TempDir tmp;
   write_file(tmp.file("in.json"), nlohmann::json(texts).dump());
-  const CommandResult r =
-      run_command({"node", source_dir() + "/tests/text/gpt2_bpe_oracle.js", package,
-                   tmp.file("in.json"), tmp.file("out.json")});
+  const CommandResult r = run_command({"node", source_dir() + "/tests/text/gpt2_bpe_oracle.js",
+                                       package, tmp.file("in.json"), tmp.file("out.json")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto want = nlohmann::json::parse(read_file(tmp.file("out.json")));
   ASSERT_EQ(want["ids"].size(), texts.size());
@@ -217,8 +219,8 @@ TEST(ByteLevelBpeTest, TokenForTokenEqualToGpt3EncoderNpmPackage) {
 
 TEST(ByteLevelBpeTest, EqualToHfAlgorithmWithPythonRegex) {
   if (!have_gpt2_files()) GTEST_SKIP() << "no GPT-2 vocab.json/merges.txt (models/get_gpt2_bpe.sh)";
-  const auto t = ByteLevelBpeTokenizer::from_files(gpt2_dir() + "/vocab.json",
-                                                   gpt2_dir() + "/merges.txt");
+  const auto t =
+      ByteLevelBpeTokenizer::from_files(gpt2_dir() + "/vocab.json", gpt2_dir() + "/merges.txt");
   const auto texts = all_texts();
   const auto want =
       run_json_lines({"/usr/bin/python3", source_dir() + "/tests/text/gpt2_bpe_reference.py",
@@ -240,14 +242,20 @@ TEST(ByteLevelBpeTest, MergesByRankWithASmallVocabulary) {
   nlohmann::json vocab = nlohmann::json::object();
   int id = 0;
   for (int b = 0; b < 256; ++b) vocab[text::gpt2_byte_symbol(static_cast<unsigned char>(b))] = id++;
-  for (const char* t : {"ab", "abab", "bc", "\xc4\xa0""a", "<unk>"}) vocab[t] = id++;
+  for (const char* t : {"ab", "abab", "bc",
+                        "\xc4\xa0"
+                        "a",
+                        "<unk>"})
+    vocab[t] = id++;
   write_file(tmp.file("vocab.json"), vocab.dump());
   // "b c" has a worse rank than "a b": "abc" -> "ab" "c"; "abab" needs "ab ab" after "a b".
   write_file(tmp.file("merges.txt"), "#version: 0.2\na b\nab ab\nb c\n\xc4\xa0 a\nc a\n");
   const auto t = ByteLevelBpeTokenizer::from_files(tmp.file("vocab.json"), tmp.file("merges.txt"));
   EXPECT_EQ(t.tokenize("abc"), (std::vector<std::string>{"ab", "c"}));
   EXPECT_EQ(t.tokenize("ababab"), (std::vector<std::string>{"abab", "ab"}));
-  EXPECT_EQ(t.tokenize("bc a"), (std::vector<std::string>{"bc", "\xc4\xa0""a"}));
+  EXPECT_EQ(t.tokenize("bc a"), (std::vector<std::string>{"bc",
+                                                          "\xc4\xa0"
+                                                          "a"}));
   // "c a" merges to "ca", absent from the vocabulary: <unk>, as HF's tokenizers do.
   EXPECT_EQ(t.tokenize("xbca"), (std::vector<std::string>{"x", "bc", "a"}));
   EXPECT_EQ(t.tokenize("ca"), std::vector<std::string>{"<unk>"});
@@ -255,8 +263,7 @@ TEST(ByteLevelBpeTest, MergesByRankWithASmallVocabulary) {
   EXPECT_EQ(t.id_of("<unk>"), 260);
   EXPECT_EQ(t.vocab_size(), 261u);
   // " abc": "a b" (rank 0) wins over "\xc4\xa0 a"; the second "abc" comes from the cache.
-  EXPECT_EQ(t.tokenize("abc abc"),
-            (std::vector<std::string>{"ab", "c", "\xc4\xa0", "ab", "c"}));
+  EXPECT_EQ(t.tokenize("abc abc"), (std::vector<std::string>{"ab", "c", "\xc4\xa0", "ab", "c"}));
 }
 
 TEST(ByteLevelBpeTest, FileErrorsNameTheFile) {

@@ -201,8 +201,7 @@ TEST_F(HfEncoderTest, ErrorsNameTheFileAndTheTensor) {
   std::string e = load_error(dropped);
   EXPECT_NE(e.find(dropped + "/model.safetensors is not a usable bert model"), std::string::npos)
       << e;
-  EXPECT_NE(e.find("missing keys (1): bert.encoder.layer.1.output.dense.weight"),
-            std::string::npos)
+  EXPECT_NE(e.find("missing keys (1): bert.encoder.layer.1.output.dense.weight"), std::string::npos)
       << e;
   // Layers past the requested one are not read, so their absence does not matter.
   EXPECT_EQ(load_error(dropped, 1), "(no InputError)");

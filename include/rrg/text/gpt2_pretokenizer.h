@@ -28,8 +28,8 @@ enum class Gpt2Whitespace {
 
 // The pieces of `utf8` in order; their concatenation is `utf8`. An invalid UTF-8 byte counts as
 // one character of class "other".
-std::vector<std::string_view> gpt2_pretokenize(std::string_view utf8,
-                                               Gpt2Whitespace whitespace = Gpt2Whitespace::kUnicode);
+std::vector<std::string_view> gpt2_pretokenize(
+    std::string_view utf8, Gpt2Whitespace whitespace = Gpt2Whitespace::kUnicode);
 
 // Unicode version of the character classes ("14.0.0").
 const char* gpt2_unicode_version();

@@ -198,9 +198,8 @@ std::vector<std::vector<double>> parse_baseline_table(std::string_view text,
     }
     std::vector<double> row(3);
     double layer = 0;
-    if (fields.size() != 4 || !parse_number(fields[0], layer) ||
-        !parse_number(fields[1], row[0]) || !parse_number(fields[2], row[1]) ||
-        !parse_number(fields[3], row[2])) {
+    if (fields.size() != 4 || !parse_number(fields[0], layer) || !parse_number(fields[1], row[0]) ||
+        !parse_number(fields[2], row[1]) || !parse_number(fields[3], row[2])) {
       throw InputError(location_message(path, line_no, 0, "expected LAYER,P,R,F numbers"));
     }
     rows.push_back(row);
@@ -238,7 +237,8 @@ Baseline load_baseline(const std::string& file, const std::string& model_name, i
     }
     if (found == nullptr) {
       std::string known;
-      for (const ShippedBaseline& b : kShipped) known += (known.empty() ? "" : ", ") + std::string(b.model);
+      for (const ShippedBaseline& b : kShipped)
+        known += (known.empty() ? "" : ", ") + std::string(b.model);
       throw InputError("BERTScore rescaling: rrg ships no baseline for model \"" + model_name +
                        "\" (it has: " + known +
                        "); pass bert_score's rescale_baseline file with --bertscore-baseline");

@@ -149,9 +149,11 @@ BertScorer::BertScorer(BertScoreOptions options)
                      folder_.config_path + " has " + std::to_string(layers) + " layers");
   }
   if (options_.rescale) {
-    baseline_ = std::make_unique<Baseline>(load_baseline(options_.baseline_file, model_name_, layer_));
+    baseline_ =
+        std::make_unique<Baseline>(load_baseline(options_.baseline_file, model_name_, layer_));
   } else if (!options_.baseline_file.empty()) {
-    throw InputError("BERTScore: a baseline file was given without rescaling (--bertscore-rescale)");
+    throw InputError(
+        "BERTScore: a baseline file was given without rescaling (--bertscore-rescale)");
   }
   if (!options_.no_cache) {
     cache_ = std::make_unique<io::CacheDb>(options_.cache_path.empty() ? io::default_cache_path()
@@ -186,9 +188,10 @@ std::vector<Signature> BertScorer::signatures() const {
     s.set("idf", options_.idf ? "yes" : "no");
     s.set("rescaled", baseline_ ? "yes" : "no");
     if (baseline_) {
-      s.set("baseline", options_.baseline_file.empty()
-                            ? baseline_->source.substr(0, baseline_->source.find(':'))
-                            : "file-" + std::filesystem::path(options_.baseline_file).filename().string());
+      s.set("baseline",
+            options_.baseline_file.empty()
+                ? baseline_->source.substr(0, baseline_->source.find(':'))
+                : "file-" + std::filesystem::path(options_.baseline_file).filename().string());
     }
     s.set("tok", encoder_.description());
     s.set("weights", "sha256-" + weights_sha256_.get().substr(0, 12));
@@ -358,7 +361,8 @@ BertScoreResult BertScorer::score(const std::vector<std::string>& hypotheses,
     }
     const auto m = static_cast<double>(n_pairs);
     unseen = std::log((m + 1) / 1.0);
-    for (const auto& [id, count] : df) idf[id] = std::log((m + 1) / (static_cast<double>(count) + 1));
+    for (const auto& [id, count] : df)
+      idf[id] = std::log((m + 1) / (static_cast<double>(count) + 1));
   } else {
     idf[encoder_.cls_id()] = 0;
     idf[encoder_.sep_id()] = 0;

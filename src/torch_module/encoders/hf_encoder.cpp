@@ -45,15 +45,9 @@ const Names& names_for(io::HfArchitecture architecture) {
     n.prefixes = {"roberta.", ""};
     return n;
   }();
-  static const Names distilbert{{"distilbert.", ""},
-                                "transformer.layer.",
-                                "attention.q_lin",
-                                "attention.k_lin",
-                                "attention.v_lin",
-                                "attention.out_lin",
-                                "sa_layer_norm",
-                                "ffn.lin1",
-                                "ffn.lin2",
+  static const Names distilbert{{"distilbert.", ""}, "transformer.layer.", "attention.q_lin",
+                                "attention.k_lin",   "attention.v_lin",    "attention.out_lin",
+                                "sa_layer_norm",     "ffn.lin1",           "ffn.lin2",
                                 "output_layer_norm"};
   switch (architecture) {
     case io::HfArchitecture::kRoberta:
@@ -165,8 +159,8 @@ at::Tensor HfEncoder::forward(const at::Tensor& ids, const at::Tensor& lengths,
                           " tokens needs more than the model's " +
                           std::to_string(c.max_position_embeddings) + " position embeddings");
   }
-  at::Tensor x = at::embedding(word_embeddings_, ids).add_(at::embedding(position_embeddings_,
-                                                                         positions));
+  at::Tensor x =
+      at::embedding(word_embeddings_, ids).add_(at::embedding(position_embeddings_, positions));
   if (token_type_embeddings_.defined()) {
     if (token_types.defined()) {
       x.add_(at::embedding(token_type_embeddings_, token_types));
@@ -183,11 +177,11 @@ at::Tensor HfEncoder::forward(const at::Tensor& ids, const at::Tensor& lengths,
   };
   for (const Layer& layer : layers_) {
     const at::Tensor qkv = layer.qkv(x);
-    const at::Tensor context = scaled_attention(split_heads(qkv.narrow(1, 0, h)),
-                                                split_heads(qkv.narrow(1, h, h)),
-                                                split_heads(qkv.narrow(1, 2 * h, h)), mask_bias)
-                                   .permute({0, 2, 1, 3})
-                                   .reshape({batch * length, h});
+    const at::Tensor context =
+        scaled_attention(split_heads(qkv.narrow(1, 0, h)), split_heads(qkv.narrow(1, h, h)),
+                         split_heads(qkv.narrow(1, 2 * h, h)), mask_bias)
+            .permute({0, 2, 1, 3})
+            .reshape({batch * length, h});
     const at::Tensor a = layer.attention_norm(layer.attention_out(context).add_(x));
     x = layer.output_norm(layer.output(activation(layer.intermediate(a))).add_(a));
   }
@@ -245,8 +239,8 @@ class HfEncoderModel final : public Model {
     if ((inputs.size() != 2 && !types) || inputs[0].dim() != 2 || inputs[1].dim() != 1 ||
         inputs[0].scalar_type() != at::kLong || inputs[1].scalar_type() != at::kLong ||
         inputs[1].size(0) != inputs[0].size(0) ||
-        (types && (inputs[2].sizes() != inputs[0].sizes() ||
-                   inputs[2].scalar_type() != at::kLong))) {
+        (types &&
+         (inputs[2].sizes() != inputs[0].sizes() || inputs[2].scalar_type() != at::kLong))) {
       throw rrg::InputError(
           "hf_encoder: expected token ids [B, L], lengths [B] and optionally token types [B, L] "
           "(int64)");
@@ -258,7 +252,8 @@ class HfEncoderModel final : public Model {
       return {at::zeros({ids.size(0), ids.size(1), c.hidden_size})};
     }
     if (ids.min().item<std::int64_t>() < 0 || ids.max().item<std::int64_t>() >= c.vocab_size ||
-        lengths.min().item<std::int64_t>() < 1 || lengths.max().item<std::int64_t>() > ids.size(1)) {
+        lengths.min().item<std::int64_t>() < 1 ||
+        lengths.max().item<std::int64_t>() > ids.size(1)) {
       throw rrg::InputError("hf_encoder: a token id is outside the model's vocabulary (" +
                             std::to_string(c.vocab_size) +
                             " entries) or a length is outside 1..L; are the tokenizer files "

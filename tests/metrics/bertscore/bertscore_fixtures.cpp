@@ -22,10 +22,11 @@ std::string wordpiece_vocab(int& size) {
     if (c < 'A' || c > 'Z') tokens.emplace_back(1, c);
   }
   for (char c = 'a'; c <= 'z'; ++c) tokens.push_back(std::string("##") + c);
-  for (const char* w : {"no", "acute", "cardio", "##pulmonary", "process", "pleural", "effusion",
-                        "pneumo", "##thorax", "heart", "size", "normal", "lungs", "clear", "the",
-                        "is", "are", "left", "right", "lower", "lobe", "opacity", "##s", "tube",
-                        "mild", "small", "with", "of", "in", "and", "or"}) {
+  for (const char* w :
+       {"no",       "acute", "cardio", "##pulmonary", "process", "pleural", "effusion", "pneumo",
+        "##thorax", "heart", "size",   "normal",      "lungs",   "clear",   "the",      "is",
+        "are",      "left",  "right",  "lower",       "lobe",    "opacity", "##s",      "tube",
+        "mild",     "small", "with",   "of",          "in",      "and",     "or"}) {
     tokens.push_back(w);
   }
   size = static_cast<int>(tokens.size());
@@ -38,12 +39,12 @@ std::string wordpiece_vocab(int& size) {
 int write_bpe_files(const std::string& dir) {
   const std::string G = "\xc4\xa0";  // "Ġ", a space
   const std::vector<std::pair<std::string, std::string>> merges = {
-      {G, "t"},     {"h", "e"},      {G + "t", "he"}, {G, "a"},         {G, "p"},
-      {"l", "e"},   {"u", "r"},      {"a", "l"},      {G, "n"},         {G + "n", "o"},
-      {"i", "s"},   {G, "is"},       {"e", "s"},      {G, "l"},         {"u", "n"},
-      {"g", "s"},   {G + "l", "un"}, {G + "lun", "gs"}, {G, "c"},       {"e", "a"},
-      {"r", "e"},   {G + "c", "l"},  {G + "cl", "ea"}, {G + "clea", "r"}, {G + "p", "le"},
-      {G + "ple", "ur"}, {G + "pleur", "al"}, {"i", "o"}, {"o", "n"}, {G, "e"}};
+      {G, "t"},          {"h", "e"},          {G + "t", "he"},   {G, "a"},          {G, "p"},
+      {"l", "e"},        {"u", "r"},          {"a", "l"},        {G, "n"},          {G + "n", "o"},
+      {"i", "s"},        {G, "is"},           {"e", "s"},        {G, "l"},          {"u", "n"},
+      {"g", "s"},        {G + "l", "un"},     {G + "lun", "gs"}, {G, "c"},          {"e", "a"},
+      {"r", "e"},        {G + "c", "l"},      {G + "cl", "ea"},  {G + "clea", "r"}, {G + "p", "le"},
+      {G + "ple", "ur"}, {G + "pleur", "al"}, {"i", "o"},        {"o", "n"},        {G, "e"}};
   nlohmann::json vocab = nlohmann::json::object();
   int id = 0;
   for (const char* special : {"<s>", "<pad>", "</s>", "<unk>"}) vocab[special] = id++;
@@ -78,10 +79,11 @@ bool make_bertscore_folder(const std::string& dir, const std::string& arch,
                  R"({"do_lower_case": true, "model_max_length": 40})");
     }
   }
-  std::vector<std::string> argv = {"/usr/bin/python3",
-                                   source_dir() + "/tests/torch_module/hf_encoder_reference.py",
-                                   "make-folder", dir, "--arch", arch, "--vocab-size",
-                                   std::to_string(vocab_size)};
+  std::vector<std::string> argv = {
+      "/usr/bin/python3", source_dir() + "/tests/torch_module/hf_encoder_reference.py",
+      "make-folder",      dir,
+      "--arch",           arch,
+      "--vocab-size",     std::to_string(vocab_size)};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   const CommandResult r = run_command(argv);
   EXPECT_EQ(r.exit_code, 0) << "python3-torch could not write the test model:\n" << r.err;

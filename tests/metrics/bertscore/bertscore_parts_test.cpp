@@ -81,8 +81,8 @@ TEST(BertScoreMatchingTest, GreedyMatchingByHand) {
   const auto hyp = unit({0, 10, 100, 0});
   const auto ref = unit({0, 20, 0});
   const std::vector<double> hw = {0, 1, 1, 0}, rw = {0, 1, 0};
-  const PairScore s = greedy_match({hyp.data(), hw.data(), 4}, {ref.data(), rw.data(), 3}, 2,
-                                   false, false);
+  const PairScore s =
+      greedy_match({hyp.data(), hw.data(), 4}, {ref.data(), rw.data(), 3}, 2, false, false);
   // a: best cos(10-0)=cos 10 (vs [CLS]/[SEP] at 0 degrees); b: cos(100-20)=cos 80.
   const double p = (std::cos(10 * M_PI / 180) + std::cos(80 * M_PI / 180)) / 2;
   const double r = std::cos(10 * M_PI / 180);  // c: closest is a (10 degrees away)

@@ -96,9 +96,8 @@ class BertScoreTest : public ::testing::Test {
 };
 
 // The reference's P/R/F1 for `corpus` on the embeddings `scorer` computed.
-nlohmann::json reference_scores(BertScorer& scorer, const Corpus& corpus, bool idf,
-                                int batch_size, const std::vector<double>& baseline,
-                                const std::string& work) {
+nlohmann::json reference_scores(BertScorer& scorer, const Corpus& corpus, bool idf, int batch_size,
+                                const std::vector<double>& baseline, const std::string& work) {
   nlohmann::json in;
   in["cands"] = corpus.hyps;
   in["refs"] = corpus.refs;
@@ -187,21 +186,20 @@ TEST_F(BertScoreTest, MatchesIndependentReimplementationWithin1e6) {
       if (s.rescale) o.baseline_file = tmp_.file("baseline.tsv");
       BertScorer scorer(o);
       const auto got = scorer.score(corpus.hyps, corpus.refs);
-      const auto want = reference_scores(scorer, corpus, s.idf, s.batch_size,
-                                         s.rescale ? (s.layer == 2
-                                                          ? std::vector<double>{0.4123456789, 0.25, 0.35}
-                                                          : std::vector<double>{0.1, 0.2, 0.3})
-                                                   : std::vector<double>{},
-                                         tmp_.path());
+      const auto want =
+          reference_scores(scorer, corpus, s.idf, s.batch_size,
+                           s.rescale ? (s.layer == 2 ? std::vector<double>{0.4123456789, 0.25, 0.35}
+                                                     : std::vector<double>{0.1, 0.2, 0.3})
+                                     : std::vector<double>{},
+                           tmp_.path());
       ASSERT_EQ(got.samples.size(), corpus.hyps.size());
       ASSERT_EQ(want["F"].size(), corpus.hyps.size());
       double mean_f1 = 0;
       for (std::size_t i = 0; i < corpus.hyps.size(); ++i) {
-        const std::string what = arch + " idf=" + std::to_string(s.idf) +
-                                 " batch=" + std::to_string(s.batch_size) +
-                                 " rescale=" + std::to_string(s.rescale) +
-                                 " layer=" + std::to_string(s.layer) + " sample " +
-                                 std::to_string(i);
+        const std::string what =
+            arch + " idf=" + std::to_string(s.idf) + " batch=" + std::to_string(s.batch_size) +
+            " rescale=" + std::to_string(s.rescale) + " layer=" + std::to_string(s.layer) +
+            " sample " + std::to_string(i);
         expect_near_or_nan(got.samples[i].precision, want["P"][i], what + " P");
         expect_near_or_nan(got.samples[i].recall, want["R"][i], what + " R");
         expect_near_or_nan(got.samples[i].f1, want["F"][i], what + " F");
@@ -237,9 +235,9 @@ TEST_F(BertScoreTest, EmbeddingsAreThePlainTorchHiddenStatesNormalised) {
   std::vector<std::vector<std::int32_t>> ids;
   for (const auto& e : got) ids.push_back(e.ids);
   write_file(tmp_.file("in.json"), nlohmann::json{{"ids", ids}}.dump());
-  const CommandResult r = run_command(
-      {"/usr/bin/python3", source_dir() + "/tests/torch_module/hf_encoder_reference.py", "run",
-       dir, tmp_.file("in.json"), tmp_.file("out.json"), "--layer", "2"});
+  const CommandResult r =
+      run_command({"/usr/bin/python3", source_dir() + "/tests/torch_module/hf_encoder_reference.py",
+                   "run", dir, tmp_.file("in.json"), tmp_.file("out.json"), "--layer", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto want = nlohmann::json::parse(read_file(tmp_.file("out.json")))["hidden"];
   const std::size_t dim = scorer.dim();
@@ -322,8 +320,9 @@ TEST_F(BertScoreTest, SeveralReferencesTakeEachMaximumAndReportTheBestF1) {
 
 TEST_F(BertScoreTest, SignaturesNameEveryConvention) {
   const std::string dir = tmp_.file("roberta-large");
-  ASSERT_TRUE(make_bertscore_folder(dir, "roberta", {"--layers", "24", "--hidden", "16",
-                                                     "--heads", "2", "--intermediate", "16"}));
+  ASSERT_TRUE(make_bertscore_folder(
+      dir, "roberta",
+      {"--layers", "24", "--hidden", "16", "--heads", "2", "--intermediate", "16"}));
   BertScoreOptions o = options(dir);
   o.layer = -1;
   o.model_name = "roberta-large";
