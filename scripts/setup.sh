@@ -31,6 +31,9 @@ packages=(
   # OpenCV for /usr/bin/python3: test-time oracle of the image encoder's resize
   # (tests/pipelines/encoder_reference.py)
   python3-opencv
+  # Python's `regex` module (HF's GPT-2/RoBERTa pre-tokenization engine): test-time oracle of the
+  # byte-level BPE pre-tokenizer and source of its tables (scripts/gen_gpt2_tables.py)
+  python3-regex
 )
 
 if [[ "${RRG_SKIP_INSTALL:-0}" != "1" ]]; then

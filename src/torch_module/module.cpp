@@ -38,6 +38,7 @@ struct Kind {
 constexpr Kind kKinds[] = {
     {"chexbert", load_chexbert},
     {"torchscript", load_torchscript},
+    {"hf_encoder", load_hf_encoder},
 };
 
 void set_status(rrg_torch_status* status, int32_t code, const std::string& message) {

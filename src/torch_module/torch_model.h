@@ -45,5 +45,6 @@ std::string blas_description();
 std::unique_ptr<Model> load_chexbert(
     const Options& options);  // src/labelers/chexbert/chexbert_torch.cpp
 std::unique_ptr<Model> load_torchscript(const Options& options);  // torchscript_model.cpp
+std::unique_ptr<Model> load_hf_encoder(const Options& options);   // encoders/hf_encoder.cpp
 
 }  // namespace rrg::torch_module

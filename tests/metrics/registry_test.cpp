@@ -20,13 +20,57 @@ TEST(Registry, LexicalScorersInReportOrder) {
     it = std::find(it, ids.end(), id);
     ASSERT_NE(it, ids.end()) << id << " missing or out of order";
   }
+  // GREEN builds without a server (nothing is sent until statistics()); BERTScore needs a model
+  // folder (tests/cli/bertscore_cli_test.cpp builds one).
+  rrg::metrics::ScorerOptions options;
+  options.green.emplace();
+  options.green->base_urls = {"http://127.0.0.1:9/v1"};
+  options.green->model = "judge";
+  options.green->no_cache = true;
   for (const auto& info : rrg::metrics::scorer_infos()) {
-    const auto scorer = rrg::metrics::make_scorer(info.id, {});
+    if (info.needs == rrg::metrics::ScorerNeeds::kBertScoreModel) {
+      EXPECT_EQ(info.metric_names,
+                (std::vector<std::string>{"BERTScore_P", "BERTScore_R", "BERTScore_F1"}));
+      continue;
+    }
+    const auto scorer = rrg::metrics::make_scorer(info.id, options);
     EXPECT_EQ(scorer->names(), info.metric_names) << info.id;
     EXPECT_TRUE(info.family == "coco" || info.family == "seed" || info.family == "clinical" ||
-                info.family == "embed")
+                info.family == "embed" || info.family == "green")
         << info.id;
   }
+}
+
+TEST(Registry, ModelBasedMetricsJoinAllOnlyWhenConfigured) {
+  using rrg::metrics::select_metrics;
+  rrg::metrics::SelectionContext context;
+  auto has = [](const rrg::metrics::MetricSelection& s, const std::string& id) {
+    return std::find(s.scorer_ids.begin(), s.scorer_ids.end(), id) != s.scorer_ids.end();
+  };
+  auto all = select_metrics({}, context);
+  EXPECT_FALSE(has(all, "green"));
+  EXPECT_FALSE(has(all, "bertscore"));
+  try {
+    select_metrics({"BERTScore"}, context);
+    FAIL() << "expected InputError";
+  } catch (const rrg::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("--bertscore-model DIR"), std::string::npos) << e.what();
+  }
+  try {
+    select_metrics({"green"}, context);
+    FAIL() << "expected InputError";
+  } catch (const rrg::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("--green-base-url"), std::string::npos) << e.what();
+  }
+  context.green = context.bertscore = true;
+  all = select_metrics({}, context);
+  EXPECT_TRUE(has(all, "green"));
+  EXPECT_TRUE(has(all, "bertscore"));
+  // The alias selects the whole scorer; a key only itself.
+  EXPECT_EQ(select_metrics({"BERTScore"}, context).metric_names,
+            (std::vector<std::string>{"BERTScore_P", "BERTScore_R", "BERTScore_F1"}));
+  EXPECT_EQ(select_metrics({"GREEN"}, context).metric_names, std::vector<std::string>{"GREEN"});
+  EXPECT_EQ(select_metrics({"green"}, context).metric_names.size(), 10u);
 }
 
 TEST(Registry, UnknownScorerNamesTheKnownOnes) {

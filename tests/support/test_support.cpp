@@ -173,7 +173,8 @@ CommandResult run_rrg(const std::vector<std::string>& args, const std::string& s
   // Hermetic by default: no configuration file or CheXbert paths of the developer's; a test sets
   // them through `extra_env`, whose entries come last and win.
   std::vector<std::string> env{"RRG_CONFIG=", "XDG_CONFIG_HOME=/nonexistent/rrg-tests",
-                               "RRG_CHEXBERT_CHECKPOINT=", "RRG_CHEXBERT_VOCAB="};
+                               "RRG_CHEXBERT_CHECKPOINT=", "RRG_CHEXBERT_VOCAB=",
+                               "RRG_BERTSCORE_MODEL="};
   for (const auto& e : extra_env) {
     const std::string name = e.substr(0, e.find('='));
     for (auto& d : env) {

@@ -7,7 +7,12 @@ tokenization_utils.py `PreTrainedTokenizer.tokenize` and tokenization_bert.py `B
 `tokenize`). Only the Python standard library is used, so the test runs anywhere /usr/bin/python3
 does; the interpreter's unicodedata (Unicode 14.0 on Debian 12) is the source of truth.
 
-  wordpiece_reference.py [--mode chexbert|tokens|basic] [VOCAB.txt] < texts.jsonl > out.jsonl
+  wordpiece_reference.py [--mode chexbert|tokens|basic] [--cased] [--strip-accents yes|no]
+                         [--no-chinese] [VOCAB.txt] < texts.jsonl > out.jsonl
+
+--cased, --strip-accents and --no-chinese are BertTokenizer's do_lower_case=False,
+strip_accents=True/False and tokenize_chinese_chars=False (transformers 4.x semantics: with
+do_lower_case, accents are stripped unless strip_accents is False; without it, only when True).
 
 stdin: one JSON string per line. stdout: one JSON object per line:
   chexbert (default)  {"clean": CheXbert-preprocessed text, "tokens": [...],
@@ -25,6 +30,7 @@ import unicodedata
 SPECIAL = ["[UNK]", "[SEP]", "[PAD]", "[CLS]", "[MASK]"]
 MAX_CHARS_PER_WORD = 100
 MAX_LEN = 512
+OPTIONS = {"lower": True, "strip_accents": None, "chinese": True}
 
 
 def chexbert_clean(text):
@@ -100,13 +106,19 @@ def split_specials(text):
 def basic_tokenize(text):
     text = "".join(" " if is_whitespace(ch) else ch for ch in text
                    if not (ord(ch) == 0 or ord(ch) == 0xFFFD or is_control(ch)))
-    text = "".join(" " + ch + " " if is_cjk(ord(ch)) else ch for ch in text)
+    if OPTIONS["chinese"]:
+        text = "".join(" " + ch + " " if is_cjk(ord(ch)) else ch for ch in text)
     out = []
     for token in text.strip().split():
         if token not in SPECIAL:
-            token = token.lower()
-            token = "".join(ch for ch in unicodedata.normalize("NFD", token)
-                            if unicodedata.category(ch) != "Mn")
+            if OPTIONS["lower"]:
+                token = token.lower()
+                strip = OPTIONS["strip_accents"] is not False
+            else:
+                strip = OPTIONS["strip_accents"] is True
+            if strip:
+                token = "".join(ch for ch in unicodedata.normalize("NFD", token)
+                                if unicodedata.category(ch) != "Mn")
             word = []
             for ch in token:
                 if is_punctuation(ch):
@@ -148,7 +160,8 @@ def wordpiece(token, vocab):
 
 def basic_words(text):
     """PreTrainedTokenizer.tokenize up to (not including) WordPiece."""
-    text = lowercase_outside_specials(text)
+    if OPTIONS["lower"]:
+        text = lowercase_outside_specials(text)
     if not text.strip():
         return []
     words = []
@@ -177,8 +190,17 @@ def encode(text, vocab):
 def main():
     args = sys.argv[1:]
     mode = "chexbert"
-    if args[:1] == ["--mode"]:
-        mode, args = args[1], args[2:]
+    while args and args[0].startswith("--"):
+        if args[0] == "--mode":
+            mode, args = args[1], args[2:]
+        elif args[0] == "--cased":
+            OPTIONS["lower"], args = False, args[1:]
+        elif args[0] == "--strip-accents":
+            OPTIONS["strip_accents"], args = args[1] == "yes", args[2:]
+        elif args[0] == "--no-chinese":
+            OPTIONS["chinese"], args = False, args[1:]
+        else:
+            sys.exit("unknown option " + args[0])
     # tokenization_bert.load_vocab: text-mode lines, a repeated token keeps its last index.
     vocab = {}
     if mode != "basic":

@@ -101,6 +101,45 @@ TEST(WordPieceTest, TokensMatchReferenceWithBertBaseUncasedVocab) {
   expect_same_tokens(path);
 }
 
+// BertTokenizer's options (cased models, strip_accents, tokenize_chinese_chars), each
+// combination against the reference run with the same flags.
+TEST(WordPieceTest, OptionsMatchReference) {
+  TempDir tmp;
+  std::string vocab = small_vocab();
+  for (char c = 'A'; c <= 'Z'; ++c) vocab += std::string(1, c) + "\n##" + std::string(1, c) + "\n";
+  for (const char* t : {"Caf", "##\xc3\xa9", "\xc3\x89", "##\xcc\x81", "Heart", "Lungs", "No"}) {
+    vocab += std::string(t) + "\n";
+  }
+  write_file(tmp.file("vocab.txt"), vocab);
+  struct Case {
+    text::WordPieceOptions options;
+    std::vector<std::string> flags;
+  };
+  const std::vector<Case> cases = {
+      {{true, -1, true}, {}},
+      {{false, -1, true}, {"--cased"}},
+      {{false, 1, true}, {"--cased", "--strip-accents", "yes"}},
+      {{true, 0, true}, {"--strip-accents", "no"}},
+      {{true, -1, false}, {"--no-chinese"}},
+  };
+  const auto texts = all_texts();
+  for (const Case& c : cases) {
+    std::vector<std::string> argv = {"/usr/bin/python3", reference_script(), "--mode", "tokens"};
+    argv.insert(argv.end(), c.flags.begin(), c.flags.end());
+    argv.push_back(tmp.file("vocab.txt"));
+    const auto want = run_json_lines(argv, texts);
+    ASSERT_EQ(want.size(), texts.size());
+    const auto t = WordPieceTokenizer::from_file(tmp.file("vocab.txt"), c.options);
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      EXPECT_EQ(t.tokenize(texts[i]), want[i]["tokens"].get<std::vector<std::string>>())
+          << "flags " << nlohmann::json(c.flags).dump() << " text " << i << ": "
+          << nlohmann::json(texts[i]).dump();
+    }
+  }
+  const auto cased = WordPieceTokenizer::from_file(tmp.file("vocab.txt"), {false, -1, true});
+  EXPECT_EQ(cased.tokenize("Caf\u00e9 No"), (std::vector<std::string>{"Caf", "##\u00e9", "No"}));
+}
+
 TEST(WordPieceTest, BasicTokenizationMatchesPythonOnEveryCodePoint) {
   // Every code point (surrogates excluded) between two letters and after an uppercase letter,
   // in chunks: exercises the control, whitespace, punctuation, mark, CJK and NFD tables.

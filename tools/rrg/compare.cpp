@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "cli_common.h"
+#include "job_relay.h"
 #include "job_runner.h"
 #include "labeler_flags.h"
 #include "rrg/core/errors.h"
@@ -42,28 +43,6 @@ struct CompareFlags {
   LabelerFlags labeler;
 };
 
-// The progress of a comparison: the labeler's while it labels (an LLM server), then the trials
-// and replicates of the tests; cancel() stops either.
-class CompareJob final : public Job {
- public:
-  explicit CompareJob(Job* labelling) : labelling_(labelling) {}
-  JobProgress progress() const override {
-    if (total_ == 0 && labelling_ != nullptr) return labelling_->progress();
-    return Job::progress();
-  }
-  void update(std::uint64_t done, std::uint64_t total) {
-    total_ = total;
-    done_ = done;
-  }
-  const std::atomic<bool>* flag() const { return &cancelled_; }
-
- private:
-  void on_cancel() override {
-    if (labelling_ != nullptr) labelling_->cancel();
-  }
-  Job* labelling_;
-};
-
 pipelines::CompareSystemInput parse_system(const std::string& spec, io::ReportFormat format) {
   const auto eq = spec.find('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
@@ -83,6 +62,9 @@ void run_compare(const CompareFlags& flags) {
         "compare needs --ref FILE and two or more --sys NAME=FILE (see `rrg compare "
         "--help`)");
   }
+  // The interrupt watcher comes first: scorers and labelers may start threads, which must inherit
+  // its signal mask.
+  JobRunner runner;
   // Resolve everything that can be wrong before reading any file.
   pipelines::CompareOptions options;
   options.references = flags.references;
@@ -109,13 +91,14 @@ void run_compare(const CompareFlags& flags) {
   }
   pipelines::check_compare_options(options);
   const std::unique_ptr<labelers::Labeler> labeler = make_labeler(flags.labeler);
-  options.scoring = resolve_scoring(flags.scoring, labeler.get());
+  options.scoring = resolve_scoring(flags.scoring, labeler.get(), flags.labeler);
 
-  CompareJob job(labeler ? labeler->job() : nullptr);
+  // One progress bar for the labelling (an LLM server), GREEN's requests and the trials.
+  JobRelay job(labeler ? labeler->job() : nullptr);
+  options.scoring.on_job = [&job](Job* stage, const std::string&) { job.relay(stage); };
   options.progress = [&job](std::uint64_t done, std::uint64_t total) { job.update(done, total); };
   options.cancel = job.flag();
   pipelines::CompareResult result;
-  JobRunner runner;
   try {
     runner.run(
         job, "compare", [&] { result = pipelines::compare(options); }, flags.quiet);

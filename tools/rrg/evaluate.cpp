@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli_common.h"
+#include "job_relay.h"
 #include "job_runner.h"
 #include "labeler_flags.h"
 #include "rrg/core/errors.h"
@@ -40,9 +42,13 @@ void run_evaluate(const EvaluateFlags& flags) {
   if (flags.predictions.empty() || flags.references.empty()) {
     throw InputError("evaluate needs --pred FILE and --ref FILE (see `rrg evaluate --help`)");
   }
+  // The interrupt watcher comes first: scorers and labelers may start threads, which must inherit
+  // its signal mask.
+  std::optional<JobRunner> runner;
+  if (may_run_jobs(flags.scoring, flags.labeler)) runner.emplace();
   // Resolve everything that can be wrong before reading any file.
   const std::unique_ptr<labelers::Labeler> labeler = make_labeler(flags.labeler);
-  const pipelines::EvaluateOptions scoring = resolve_scoring(flags.scoring, labeler.get());
+  pipelines::EvaluateOptions scoring = resolve_scoring(flags.scoring, labeler.get(), flags.labeler);
   pipelines::EvaluateFilesOptions files;
   files.predictions = flags.predictions;
   files.references = flags.references;
@@ -55,24 +61,35 @@ void run_evaluate(const EvaluateFlags& flags) {
   files.command_line = command_line();
   files.on_message = [](const std::string& text) { std::cerr << "rrg: warning: " << text << "\n"; };
 
-  // A labeler that takes a while (an LLM server) shows progress, and Ctrl-C stops it; its
-  // answers are cached as they arrive, so a re-run continues where this one stopped.
+  // Work that takes a while (labelling through an LLM server, GREEN's judge requests) shows
+  // progress, and Ctrl-C stops it; answers are cached as they arrive, so a re-run continues where
+  // this one stopped.
   pipelines::EvaluationRun run;
-  Job* job = labeler ? labeler->job() : nullptr;
-  if (job != nullptr) {
-    JobRunner runner;
-    runner.run(*job, "evaluate: " + labeler->name() + " labels",
-               [&] { run = pipelines::evaluate_files(files, scoring); });
-    if (runner.interrupted()) {
+  JobRelay relay(labeler ? labeler->job() : nullptr);
+  if (runner) {
+    scoring.on_job = [&relay](Job* job, const std::string&) { relay.relay(job); };
+    try {
+      runner->run(
+          relay, "evaluate", [&] { run = pipelines::evaluate_files(files, scoring); }, flags.quiet);
+    } catch (const std::exception&) {
+      if (!runner->interrupted()) throw;
+    }
+    if (runner->interrupted()) {
       throw std::runtime_error(
-          "evaluate: interrupted while labelling; the answers received so far are cached, run "
-          "the same command again to continue");
+          "evaluate: interrupted; nothing was written (the answers received so far are cached: "
+          "run the same command again to continue)");
     }
   } else {
     run = pipelines::evaluate_files(files, scoring);
   }
-  if (labeler && !flags.quiet && !labeler->summary().empty()) {
-    std::cerr << "rrg evaluate: " << labeler->summary() << "\n";
+  if (!flags.quiet) {
+    if (labeler && !labeler->summary().empty()) {
+      std::cerr << "rrg evaluate: " << labeler->summary() << "\n";
+    }
+    for (const auto& scorer_run : run.result.runs) {
+      const std::string line = scorer_run.scorer->summary();
+      if (!line.empty()) std::cerr << "rrg evaluate: " << line << "\n";
+    }
   }
 
   if (flags.json_path == "-") {

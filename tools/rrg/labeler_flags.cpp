@@ -21,7 +21,8 @@ void add_labeler_flags(CLI::App& cmd, LabelerFlags& flags, const std::string& pu
   cmd.add_option("--rules-dir", flags.rules_dir,
                  "rules labeler: read phrase and cue lists from DIR instead of the built-in ones")
       ->type_name("DIR");
-  add_llm_labeler_flags(cmd, flags.llm, "LLM labeler (--labeler llm)", llm_seed_flag);
+  add_llm_labeler_flags(cmd, flags.llm, "LLM server (--labeler llm and the GREEN metric)",
+                        llm_seed_flag);
   add_chexbert_labeler_flags(cmd, flags.chexbert);
 }
 

@@ -1,7 +1,13 @@
 // The scoring flags (see scoring_flags.h).
 #include "scoring_flags.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <optional>
+
 #include "rrg/core/errors.h"
+#include "rrg/io/hf_model_folder.h"
+#include "rrg/metrics/green/green_metric.h"
 #include "rrg/metrics/registry.h"
 #include "rrg/text/clean.h"
 
@@ -25,9 +31,156 @@ void add_scoring_flags(CLI::App& cmd, ScoringFlags& flags) {
       ->type_name("DIR");
   cmd.add_flag("--list-metrics", flags.list_metrics,
                "List every metric, scorer and family, then exit");
+
+  const std::string green = "GREEN metric (docs/green.md; other server flags: LLM server)";
+  cmd.add_option("--green-base-url", flags.green_base_urls,
+                 "GREEN judge server base URL, e.g. http://127.0.0.1:8000/v1 (repeatable; "
+                 "default: --base-url). Configures GREEN: 'all' then includes it")
+      ->type_name("URL")
+      ->group(green);
+  cmd.add_option("--green-model", flags.green_model,
+                 "the judge model the server serves, e.g. StanfordAIMI/GREEN-radllama2-7b "
+                 "(default: --model)")
+      ->type_name("NAME")
+      ->group(green);
+  cmd.add_option("--green-endpoint", flags.green_endpoint,
+                 "chat (/chat/completions, the server's chat template) or completions (a plain "
+                 "prompt)")
+      ->type_name("NAME")
+      ->check(CLI::IsMember({"chat", "completions"}))
+      ->capture_default_str()
+      ->group(green);
+  cmd.add_option("--green-chat-template", flags.green_chat_template,
+                 "green = GREEN's own template; FILE = a Jinja template (chat) or a text with "
+                 "{prompt} (completions); default: none")
+      ->type_name("green|FILE")
+      ->group(green);
+  cmd.add_option("--green-parser", flags.green_parser,
+                 "whose answer parsing: green (Stanford-AIMI/GREEN) or radeval (RadEval's copy)")
+      ->type_name("NAME")
+      ->check(CLI::IsMember({"green", "radeval"}))
+      ->capture_default_str()
+      ->group(green);
+
+  const std::string bert = "BERTScore metric (docs/bertscore.md)";
+  cmd.add_option("--bertscore-model", flags.bertscore_model,
+                 "Hugging Face model folder (config.json, model.safetensors or "
+                 "pytorch_model.bin, vocab.txt or vocab.json + merges.txt); default: "
+                 "$RRG_BERTSCORE_MODEL. Configures BERTScore: 'all' then includes it")
+      ->type_name("DIR")
+      ->group(bert);
+  cmd.add_option("--bertscore-model-name", flags.bertscore_model_name,
+                 "name for bert_score's layer table and baselines, e.g. roberta-large (default: "
+                 "config.json's _name_or_path, else the folder's name)")
+      ->type_name("NAME")
+      ->group(bert);
+  cmd.add_option("--bertscore-layer", flags.bertscore_layer,
+                 "hidden_states[L] (default: bert_score's table, e.g. roberta-large 17)")
+      ->type_name("L")
+      ->group(bert);
+  cmd.add_flag("--bertscore-idf", flags.bertscore_idf,
+               "weight tokens by idf over the references (bert_score's idf=True)")
+      ->group(bert);
+  cmd.add_flag("--bertscore-rescale", flags.bertscore_rescale,
+               "rescale with bert_score's baseline for the model and layer")
+      ->group(bert);
+  cmd.add_option("--bertscore-baseline", flags.bertscore_baseline,
+                 "baseline file (LAYER,P,R,F rows) for --bertscore-rescale instead of the "
+                 "shipped one")
+      ->type_name("FILE")
+      ->group(bert);
+  cmd.add_option("--bertscore-batch-size", flags.bertscore_batch_size,
+                 "bert_score's batch_size (pairs per matching batch; it decides padding)")
+      ->type_name("N")
+      ->capture_default_str()
+      ->group(bert);
+  cmd.add_flag("--bertscore-int8", flags.bertscore_int8,
+               "run the encoder's linear layers in int8 (scores within ~0.005 of fp32); "
+               "threads: --chexbert-threads")
+      ->group(bert);
 }
 
-pipelines::EvaluateOptions resolve_scoring(const ScoringFlags& flags, labelers::Labeler* labeler) {
+namespace {
+
+// True when `names` asks for GREEN by key or family.
+bool asks_for_green(const std::vector<std::string>& names) {
+  const std::vector<std::string> keys = metrics::green::GreenMetric::key_names();
+  return std::any_of(names.begin(), names.end(), [&](const std::string& name) {
+    return name == "green" || std::find(keys.begin(), keys.end(), name) != keys.end();
+  });
+}
+
+std::optional<metrics::green::GreenOptions> green_options(const ScoringFlags& flags,
+                                                          const llm::ServerOptions& server) {
+  const bool configured = !flags.green_base_urls.empty() || !flags.green_model.empty() ||
+                          (asks_for_green(flags.metrics) && !server.base_urls.empty());
+  if (!configured) return std::nullopt;
+  metrics::green::GreenOptions o;
+  o.base_urls = flags.green_base_urls.empty() ? server.base_urls : flags.green_base_urls;
+  o.model = flags.green_model.empty() ? server.model : flags.green_model;
+  if (o.base_urls.empty()) {
+    throw InputError(
+        "GREEN needs the judge server: --green-base-url URL (e.g. http://127.0.0.1:8000/v1)");
+  }
+  if (o.model.empty()) {
+    throw InputError(
+        "GREEN needs the model the server serves: --green-model NAME (e.g. "
+        "StanfordAIMI/GREEN-radllama2-7b)");
+  }
+  o.api_key_file = server.api_key_file;
+  o.ca_bundle = server.ca_bundle;
+  o.concurrency = server.concurrency;
+  o.max_retries = server.max_retries;
+  o.connect_timeout_s = server.connect_timeout_s;
+  o.read_timeout_s = server.read_timeout_s;
+  o.request_timeout_s = server.request_timeout_s;
+  o.temperature = server.temperature;
+  if (server.seed) o.seed = server.seed;  // else GREEN's default, 0
+  o.max_tokens = server.max_tokens;
+  o.endpoint = flags.green_endpoint;
+  o.chat_template = flags.green_chat_template;
+  o.parser = flags.green_parser;
+  o.stream = server.stream;
+  o.cache_path = server.cache_path;
+  o.no_cache = server.no_cache;
+  return o;
+}
+
+std::optional<metrics::bertscore::BertScoreOptions> bertscore_options(
+    const ScoringFlags& flags, const LabelerFlags& labeler_flags) {
+  std::string dir = flags.bertscore_model;
+  if (dir.empty()) {
+    const char* env = std::getenv(metrics::bertscore::kModelEnvironment);
+    if (env != nullptr) dir = env;
+  }
+  if (dir.empty()) return std::nullopt;
+  // The folder is read now, so that a wrong path fails before any report file is read.
+  (void)io::read_hf_model_folder(dir);
+  metrics::bertscore::BertScoreOptions o;
+  o.model_dir = dir;
+  o.model_name = flags.bertscore_model_name;
+  o.layer = flags.bertscore_layer;
+  o.idf = flags.bertscore_idf;
+  o.rescale = flags.bertscore_rescale;
+  o.baseline_file = flags.bertscore_baseline;
+  if (flags.bertscore_batch_size < 1) {
+    throw InputError("--bertscore-batch-size must be at least 1");
+  }
+  if (!o.baseline_file.empty() && !o.rescale) {
+    throw InputError("--bertscore-baseline is used by --bertscore-rescale; add it (or drop the file)");
+  }
+  o.batch_size = flags.bertscore_batch_size;
+  o.threads = labeler_flags.chexbert.threads;
+  o.int8 = flags.bertscore_int8;
+  o.cache_path = labeler_flags.llm.server.cache_path;
+  o.no_cache = labeler_flags.llm.server.no_cache;
+  return o;
+}
+
+}  // namespace
+
+pipelines::EvaluateOptions resolve_scoring(const ScoringFlags& flags, labelers::Labeler* labeler,
+                                           const LabelerFlags& labeler_flags) {
   if (flags.clean == "seed") {
     throw InputError(
         "--clean takes none, r2gen-iu or r2gen-mimic (the seed family's own "
@@ -39,9 +192,24 @@ pipelines::EvaluateOptions resolve_scoring(const ScoringFlags& flags, labelers::
   options.coco_clean = flags.clean;
   options.seed_clean = !flags.no_clean;
   options.scorer_options.wordnet_dir = flags.wordnet_dir;
+  options.scorer_options.green = green_options(flags, labeler_flags.llm.server);
+  options.scorer_options.bertscore = bertscore_options(flags, labeler_flags);
   options.labeler = labeler;
-  pipelines::select_evaluation_metrics(options.metrics, labeler);  // throws for bad names
+  // Throws for bad names and for metrics nothing configures.
+  const metrics::MetricSelection selection =
+      pipelines::select_evaluation_metrics(options.metrics, labeler, options.scorer_options);
+  const auto& ids = selection.scorer_ids;
+  if (options.scorer_options.green && std::find(ids.begin(), ids.end(), "green") != ids.end()) {
+    // Validates the options (endpoint, template file, API key) and opens the cache now.
+    (void)metrics::make_scorer("green", options.scorer_options);
+  }
   return options;
+}
+
+bool may_run_jobs(const ScoringFlags& flags, const LabelerFlags& labeler_flags) {
+  return labeler_flags.labeler == "llm" || !flags.green_base_urls.empty() ||
+         !flags.green_model.empty() ||
+         (asks_for_green(flags.metrics) && !labeler_flags.llm.server.base_urls.empty());
 }
 
 std::string metric_list_text() {

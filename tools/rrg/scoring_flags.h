@@ -1,5 +1,7 @@
 // The flags that say what to score and how, defined once for every subcommand that scores
-// (`rrg evaluate`, `rrg compare`): --metrics, --clean, --no-clean, --wordnet-dir, --list-metrics.
+// (`rrg evaluate`, `rrg compare`): --metrics, --clean, --no-clean, --wordnet-dir, --list-metrics,
+// and the model-based metrics' flags: --green-* (the judge server; the other server flags are
+// shared with --labeler llm) and --bertscore-*.
 #pragma once
 
 #include <string>
@@ -7,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "labeler_flags.h"
 #include "rrg/labelers/labeler.h"
 #include "rrg/pipelines/evaluate.h"
 
@@ -18,14 +21,38 @@ struct ScoringFlags {
   bool no_clean = false;
   std::string wordnet_dir;
   bool list_metrics = false;
+  // GREEN (docs/green.md).
+  std::vector<std::string> green_base_urls;
+  std::string green_model;
+  std::string green_endpoint = "chat";
+  std::string green_chat_template;
+  std::string green_parser = "green";
+  // BERTScore (docs/bertscore.md).
+  std::string bertscore_model;
+  std::string bertscore_model_name;
+  int bertscore_layer = -1;
+  bool bertscore_idf = false;
+  bool bertscore_rescale = false;
+  std::string bertscore_baseline;
+  int bertscore_batch_size = 64;
+  bool bertscore_int8 = false;
 };
 
 void add_scoring_flags(CLI::App& cmd, ScoringFlags& flags);
 
 // The scoring options of the flags for a run with `labeler` (nullptr = none), every name and
-// combination checked (unknown metrics or cleaners, metrics the labeler cannot provide) before
-// any file is opened. Throws rrg::InputError.
-pipelines::EvaluateOptions resolve_scoring(const ScoringFlags& flags, labelers::Labeler* labeler);
+// combination checked (unknown metrics or cleaners, metrics the labeler cannot provide, a GREEN
+// server without a model, a BERTScore folder that is not one) before any file is opened.
+// GREEN is configured by --green-base-url or --green-model (or by asking for it while --base-url
+// is given); its other server settings are the shared LLM server flags of `labeler_flags`.
+// BERTScore is configured by --bertscore-model or $RRG_BERTSCORE_MODEL. Throws rrg::InputError.
+pipelines::EvaluateOptions resolve_scoring(const ScoringFlags& flags, labelers::Labeler* labeler,
+                                           const LabelerFlags& labeler_flags);
+
+// True when the run may do long interruptible work (labelling through an LLM server, GREEN's
+// judge requests), so the caller starts its JobRunner first — before any scorer or labeler
+// starts a thread (job_runner.h).
+bool may_run_jobs(const ScoringFlags& flags, const LabelerFlags& labeler_flags);
 
 // What --list-metrics prints: every scorer of the registry with its keys and description.
 std::string metric_list_text();

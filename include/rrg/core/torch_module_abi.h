@@ -1,11 +1,11 @@
 /* The binary contract between rrg and its libtorch module (librrg_torch.so).
  *
- * rrg never links libtorch: every model that needs it (the CheXbert labeler today, image encoders
- * next) lives in one separately built shared module that rrg dlopen()s the first time such a
- * model is used (rrg/core/torch_module.h), so `rrg --help` and lexical or rule-based evaluation
- * never pay libtorch's start-up (~0.5 s) or its memory. The module exports exactly one C function,
- * RRG_TORCH_MODULE_INIT_SYMBOL, which returns a table of plain C function pointers; rrg refuses a
- * table whose abi_version differs from its own ("incompatible module version (module: %d,
+ * rrg never links libtorch: every model that needs it (the CheXbert labeler, image encoders,
+ * BERTScore's encoders) lives in one separately built shared module that rrg dlopen()s the first
+ * time such a model is used (rrg/core/torch_module.h), so `rrg --help` and lexical or rule-based
+ * evaluation never pay libtorch's start-up (~0.5 s) or its memory. The module exports exactly one C
+ * function, RRG_TORCH_MODULE_INIT_SYMBOL, which returns a table of plain C function pointers; rrg
+ * refuses a table whose abi_version differs from its own ("incompatible module version (module: %d,
  * rrg: %d)"), the pattern of whisper.cpp's ggml-backend-reg.cpp `load_backend`.
  *
  * Everything crossing the boundary is C: opaque model handles, flat tensors, and a status struct
@@ -14,7 +14,7 @@
  * Model kinds are named strings resolved inside the module ("chexbert", ...); adding a kind adds
  * no ABI. A kind documents its load options, inputs and outputs here:
  *
- *   "chexbert" (src/labelers/chexbert_torch.cpp)
+ *   "chexbert" (src/labelers/chexbert/chexbert_torch.cpp)
  *     options:  checkpoint = path of a torch.save file (CheXbert's chexbert.pth layout)
  *               threads    = intra-op threads (libtorch and OpenBLAS); "0" = keep the default
  *               heads      = attention heads; "0" = hidden size / 64 (every BERT release)
@@ -24,6 +24,25 @@
  *     outputs:  [0] float32 [B, 54] logits of the 14 heads concatenated: 13 x 4 classes
  *                               (blank, positive, negative, uncertain), then No Finding's 2
  *               [1] float32 [B, H] final-layer hidden state of [CLS] (CheXbert embedding)
+ *
+ *   "hf_encoder" (src/torch_module/encoders/hf_encoder.cpp)
+ *     A BERT, DistilBERT or RoBERTa encoder from a Hugging Face model folder (config.json with
+ *     model_type bert / cxr-bert / distilbert / roberta; model.safetensors (F32, F16 or BF16) or
+ *     pytorch_model.bin; state-dict names bare or under bert. / roberta. / distilbert.).
+ *     options:  model_dir = the folder
+ *               layer     = L: return hidden_states[L] (0 = embeddings output, N = last layer;
+ *                           bert_score's num_layers); "-1" or absent = the last layer. Layers
+ *                           after L are neither loaded nor run
+ *               threads   = intra-op threads; "0" = keep the default
+ *               int8      = "1" to run the layers' linear layers in int8 (as "chexbert")
+ *     inputs:   [0] int64 [B, L] token ids, padded (with the tokenizer's pad id: RoBERTa's
+ *                               position ids count the non-pad tokens, as HF does)
+ *               [1] int64 [B]    real length of each row (attention covers only these)
+ *               [2] int64 [B, L] token type ids (optional; default all 0)
+ *     outputs:  [0] float32 [B, L, H] hidden states of layer `layer` for every position (rows
+ *                               past a sequence's length are padding)
+ *     describe: architecture, model_type, layers, layer, hidden, heads, vocab_size,
+ *               max_positions, pad_token_id, format, state_dict_prefix, threads, int8, blas
  *
  *   "torchscript" (src/torch_module/torchscript_model.cpp)
  *     options:  model   = path of a torch.jit.save file (PyTorch <= 1.13 TorchScript)

@@ -18,6 +18,8 @@ enum class ScorerNeeds {
   kTexts,       // only the texts
   kLabels,      // the CheXpert labels of both sides: needs a labeler
   kEmbeddings,  // embeddings of both sides: needs a labeler that embeds (chexbert)
+  kGreenServer,      // a GREEN judge server (ScorerOptions::green)
+  kBertScoreModel,   // a BERTScore model folder (ScorerOptions::bertscore)
 };
 
 struct ScorerInfo {
@@ -28,6 +30,10 @@ struct ScorerInfo {
   ScorerNeeds needs = ScorerNeeds::kTexts;
   // The keys as `--list-metrics` prints them when there are too many to list ("" = all names).
   std::string names_summary;
+  // Other names that select the whole scorer (e.g. "BERTScore").
+  std::vector<std::string> aliases;
+  // Reads the texts of the coco convention (as given, or after --clean).
+  bool coco_texts = false;
 };
 
 // All scorers, in the order their metrics are reported.
@@ -44,7 +50,12 @@ std::vector<std::string> metric_group_names();
 struct SelectionContext {
   bool labels = false;      // a labeler is configured
   bool embeddings = false;  // ... and it embeds reports
+  bool green = false;       // a GREEN judge server is configured
+  bool bertscore = false;   // a BERTScore model folder is configured
 };
+
+// The context ScorerOptions give (green, bertscore) for a run with or without a labeler.
+SelectionContext selection_context(const ScorerOptions& options, bool labels, bool embeddings);
 
 struct MetricSelection {
   std::vector<std::string> scorer_ids;    // scorers to run, in registry order
@@ -52,7 +63,7 @@ struct MetricSelection {
 };
 
 // Resolves `--metrics` (empty = "all"). "all" and the clinical family take what the context
-// provides; a key or scorer that needs what it does not provide is an rrg::InputError saying
+// provides (the model-based scorers, GREEN and BERTScore, when configured); a key or scorer that needs what it does not provide is an rrg::InputError saying
 // which flag provides it, as is an unknown name (with a close match suggested).
 MetricSelection select_metrics(const std::vector<std::string>& requested,
                                const SelectionContext& context);

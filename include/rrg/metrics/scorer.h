@@ -110,6 +110,10 @@ class Scorer {
   // Optional capability of a scorer whose statistics take a while (an LLM judge): its progress
   // and cancellation while statistics() runs; nullptr for the others.
   virtual Job* job() const { return nullptr; }
+
+  // One line for the end of a run of a scorer with something to report (requests, cache hits,
+  // model load time; "" for the others), e.g. "GREEN: 120 pairs (100 from cache), ...".
+  virtual std::string summary() const { return ""; }
 };
 
 // A scorer whose corpus value of every key is the np.mean of a per-sample value, and whose

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,10 @@ struct EvaluateOptions {
   // Labeler for the clinical family (not owned); nullptr = no clinical metrics. Its embedder
   // capability, when it has one, provides chexbert_similarity.
   labelers::Labeler* labeler = nullptr;
+  // Called with the long-running work of the run as it starts — the labeler's job (rrg/core/
+  // job.h) before labelling, a scorer's job (GREEN's requests) before its statistics — and with
+  // nullptr when it ends, so that a caller can show progress and cancel it. Optional.
+  std::function<void(Job*, const std::string& what)> on_job;
 };
 
 struct MetricColumn {
@@ -86,11 +91,13 @@ struct EvaluationResult {
   std::vector<std::pair<std::string, double>> timings_seconds;
 };
 
-// Resolves EvaluateOptions::metrics for a run with `labeler` (nullptr = none): what "all" means
-// and what may be asked for depend on it (rrg/metrics/registry.h, select_metrics). Throws
-// rrg::InputError for unknown names (suggesting close matches) and impossible requests.
+// Resolves EvaluateOptions::metrics for a run with `labeler` (nullptr = none) and the scorers
+// `scorer_options` configure: what "all" means and what may be asked for depend on them
+// (rrg/metrics/registry.h, select_metrics). Throws rrg::InputError for unknown names (suggesting
+// close matches) and impossible requests.
 metrics::MetricSelection select_evaluation_metrics(const std::vector<std::string>& requested,
-                                                   labelers::Labeler* labeler);
+                                                   labelers::Labeler* labeler,
+                                                   const metrics::ScorerOptions& scorer_options);
 
 // Scores every paired sample with the selected metrics. `reports` is taken by value: pass it
 // with std::move so its texts are reused rather than copied.

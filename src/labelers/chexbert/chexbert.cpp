@@ -19,6 +19,7 @@
 #include "rrg/core/errors.h"
 #include "rrg/core/torch_module.h"
 #include "rrg/io/cache_db.h"
+#include "rrg/io/file_digest.h"
 #include "rrg/io/sha256.h"
 #include "rrg/text/python_str.h"
 
@@ -26,10 +27,9 @@ namespace rrg::labelers {
 namespace {
 
 constexpr std::size_t kFourClassHeads = 13;
-// Namespaces in the shared SQLite cache: outputs per (checkpoint, text), and checkpoint digests
-// per (path, size, mtime).
+// Namespace in the shared SQLite cache: outputs per (checkpoint, text) (checkpoint digests live in
+// io/file_digest.h's namespace).
 constexpr const char* kCacheNamespace = "chexbert";
-constexpr const char* kFileHashNamespace = "file-sha256";
 // Encoding of a cached output; bump when the layout changes (old entries then read as misses).
 constexpr std::uint8_t kCacheValueVersion = 1;
 
@@ -136,28 +136,7 @@ ChexbertLabeler::ChexbertLabeler(ChexbertOptions options)
   // The identity needs the checkpoint's SHA-256 (~1 s for CheXbert's 1.3 GB): remembered in the
   // cache per file path, size and modification time, otherwise computed on another thread while
   // the model loads and runs.
-  std::string file_key;
-  if (cache_) {
-    std::error_code ec;
-    const auto path = std::filesystem::canonical(options_.checkpoint, ec).string();
-    const auto size = std::filesystem::file_size(options_.checkpoint, ec);
-    const auto mtime = std::filesystem::last_write_time(options_.checkpoint, ec);
-    file_key = io::sha256_hex(path + "\n" + std::to_string(size) + "\n" +
-                              std::to_string(mtime.time_since_epoch().count()));
-    if (auto known = cache_->get(kFileHashNamespace, file_key); known && known->size() == 64) {
-      std::promise<std::string> ready;
-      ready.set_value(*known);
-      checkpoint_sha256_ = ready.get_future().share();
-      return;
-    }
-  }
-  io::CacheDb* cache = cache_.get();
-  checkpoint_sha256_ =
-      std::async(std::launch::async, [cache, file_key, path = options_.checkpoint] {
-        std::string digest = io::sha256_file_hex(path);
-        if (cache != nullptr) cache->put(kFileHashNamespace, file_key, digest);
-        return digest;
-      }).share();
+  checkpoint_sha256_ = io::file_sha256_async(cache_.get(), options_.checkpoint);
 }
 
 ChexbertLabeler::~ChexbertLabeler() {

@@ -39,6 +39,7 @@
 
 #include "rrg/core/errors.h"
 #include "torch_module/checkpoint.h"
+#include "torch_module/encoders/transformer_parts.h"
 #include "torch_module/int8_gemm.h"
 #include "torch_module/torch_model.h"
 
@@ -51,153 +52,12 @@ constexpr int kHeadSizeConvention = 64;      // every BERT release: hidden / hea
 constexpr int kNumHeads4 = 13;               // observations with 4 classes
 constexpr int kLogits = kNumHeads4 * 4 + 2;  // + No Finding's 2 classes = 54
 
-std::string list_text(const std::vector<std::string>& items, std::size_t max_items = 8) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size() && i < max_items; ++i) {
-    out += (i ? ", " : "") + items[i];
-  }
-  if (items.size() > max_items) out += " and " + std::to_string(items.size() - max_items) + " more";
-  return out;
+// Throws one InputError listing every missing key and wrong shape of the checkpoint.
+void check(const WeightTable& w, const std::string& path) {
+  w.check(path, "CheXbert checkpoint",
+          "Expected CheXbert's chexbert.pth (a bert-base-uncased BertModel under 'bert.' "
+          "and 14 'linear_heads'); see models/README.md.");
 }
-
-// The checkpoint's tensors by name (DataParallel's `module.` prefix removed), handing each out
-// once with a shape check and recording every missing key and wrong shape, so one error can list
-// them all.
-class WeightTable {
- public:
-  explicit WeightTable(StateDict&& state) {
-    for (auto& [name, tensor] : state.tensors) {
-      const std::string key = name.rfind("module.", 0) == 0 ? name.substr(7) : name;
-      order_.push_back(key);
-      tensors_[key] = std::move(tensor);
-    }
-  }
-
-  const at::Tensor* peek(const std::string& key) const {
-    auto it = tensors_.find(key);
-    return it == tensors_.end() ? nullptr : &it->second;
-  }
-
-  // A 2-D tensor whose sizes define the model, or nullptr (recorded as a problem).
-  const at::Tensor* matrix(const std::string& key) {
-    const at::Tensor* t = peek(key);
-    if (t == nullptr) {
-      missing_.push_back(key);
-    } else if (t->dim() != 2) {
-      wrong_.push_back(key + " is " + shape_text(t->sizes()) + ", expected a matrix");
-    }
-    return t != nullptr && t->dim() == 2 ? t : nullptr;
-  }
-
-  at::Tensor take(const std::string& key, std::vector<std::int64_t> shape) {
-    auto it = tensors_.find(key);
-    // Old TF-converted BERT checkpoints call LayerNorm parameters gamma/beta.
-    if (it == tensors_.end() && key.size() > 17 && key.find("LayerNorm.") != std::string::npos) {
-      const std::string alias =
-          key.substr(0, key.rfind('.')) +
-          (key.compare(key.size() - 6, 6, "weight") == 0 ? ".gamma" : ".beta");
-      it = tensors_.find(alias);
-    }
-    if (it == tensors_.end()) {
-      missing_.push_back(key);
-      return {};
-    }
-    used_.insert(it->first);
-    if (it->second.sizes() != at::IntArrayRef(shape)) {
-      wrong_.push_back(key + " is " + shape_text(it->second.sizes()) + ", expected " +
-                       shape_text(shape));
-      return {};
-    }
-    return it->second.to(at::kFloat).contiguous();
-  }
-
-  // Throws one InputError listing every problem found by take().
-  void check(const std::string& path) const {
-    if (missing_.empty() && wrong_.empty()) return;
-    std::string message = path + " is not a usable CheXbert checkpoint:";
-    if (!missing_.empty()) {
-      message += " missing keys (" + std::to_string(missing_.size()) + "): " + list_text(missing_);
-      if (!wrong_.empty()) message += ";";
-    }
-    if (!wrong_.empty()) message += " wrong shapes: " + list_text(wrong_);
-    message +=
-        ". Expected CheXbert's chexbert.pth (a bert-base-uncased BertModel under 'bert.' "
-        "and 14 'linear_heads'); see models/README.md.";
-    throw rrg::InputError(message);
-  }
-
-  // Number of encoder layers: one more than the highest N of any "bert.encoder.layer.N." key,
-  // so a layer missing from the middle is reported by take() instead of silently cutting the
-  // model short.
-  int layer_count() const {
-    const std::string prefix = "bert.encoder.layer.";
-    int count = 0;
-    for (const auto& key : order_) {
-      if (key.rfind(prefix, 0) != 0) continue;
-      count = std::max(count, 1 + std::atoi(key.c_str() + prefix.size()));
-    }
-    return count;
-  }
-
-  // Keys never taken, except those CheXbert's checkpoint carries without using them.
-  std::vector<std::string> unused() const {
-    std::vector<std::string> out;
-    for (const auto& key : order_) {
-      if (used_.count(key) || key.rfind("bert.pooler.", 0) == 0 ||
-          key == "bert.embeddings.position_ids") {
-        continue;
-      }
-      out.push_back(key);
-    }
-    return out;
-  }
-
- private:
-  std::map<std::string, at::Tensor> tensors_;
-  std::vector<std::string> order_;
-  std::set<std::string> used_;
-  std::vector<std::string> missing_, wrong_;
-};
-
-// y = x W^T + b for x [rows, in]: float32 through BLAS, or int8 once quantize() ran.
-struct Linear {
-  Linear() = default;
-  Linear(at::Tensor w, at::Tensor b) : weight(std::move(w)), bias(std::move(b)) {}
-
-  at::Tensor weight;  // [out, in]; released by quantize()
-  at::Tensor bias;    // [out]
-  std::shared_ptr<const Int8Weights> int8;
-
-  at::Tensor operator()(const at::Tensor& x) const {
-    if (!int8) return at::addmm(bias, x, weight.t());
-    const at::Tensor in = x.contiguous();
-    const std::int64_t rows = in.size(0);
-    // Quantising the activations costs 1/n of the product: one thread, so the product is the
-    // only parallel region (each region waits for every thread; on busy machines that adds up).
-    Int8Rows q;
-    prepare_rows(rows, int8->k, q);
-    quantize_rows(in.data_ptr<float>(), int8->k, 0, rows, q);
-    at::Tensor out = at::empty({rows, int8->n}, in.options());
-    float* dst = out.data_ptr<float>();
-    at::parallel_for(0, int8_column_blocks(*int8), 1, [&](std::int64_t begin, std::int64_t end) {
-      int8_matmul(q, *int8, dst, begin, end);
-    });
-    return out;
-  }
-
-  void quantize() {
-    int8 = std::make_shared<const Int8Weights>(quantize_weights(
-        weight.data_ptr<float>(), bias.data_ptr<float>(), weight.size(0), weight.size(1)));
-    weight = at::Tensor();
-  }
-};
-
-struct LayerNorm {
-  at::Tensor weight, bias;
-  at::Tensor operator()(const at::Tensor& x) const {
-    return at::layer_norm(x, {weight.size(0)}, weight, bias, kLayerNormEps);
-  }
-};
 
 struct EncoderLayer {
   Linear qkv;    // query, key and value stacked: [3H, H]
@@ -217,9 +77,6 @@ class ChexbertModel final : public Model {
   std::vector<at::Tensor> run(const std::vector<at::Tensor>& inputs) override;
 
  private:
-  at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                       const at::Tensor& mask_bias) const;
-
   int hidden_ = 0, attention_heads_ = 0, head_size_ = 0, vocab_ = 0, max_positions_ = 0;
   at::Tensor word_embeddings_, position_embeddings_, token_type0_;
   LayerNorm embedding_norm_;
@@ -227,14 +84,6 @@ class ChexbertModel final : public Model {
   Linear classifier_;  // the 14 heads stacked: [54, H]
   nlohmann::json description_;
 };
-
-Linear take_linear(WeightTable& w, const std::string& prefix, std::int64_t out, std::int64_t in) {
-  return {w.take(prefix + ".weight", {out, in}), w.take(prefix + ".bias", {out})};
-}
-
-LayerNorm take_norm(WeightTable& w, const std::string& prefix, std::int64_t size) {
-  return {w.take(prefix + ".weight", {size}), w.take(prefix + ".bias", {size})};
-}
 
 ChexbertModel::ChexbertModel(const Options& options) {
   const std::string path = required_option(options, "checkpoint", "chexbert");
@@ -245,15 +94,15 @@ ChexbertModel::ChexbertModel(const Options& options) {
   WeightTable w(std::move(state));
 
   // Sizes come from the checkpoint itself (any BERT size works; tests use a tiny one).
-  const at::Tensor* words = w.matrix("bert.embeddings.word_embeddings.weight");
-  const at::Tensor* positions = w.matrix("bert.embeddings.position_embeddings.weight");
-  const at::Tensor* ffn = w.matrix("bert.encoder.layer.0.intermediate.dense.weight");
-  w.check(path);  // names what is missing before anything depends on the sizes
-  vocab_ = static_cast<int>(words->size(0));
-  hidden_ = static_cast<int>(words->size(1));
-  max_positions_ = static_cast<int>(positions->size(0));
-  const std::int64_t h = hidden_, ffn_size = ffn->size(0);
-  const int layers = w.layer_count();
+  const auto words = w.matrix("bert.embeddings.word_embeddings.weight");
+  const auto positions = w.matrix("bert.embeddings.position_embeddings.weight");
+  const auto ffn = w.matrix("bert.encoder.layer.0.intermediate.dense.weight");
+  check(w, path);  // names what is missing before anything depends on the sizes
+  vocab_ = static_cast<int>((*words)[0]);
+  hidden_ = static_cast<int>((*words)[1]);
+  max_positions_ = static_cast<int>((*positions)[0]);
+  const std::int64_t h = hidden_, ffn_size = (*ffn)[0];
+  const int layers = w.layer_count("bert.encoder.layer.");
   attention_heads_ = int_option(options, "heads", 0);
   if (attention_heads_ <= 0) attention_heads_ = hidden_ / kHeadSizeConvention;
   if (attention_heads_ <= 0 || hidden_ % attention_heads_ != 0) {
@@ -265,10 +114,10 @@ ChexbertModel::ChexbertModel(const Options& options) {
 
   word_embeddings_ = w.take("bert.embeddings.word_embeddings.weight", {vocab_, h});
   position_embeddings_ = w.take("bert.embeddings.position_embeddings.weight", {max_positions_, h});
-  const at::Tensor* types = w.peek("bert.embeddings.token_type_embeddings.weight");
-  const std::int64_t type_count = types && types->dim() == 2 ? types->size(0) : 2;
+  const auto types = w.shape("bert.embeddings.token_type_embeddings.weight");
+  const std::int64_t type_count = types && types->size() == 2 ? (*types)[0] : 2;
   at::Tensor token_types = w.take("bert.embeddings.token_type_embeddings.weight", {type_count, h});
-  embedding_norm_ = take_norm(w, "bert.embeddings.LayerNorm", h);
+  embedding_norm_ = take_norm(w, "bert.embeddings.LayerNorm", h, kLayerNormEps);
   if (layers == 0) w.take("bert.encoder.layer.0.attention.self.query.weight", {h, h});
   std::vector<std::array<Linear, 3>> qkv(static_cast<std::size_t>(layers));
   for (int i = 0; i < layers; ++i) {
@@ -278,10 +127,10 @@ ChexbertModel::ChexbertModel(const Options& options) {
               take_linear(w, p + ".attention.self.key", h, h),
               take_linear(w, p + ".attention.self.value", h, h)};
     layer.attention_out = take_linear(w, p + ".attention.output.dense", h, h);
-    layer.attention_norm = take_norm(w, p + ".attention.output.LayerNorm", h);
+    layer.attention_norm = take_norm(w, p + ".attention.output.LayerNorm", h, kLayerNormEps);
     layer.intermediate = take_linear(w, p + ".intermediate.dense", ffn_size, h);
     layer.output = take_linear(w, p + ".output.dense", h, ffn_size);
-    layer.output_norm = take_norm(w, p + ".output.LayerNorm", h);
+    layer.output_norm = take_norm(w, p + ".output.LayerNorm", h, kLayerNormEps);
     layers_.push_back(std::move(layer));
   }
   std::vector<at::Tensor> head_weights, head_biases;
@@ -291,7 +140,7 @@ ChexbertModel::ChexbertModel(const Options& options) {
     head_weights.push_back(head.weight);
     head_biases.push_back(head.bias);
   }
-  w.check(path);
+  check(w, path);
 
   token_type0_ = token_types[0];  // CheXbert passes no token_type_ids: all zeros
   const bool int8 = int_option(options, "int8", 0) != 0;
@@ -319,10 +168,7 @@ ChexbertModel::ChexbertModel(const Options& options) {
         if (l->weight.defined()) linears.push_back(l);
       }
     }
-    at::parallel_for(0, static_cast<std::int64_t>(linears.size()), 1,
-                     [&](std::int64_t begin, std::int64_t end) {
-                       for (std::int64_t i = begin; i < end; ++i) linears[i]->quantize();
-                     });
+    quantize_all(linears);
   }
 
   description_ = {
@@ -339,16 +185,8 @@ ChexbertModel::ChexbertModel(const Options& options) {
       {"threads", at::get_num_threads()},
       {"int8", int8},
       {"blas", blas_description()},
-      {"unused_keys", w.unused()},
+      {"unused_keys", w.unused({"bert.pooler."}, {"bert.embeddings.position_ids"})},
   };
-}
-
-at::Tensor ChexbertModel::attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                                    const at::Tensor& mask_bias) const {
-  // q: [B, heads, Lq, d]; k, v: [B, heads, L, d]; mask_bias: [B, 1, 1, L].
-  at::Tensor scores = at::matmul(q, k.transpose(-1, -2));
-  scores.div_(std::sqrt(static_cast<double>(head_size_))).add_(mask_bias);
-  return at::matmul(at::softmax(scores, -1), v);
 }
 
 std::vector<at::Tensor> ChexbertModel::run(const std::vector<at::Tensor>& inputs) {
@@ -398,7 +236,7 @@ std::vector<at::Tensor> ChexbertModel::run(const std::vector<at::Tensor>& inputs
       const at::Tensor k = split_heads(qkv.narrow(1, h, h), length);
       const at::Tensor v = split_heads(qkv.narrow(1, 2 * h, h), length);
       const at::Tensor context =
-          attention(q, k, v, mask_bias).permute({0, 2, 1, 3}).reshape({batch * length, h});
+          scaled_attention(q, k, v, mask_bias).permute({0, 2, 1, 3}).reshape({batch * length, h});
       const at::Tensor a = layer.attention_norm(layer.attention_out(context).add_(x));
       x = layer.output_norm(layer.output(at::gelu(layer.intermediate(a))).add_(a));
     } else {
@@ -408,7 +246,7 @@ std::vector<at::Tensor> ChexbertModel::run(const std::vector<at::Tensor>& inputs
       const at::Tensor q = split_heads(layer.query(x_cls), 1);
       const at::Tensor k = split_heads(kv.narrow(1, 0, h), length);
       const at::Tensor v = split_heads(kv.narrow(1, h, h), length);
-      const at::Tensor context = attention(q, k, v, mask_bias).reshape({batch, h});
+      const at::Tensor context = scaled_attention(q, k, v, mask_bias).reshape({batch, h});
       const at::Tensor a = layer.attention_norm(layer.attention_out(context).add_(x_cls));
       cls = layer.output_norm(layer.output(at::gelu(layer.intermediate(a))).add_(a));
     }

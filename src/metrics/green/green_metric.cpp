@@ -43,7 +43,15 @@ GreenMetric::GreenMetric(GreenOptions options)
 
 GreenMetric::~GreenMetric() = default;
 
-std::vector<KeyInfo> GreenMetric::keys() const {
+std::vector<std::string> GreenMetric::key_names() {
+  std::vector<std::string> names;
+  for (const auto& key : GreenMetric::static_keys()) names.push_back(key.name);
+  return names;
+}
+
+std::vector<KeyInfo> GreenMetric::keys() const { return static_keys(); }
+
+std::vector<KeyInfo> GreenMetric::static_keys() {
   std::vector<KeyInfo> keys;
   const auto& names = green_metric_keys();
   keys.push_back({names[0]});

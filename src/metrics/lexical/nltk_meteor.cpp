@@ -196,8 +196,8 @@ class MeteorSession {
 
 }  // namespace
 
-NltkMeteorScorer::NltkMeteorScorer(const ScorerOptions& options)
-    : wordnet_(std::make_shared<text::WordNet>(options.wordnet_dir)) {}
+NltkMeteorScorer::NltkMeteorScorer(const std::string& wordnet_dir)
+    : wordnet_(std::make_shared<text::WordNet>(wordnet_dir)) {}
 
 namespace {
 

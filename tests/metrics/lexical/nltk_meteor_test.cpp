@@ -26,7 +26,6 @@
 namespace {
 
 using rrg::metrics::NltkMeteorScorer;
-using rrg::metrics::ScorerOptions;
 using rrg::metrics::TextCorpus;
 
 bool wordnet_installed() {
@@ -232,9 +231,7 @@ TEST(NltkMeteor, EmptyCorpusAndSignature) {
 }
 
 TEST(NltkMeteor, MissingWordNetIsAnInputError) {
-  ScorerOptions options;
-  options.wordnet_dir = "/nonexistent/wordnet";
-  EXPECT_THROW(NltkMeteorScorer scorer(options), rrg::InputError);
+  EXPECT_THROW(NltkMeteorScorer scorer("/nonexistent/wordnet"), rrg::InputError);
 }
 
 }  // namespace

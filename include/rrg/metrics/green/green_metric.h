@@ -29,6 +29,10 @@ class GreenMetric final : public Scorer {
   explicit GreenMetric(GreenOptions options);
   ~GreenMetric() override;
 
+  // GREEN, GREEN_std, GREEN_a_false_finding ... GREEN_f_missing_comparison, GREEN_matched,
+  // GREEN_insignificant: keys() without building a scorer (for the registry).
+  static std::vector<std::string> key_names();
+
   std::vector<KeyInfo> keys() const override;
   void sign(std::size_t key, ScoringInputs& inputs, Signature& signature) const override;
   SampleStatistics statistics(ScoringInputs& inputs) const override;
@@ -41,10 +45,11 @@ class GreenMetric final : public Scorer {
   // The per-pair details of the last statistics() call (answers, errors), for outputs.
   const GreenResult& last_result() const { return last_; }
   // "GREEN: 120 pairs (100 from cache), ..." of the last call.
-  std::string summary() const;
+  std::string summary() const override;
 
  private:
   class Progress;
+  static std::vector<KeyInfo> static_keys();
   std::unique_ptr<GreenScorer> scorer_;
   std::unique_ptr<Progress> progress_;
   mutable std::mutex mutex_;  // one statistics() at a time (the scorer is not reentrant)

@@ -31,7 +31,6 @@
 #include <vector>
 
 #include "rrg/metrics/scorer.h"
-#include "rrg/metrics/scorer_options.h"
 #include "rrg/metrics/scoring_inputs.h"
 #include "rrg/text/wordnet.h"
 
@@ -44,9 +43,9 @@ class NltkMeteorScorer final : public MeanScorer {
   static constexpr double kBeta = 3.0;
   static constexpr double kGamma = 0.5;
 
-  // Opens WordNet from options.wordnet_dir ("" = $RRG_WORDNET_DIR, then /usr/share/wordnet);
-  // throws rrg::InputError when it is missing (see text::WordNet).
-  explicit NltkMeteorScorer(const ScorerOptions& options = {});
+  // Opens WordNet from `wordnet_dir` ("" = $RRG_WORDNET_DIR, then /usr/share/wordnet); throws
+  // rrg::InputError when it is missing (see text::WordNet).
+  explicit NltkMeteorScorer(const std::string& wordnet_dir = "");
 
   std::vector<KeyInfo> keys() const override;
   // "METEOR|conv:nltk-3.8|tok:lower-split|clean:seed|stem:porter-nltk|syn:wordnet-3.0|alpha:0.9|
