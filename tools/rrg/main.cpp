@@ -19,6 +19,7 @@
 #include "generate.h"
 #include "help_formatter.h"
 #include "merge.h"
+#include "rrg/core/cpu_features.h"
 #include "rrg/core/errors.h"
 #include "rrg/core/version.h"
 #include "sections.h"
@@ -38,9 +39,11 @@ int main(int argc, char** argv) {
   rrg::cli::setup_merge(app);
   rrg::cli::setup_sections(app);
   rrg::cli::setup_generate(app);
+  // int8-kernels: the int8 kernels this CPU can run, fastest first (CPUID only; nothing loaded).
   app.set_version_flag("--version", std::string("rrg ") + rrg::version() + " (rev " +
                                         rrg::git_revision() +
-                                        ", features:" + rrg::build_features() + ")");
+                                        ", features:" + rrg::build_features() +
+                                        ", int8-kernels:" + rrg::int8_kernels_text() + ")");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
