@@ -13,6 +13,8 @@ endmacro()
 
 rrg_require_package(nlohmann_json nlohmann-json3-dev 3.10)
 rrg_require_package(CLI11 libcli11-dev)
+# The configuration file (~/.config/rrg/config.toml; src/io/config_file.cpp).
+rrg_require_package(tomlplusplus libtomlplusplus-dev 3)
 
 pkg_check_modules(XLSXWRITER QUIET IMPORTED_TARGET xlsxwriter)
 if(NOT XLSXWRITER_FOUND)

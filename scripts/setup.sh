@@ -18,6 +18,7 @@ packages=(
   # libraries rrg links
   libcli11-dev nlohmann-json3-dev libxlsxwriter-dev zlib1g-dev libsqlite3-dev
   libcurl4-openssl-dev libspdlog-dev libfmt-dev libcpp-httplib-dev libssl-dev
+  libtomlplusplus-dev
   libopencv-dev libdcmtk-dev libtorch-dev libopenblas0-openmp
   # data read at run time: WordNet 3.0 for METEOR's synonym stage
   wordnet-base

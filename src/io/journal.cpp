@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 #include <vector>
 
@@ -260,6 +261,28 @@ void Journal::close() {
   fd_ = -1;
   ::close(fd);  // also releases the lock
   if (!error.empty()) throw std::runtime_error(path_ + ": fdatasync failed (" + error + ")");
+}
+
+std::vector<std::pair<std::string, std::string>> read_journal_records(const std::string& path,
+                                                                      const std::string& id_key) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path + ": cannot open the journal: " + std::strerror(errno));
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string line;
+  std::size_t line_number = 0;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (is_blank(line)) continue;
+    const auto record = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    const std::string id =
+        !record.is_discarded() && record.is_object() ? record_id(record, id_key) : "";
+    if (id.empty()) {
+      throw InputError(location_message(path, line_number, 0,
+                                        "not a JSON record with an \"" + id_key + "\" field"));
+    }
+    out.emplace_back(id, std::move(line));
+  }
+  return out;
 }
 
 }  // namespace rrg::io

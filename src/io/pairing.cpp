@@ -28,6 +28,18 @@ MissingPolicy parse_missing_policy(std::string_view name) {
                    "' (known: error, skip, empty)");
 }
 
+std::string_view missing_policy_name(MissingPolicy policy) {
+  switch (policy) {
+    case MissingPolicy::kSkip:
+      return "skip";
+    case MissingPolicy::kEmpty:
+      return "empty";
+    case MissingPolicy::kError:
+      break;
+  }
+  return "error";
+}
+
 PairedReports pair_reports(ReportFile predictions, ReportFile references, MissingPolicy policy) {
   PairedReports out;
   if (predictions.positional_ids || references.positional_ids) {

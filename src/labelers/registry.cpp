@@ -6,6 +6,7 @@
 
 #include "rrg/core/errors.h"
 #include "rrg/labelers/rules/rules_labeler.h"
+#include "rrg/text/suggest.h"
 
 namespace rrg::labelers {
 namespace {
@@ -47,12 +48,15 @@ const std::vector<LabelerInfo>& labeler_infos() {
 }
 
 std::unique_ptr<Labeler> make_labeler(const std::string& name, const LabelerOptions& options) {
-  std::string known;
+  std::vector<std::string> known;
+  std::string list;
   for (const auto& entry : entries()) {
     if (entry.info.name == name) return entry.make(options);
-    known += (known.empty() ? "" : ", ") + entry.info.name;
+    known.push_back(entry.info.name);
+    list += (list.empty() ? "" : ", ") + entry.info.name;
   }
-  throw InputError("unknown labeler '" + name + "' (known: " + known + ")");
+  throw InputError("unknown labeler '" + name + "'" + text::did_you_mean(name, known) +
+                   " (known: " + list + ")");
 }
 
 }  // namespace rrg::labelers

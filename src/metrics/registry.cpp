@@ -1,16 +1,21 @@
 // The scorer registry: one line per scorer, filled once (std::call_once), no self-registration.
 #include "rrg/metrics/registry.h"
 
+#include <algorithm>
 #include <functional>
 #include <mutex>
+#include <set>
 
 #include "rrg/core/errors.h"
+#include "rrg/metrics/clinical/clinical_scorer.h"
+#include "rrg/metrics/clinical/similarity_scorer.h"
 #include "rrg/metrics/lexical/coco_bleu_scorer.h"
 #include "rrg/metrics/lexical/coco_cider_scorer.h"
 #include "rrg/metrics/lexical/coco_rouge_scorer.h"
 #include "rrg/metrics/lexical/nltk_bleu_scorer.h"
 #include "rrg/metrics/lexical/nltk_meteor.h"
 #include "rrg/metrics/lexical/rouge_score.h"
+#include "rrg/text/suggest.h"
 
 namespace rrg::metrics {
 namespace {
@@ -26,22 +31,60 @@ struct Entry {
   std::function<std::unique_ptr<Scorer>(const ScorerOptions&)> make;
 };
 
+const char* const kClinicalSummary =
+    "chexpert_{micro,macro,weighted}_{precision,recall,f1}_{14,5}_{uzeros,uones},\n"
+    "      chexpert_example_{precision,recall,f1}_{uzeros,uones},\n"
+    "      chexpert_table_{auc,f1,recall,specificity,n_pos,n_neg}_<observation>,\n"
+    "      chexpert_table_macro_{auc,f1,recall,specificity}, chexpert_table_n_valid,\n"
+    "      per sample: n_agree, n_disagree (docs/metrics-clinical.md defines each key)";
+
 std::vector<Entry>& entries() {
   static std::vector<Entry> table;
   static std::once_flag filled;
   std::call_once(filled, [] {
     // Order here is the order of the output table.
-    // (Scorers are added by their own commits: one line each.)
     // clang-format off
-    table.push_back({{"coco-bleu", "coco", {"Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4"}, "pycocoevalcap 1.2 BLEU (option closest, tokens str.split())"}, make<CocoBleuScorer>});
-    table.push_back({{"coco-rouge", "coco", {"ROUGE_L"}, "pycocoevalcap 1.2 ROUGE-L (beta 1.2, tokens str.split(' '))"}, make<CocoRougeScorer>});
-    table.push_back({{"coco-cider", "coco", {"CIDEr"}, "pycocoevalcap 1.2 CIDEr-D (sigma 6, df from the corpus references)"}, make<CocoCiderScorer>});
-    table.push_back({{"nltk-bleu", "seed", {"BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4"}, "NLTK 3.8 corpus_bleu/sentence_bleu (method1, tokens lower().split())"}, make<NltkBleuScorer>});
-    table.push_back({{"rouge-score", "seed", {"ROUGE-L"}, "rouge-score 0.1.2 ROUGE-L F (LCS, NLTK Porter stems), mean over samples"}, make<RougeScoreScorer>});
-    table.push_back({{"nltk-meteor", "seed", {"METEOR"}, "NLTK 3.8 meteor_score (exact, Porter stem, WordNet 3.0 synonyms), mean over samples"}, [](const ScorerOptions& o) -> std::unique_ptr<Scorer> { return std::make_unique<NltkMeteorScorer>(o); }});
+    table.push_back({{"coco-bleu", "coco", {"Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4"}, "pycocoevalcap 1.2 BLEU (option closest, tokens str.split())", ScorerNeeds::kTexts, ""}, make<CocoBleuScorer>});
+    table.push_back({{"coco-rouge", "coco", {"ROUGE_L"}, "pycocoevalcap 1.2 ROUGE-L (beta 1.2, tokens str.split(' '))", ScorerNeeds::kTexts, ""}, make<CocoRougeScorer>});
+    table.push_back({{"coco-cider", "coco", {"CIDEr"}, "pycocoevalcap 1.2 CIDEr-D (sigma 6, df from the corpus references)", ScorerNeeds::kTexts, ""}, make<CocoCiderScorer>});
+    table.push_back({{"nltk-bleu", "seed", {"BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4"}, "NLTK 3.8 corpus_bleu/sentence_bleu (method1, tokens lower().split())", ScorerNeeds::kTexts, ""}, make<NltkBleuScorer>});
+    table.push_back({{"rouge-score", "seed", {"ROUGE-L"}, "rouge-score 0.1.2 ROUGE-L F (LCS, NLTK Porter stems), mean over samples", ScorerNeeds::kTexts, ""}, make<RougeScoreScorer>});
+    table.push_back({{"nltk-meteor", "seed", {"METEOR"}, "NLTK 3.8 meteor_score (exact, Porter stem, WordNet 3.0 synonyms), mean over samples", ScorerNeeds::kTexts, ""}, [](const ScorerOptions& o) -> std::unique_ptr<Scorer> { return std::make_unique<NltkMeteorScorer>(o); }});
+    table.push_back({{"clinical", "clinical", ClinicalScorer().names(), "the 14 CheXpert observations of prediction and first reference (needs --labeler)", ScorerNeeds::kLabels, kClinicalSummary}, make<ClinicalScorer>});
+    table.push_back({{"chexbert-similarity", "embed", {kChexbertSimilarityName}, "cosine of the two reports' CheXbert [CLS] embeddings (RadCliQ's s_emb; needs --labeler chexbert; selected with the clinical family)", ScorerNeeds::kEmbeddings, ""}, make<ChexbertSimilarityScorer>});
     // clang-format on
   });
   return table;
+}
+
+bool in_group(const ScorerInfo& info, const std::string& group) {
+  if (group == "all") return true;
+  if (group == "lexical") return info.family == "coco" || info.family == "seed";
+  // The embedding similarity comes with the clinical family (it needs the same labeler).
+  if (group == "clinical") return info.family == "clinical" || info.family == "embed";
+  return info.family == group;
+}
+
+bool available(const ScorerInfo& info, const SelectionContext& context) {
+  switch (info.needs) {
+    case ScorerNeeds::kTexts:
+      return true;
+    case ScorerNeeds::kLabels:
+      return context.labels;
+    case ScorerNeeds::kEmbeddings:
+      return context.embeddings;
+  }
+  return false;
+}
+
+// Why `info` cannot run in `context`, for a user who asked for `raw`.
+std::string unavailable_message(const ScorerInfo& info, const std::string& raw) {
+  if (info.needs == ScorerNeeds::kLabels) {
+    return "metric '" + raw +
+           "' needs a labeler to extract the CheXpert observations; use --labeler rules (or "
+           "drop it from --metrics)";
+  }
+  return "metric '" + raw + "' compares CheXbert embeddings and needs --labeler chexbert";
 }
 
 }  // namespace
@@ -56,12 +99,80 @@ const std::vector<ScorerInfo>& scorer_infos() {
 }
 
 std::unique_ptr<Scorer> make_scorer(const std::string& id, const ScorerOptions& options) {
-  std::string known;
+  std::vector<std::string> known;
   for (const auto& entry : entries()) {
     if (entry.info.id == id) return entry.make(options);
-    known += (known.empty() ? "" : ", ") + entry.info.id;
+    known.push_back(entry.info.id);
   }
-  throw InputError("unknown scorer '" + id + "' (known: " + known + ")");
+  std::string list;
+  for (const auto& name : known) list += (list.empty() ? "" : ", ") + name;
+  throw InputError("unknown scorer '" + id + "'" + text::did_you_mean(id, known) +
+                   " (known: " + list + ")");
+}
+
+std::vector<std::string> metric_group_names() {
+  std::vector<std::string> names = {"all", "lexical"};
+  for (const auto& info : scorer_infos()) {
+    if (std::find(names.begin(), names.end(), info.family) == names.end()) {
+      names.push_back(info.family);
+    }
+  }
+  return names;
+}
+
+MetricSelection select_metrics(const std::vector<std::string>& requested,
+                               const SelectionContext& context) {
+  const auto& infos = scorer_infos();
+  std::vector<std::string> wanted = requested;
+  if (wanted.empty()) wanted.push_back("all");
+  const std::vector<std::string> groups = metric_group_names();
+
+  std::set<std::string> keys;
+  for (const auto& raw : wanted) {
+    const bool is_group = std::find(groups.begin(), groups.end(), raw) != groups.end();
+    bool matched = is_group;
+    for (const auto& info : infos) {
+      if (is_group && in_group(info, raw)) {
+        // "all" takes what the run provides; the clinical family needs its labeler.
+        if (!available(info, context)) {
+          if (raw != "all" && info.needs == ScorerNeeds::kLabels) {
+            throw InputError(unavailable_message(info, raw));
+          }
+          continue;
+        }
+        keys.insert(info.metric_names.begin(), info.metric_names.end());
+        continue;
+      }
+      const bool whole = info.id == raw;
+      for (const auto& name : info.metric_names) {
+        if (!whole && name != raw) continue;
+        if (!available(info, context)) throw InputError(unavailable_message(info, raw));
+        keys.insert(name);
+        matched = true;
+      }
+    }
+    if (!matched) {
+      std::vector<std::string> known = groups;
+      for (const auto& info : infos) {
+        known.push_back(info.id);
+        known.insert(known.end(), info.metric_names.begin(), info.metric_names.end());
+      }
+      throw InputError("unknown metric '" + raw + "'" + text::did_you_mean(raw, known) +
+                       "; `rrg evaluate --list-metrics` shows every name");
+    }
+  }
+  MetricSelection selection;
+  for (const auto& info : infos) {
+    bool used = false;
+    for (const auto& name : info.metric_names) {
+      if (keys.count(name) != 0) {
+        selection.metric_names.push_back(name);
+        used = true;
+      }
+    }
+    if (used) selection.scorer_ids.push_back(info.id);
+  }
+  return selection;
 }
 
 }  // namespace rrg::metrics

@@ -4,6 +4,36 @@
 #include "rrg/core/version.h"
 
 namespace rrg::metrics {
+namespace {
+
+// Every field rrg writes, in the one order signatures print them: what was computed (convention,
+// labeler, model), how texts became tokens, the metric's own parameters, the inputs (nrefs).
+// Fields not listed here go before nrefs, in the order they were set.
+constexpr const char* kFieldOrder[] = {
+    "conv",     "labeler",  "model",  "layer",   "tok",    "clean",   "obs",      "avg",
+    "unc",      "emb",      "opt",    "variant", "n",      "weights", "smooth",   "stem",
+    "syn",      "alpha",    "beta",   "gamma",   "sigma",  "df",      "multiref", "idf",
+    "rescaled", "baseline", "prompt", "temp",    "parser", "nrefs",   "version"};
+
+constexpr std::size_t kUnlisted = 1000;
+
+std::size_t field_rank(const std::string& key) {
+  std::size_t rank = 0;
+  for (const char* listed : kFieldOrder) {
+    if (key == listed) return rank;
+    ++rank;
+  }
+  return kUnlisted;
+}
+
+// Unlisted fields sort just before nrefs.
+std::size_t sort_rank(const std::string& key) {
+  const std::size_t rank = field_rank(key);
+  if (rank != kUnlisted) return 2 * rank;
+  return 2 * field_rank("nrefs") - 1;
+}
+
+}  // namespace
 
 Signature& Signature::set(const std::string& key, const std::string& value) {
   for (auto& field : fields_) {
@@ -12,7 +42,10 @@ Signature& Signature::set(const std::string& key, const std::string& value) {
       return *this;
     }
   }
-  fields_.emplace_back(key, value);
+  const std::size_t rank = sort_rank(key);
+  auto position = fields_.begin();
+  while (position != fields_.end() && sort_rank(position->first) <= rank) ++position;
+  fields_.emplace(position, key, value);
   return *this;
 }
 

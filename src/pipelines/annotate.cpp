@@ -2,11 +2,17 @@
 #include "rrg/pipelines/annotate.h"
 
 #include <chrono>
+#include <cstdio>
+#include <stdexcept>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
 #include "rrg/chexpert/label_io.h"
+#include "rrg/core/errors.h"
+#include "rrg/io/atomic_file.h"
 #include "rrg/io/csv.h"
+#include "rrg/io/journal.h"
 #include "rrg/labelers/label_texts.h"
 
 namespace rrg::pipelines {
@@ -30,6 +36,113 @@ AnnotationResult annotate(const io::ReportFile& reports, labelers::Labeler& labe
   result.n_distinct = labelled.n_distinct;
   for (const auto& label : result.labels) result.n_errors += label.error.empty() ? 0 : 1;
   return result;
+}
+
+ResumableAnnotation annotate_resumable(const io::ReportFile& reports, labelers::Labeler& labeler,
+                                       const std::string& output, bool csv, bool csv_ids,
+                                       const std::function<void(const std::string&)>& on_message) {
+  labelers::JournalingLabeler* journaling = labeler.journaling();
+  if (journaling == nullptr) {
+    throw std::invalid_argument("annotate_resumable: labeler '" + labeler.name() +
+                                "' does not journal its answers");
+  }
+  const std::string journal_path = csv ? output + ".partial.jsonl" : output;
+  std::vector<std::pair<std::string, std::string>> items;
+  items.reserve(reports.records.size());
+  for (const auto& record : reports.records) items.emplace_back(record.id, record.texts.front());
+
+  ResumableAnnotation out;
+  {
+    io::Journal journal(journal_path);
+    if (!journal.resume_info().message.empty() && on_message) {
+      on_message(journal.resume_info().message);
+    }
+    const labelers::JournalLabelStats stats = journaling->label_into(items, journal);
+    out.from_earlier_run = stats.skipped;
+    journal.close();
+    if (labeler.job() != nullptr && labeler.job()->cancel_requested()) {
+      throw std::runtime_error("annotate: interrupted; " + journal_path + " holds " +
+                               std::to_string(journal.size()) +
+                               " finished records; run the same command again to resume");
+    }
+  }
+
+  // Every id is in the journal now: rewrite it in input order (atomically).
+  std::unordered_map<std::string, std::string> lines;
+  for (auto& [id, line] : io::read_journal_records(journal_path)) lines[id] = std::move(line);
+  AnnotationResult& result = out.result;
+  result.labeler_identity = labeler.identity();
+  std::string jsonl;
+  for (const auto& [id, text] : items) {
+    const auto it = lines.find(id);
+    if (it == lines.end()) throw std::runtime_error(journal_path + ": no record for id " + id);
+    jsonl += it->second + "\n";
+    const auto record = nlohmann::json::parse(it->second);
+    labelers::LabelResult label;
+    label.labels = chexpert::label_row_from_json(record["labels"], journal_path + ": " + id);
+    if (record.contains("error") && record["error"].is_string()) {
+      label.error = record["error"].get<std::string>();
+      ++result.n_errors;
+    }
+    result.ids.push_back(id);
+    result.texts.push_back(text);
+    result.labels.push_back(std::move(label));
+  }
+  if (csv) {
+    io::write_file_atomically(output, annotation_csv(result, csv_ids));
+    if (result.n_errors == 0) std::remove(journal_path.c_str());
+  } else {
+    io::write_file_atomically(output, jsonl);
+  }
+  return out;
+}
+
+AgreementRun agreement_with_gold(const AnnotationResult& result, const chexpert::LabelFile& gold) {
+  AgreementRun out;
+  out.gold_rows = gold.rows.size();
+  std::vector<chexpert::LabelRow> gold_rows, labelled_rows;
+  const auto add = [&](std::size_t labelled, std::size_t gold_index) {
+    if (!result.labels[labelled].error.empty()) {
+      ++out.failed_skipped;
+      return;
+    }
+    labelled_rows.push_back(result.labels[labelled].labels);
+    gold_rows.push_back(gold.rows[gold_index]);
+  };
+  if (gold.has_ids) {
+    std::unordered_map<std::string, std::size_t> labelled_index;
+    for (std::size_t i = 0; i < result.ids.size(); ++i) labelled_index.emplace(result.ids[i], i);
+    std::size_t matched = 0;
+    for (std::size_t g = 0; g < gold.ids.size(); ++g) {
+      const auto it = labelled_index.find(gold.ids[g]);
+      if (it == labelled_index.end()) {
+        ++out.gold_only;
+        continue;
+      }
+      ++matched;
+      add(it->second, g);
+    }
+    out.labelled_only = result.ids.size() - matched;
+    if (matched == 0) {
+      throw InputError(gold.path + ": none of its " + std::to_string(gold.ids.size()) +
+                       " ids is among the labelled reports (first: \"" +
+                       (gold.ids.empty() ? std::string() : gold.ids.front()) +
+                       "\"); the gold file must label the same reports, by id");
+    }
+  } else {
+    out.by_position = true;
+    if (gold.rows.size() != result.ids.size()) {
+      throw InputError(gold.path +
+                       " has no id column, so its rows pair with the reports by "
+                       "position, but it has " +
+                       std::to_string(gold.rows.size()) + " rows for " +
+                       std::to_string(result.ids.size()) +
+                       " reports; add ids (rrg annotate --csv-ids) or give the same reports");
+    }
+    for (std::size_t i = 0; i < gold.rows.size(); ++i) add(i, i);
+  }
+  out.agreement = chexpert::compare_labels(gold_rows, labelled_rows);
+  return out;
 }
 
 std::string annotation_jsonl(const AnnotationResult& result) {

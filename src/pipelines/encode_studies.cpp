@@ -56,7 +56,7 @@ EncodeSummary StudyEncoder::run(const std::vector<io::Study>& studies) {
   io::Journal& journal = *opened.journal;
   const std::vector<std::size_t>& pending = opened.pending;
   summary.already_done = opened.already_done;
-  total_ = pending.size();
+  start_run(pending.size());
 
   std::mutex mutex;  // guards the journal, the summary and the first thread failure
   std::exception_ptr failure;

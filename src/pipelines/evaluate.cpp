@@ -1,252 +1,209 @@
-// The evaluation pipeline (see evaluate.h): metric selection, per-family preprocessing, lexical
-// scoring and, with a labeler, the clinical family.
+// The evaluation pipeline (see evaluate.h): the selected scorers of the registry run on lazily
+// prepared inputs (each text convention cleaned once, the labeler run once), through the shared
+// driver of rrg/metrics/driver.h.
 #include "rrg/pipelines/evaluate.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <numeric>
+#include <optional>
 #include <set>
 
 #include "rrg/core/errors.h"
-#include "rrg/labelers/chexbert/chexbert.h"
 #include "rrg/labelers/label_texts.h"
+#include "rrg/metrics/clinical/clinical_scorer.h"
 #include "rrg/metrics/clinical/embedding_similarity.h"
+#include "rrg/metrics/registry.h"
 #include "rrg/text/clean.h"
 #include "rrg/text/python_str.h"
-#include "rrg/text/suggest.h"
 
 namespace rrg::pipelines {
 namespace {
 
-constexpr double kNotAvailable = std::numeric_limits<double>::quiet_NaN();
+using metrics::TextConvention;
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// Names accepted by --metrics besides metric keys and scorer ids.
-const std::vector<std::string>& group_names() {
-  static const std::vector<std::string> names = {"all", "lexical", "coco", "seed", "clinical"};
-  return names;
-}
+// The scorers' inputs for one evaluation. Texts are prepared the first time a scorer asks: the
+// seed convention copies and cleans the predictions and first references; the coco convention
+// takes the paired texts over (moved, or cleaned in place), so it must come last. The labeler
+// labels the seed-cleaned texts (an LLM's <think> block or markdown cannot produce findings),
+// each distinct text once.
+class LazyScoringInputs final : public metrics::ScoringInputs {
+ public:
+  LazyScoringInputs(io::PairedReports& reports, const EvaluateOptions& options,
+                    EvaluationResult& result)
+      : reports_(reports), options_(options), result_(result) {}
 
-bool is_group(const std::string& name) {
-  return std::find(group_names().begin(), group_names().end(), name) != group_names().end();
-}
+  std::size_t size() const override { return reports_.ids.size(); }
 
-bool scorer_in_group(const metrics::ScorerInfo& info, const std::string& group) {
-  return group == "all" || group == "lexical" || info.family == group;
-}
-
-// Every clinical key, corpus keys first, then the per-sample-only ones.
-std::vector<std::string> all_clinical_names() {
-  std::vector<std::string> names = metrics::clinical_metric_names();
-  for (const auto& name : metrics::clinical_sample_names()) {
-    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  const metrics::TextCorpus& texts(TextConvention convention) override {
+    return convention == TextConvention::kSeed ? seed() : coco();
   }
-  return names;
+
+  std::string cleaner(TextConvention convention) const override {
+    if (convention == TextConvention::kCoco) return options_.coco_clean;
+    return options_.seed_clean ? "seed" : "none";
+  }
+
+  const metrics::PairLabels& labels() override {
+    if (labels_) return *labels_;
+    if (options_.labeler == nullptr) {
+      throw InputError("clinical metrics need a labeler; use --labeler rules");
+    }
+    const metrics::TextCorpus& texts = seed();
+    const std::size_t n = texts.size();
+    std::vector<std::string_view> views;
+    views.reserve(2 * n);
+    for (const auto& p : texts.hypotheses) views.push_back(p);
+    for (const auto& refs : texts.references) views.push_back(refs.front());
+    const auto start = std::chrono::steady_clock::now();
+    const labelers::DistinctLabels labelled = labelers::label_distinct(*options_.labeler, views);
+    result_.timings_seconds.emplace_back("label:" + options_.labeler->name(), seconds_since(start));
+    n_distinct_ = labelled.n_distinct;
+    labels_.emplace();
+    labels_->labeler_identity = options_.labeler->identity();
+    labels_->errors.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& pred = labelled.results[i];
+      const auto& ref = labelled.results[n + i];
+      labels_->predictions.push_back(pred.labels);
+      labels_->references.push_back(ref.labels);
+      std::string& error = labels_->errors[i];
+      if (!pred.error.empty()) error = "prediction: " + pred.error;
+      if (!ref.error.empty()) error += (error.empty() ? "" : "; ") + ("reference: " + ref.error);
+    }
+    return *labels_;
+  }
+
+  const metrics::PairEmbeddings& embeddings() override {
+    if (embeddings_) return *embeddings_;
+    labelers::ReportEmbedder* embedder =
+        options_.labeler != nullptr ? options_.labeler->embedder() : nullptr;
+    if (embedder == nullptr) {
+      throw InputError(std::string(metrics::kChexbertSimilarityName) +
+                       " compares CheXbert embeddings and needs --labeler chexbert");
+    }
+    // With CheXbert the labels above ran the model on these texts already: the embeddings come
+    // from the labeler's memory (or its cache), not from a second pass.
+    const metrics::TextCorpus& texts = seed();
+    std::vector<std::string> all(texts.hypotheses.begin(), texts.hypotheses.end());
+    for (const auto& refs : texts.references) all.push_back(refs.front());
+    std::vector<std::vector<float>> vectors = embedder->embed(all);
+    const auto n = static_cast<std::ptrdiff_t>(texts.size());
+    embeddings_.emplace();
+    embeddings_->identity = embedder->embedding_identity();
+    embeddings_->predictions.assign(std::make_move_iterator(vectors.begin()),
+                                    std::make_move_iterator(vectors.begin() + n));
+    embeddings_->references.assign(std::make_move_iterator(vectors.begin() + n),
+                                   std::make_move_iterator(vectors.end()));
+    return *embeddings_;
+  }
+
+  // The seed corpus is no longer needed (its scorers ran).
+  void release_seed() { seed_.reset(); }
+
+  std::size_t n_distinct() const { return n_distinct_; }
+  bool labelled() const { return labels_.has_value(); }
+
+ private:
+  const metrics::TextCorpus& seed() {
+    if (seed_) return *seed_;
+    if (coco_) throw std::logic_error("evaluate: seed texts asked for after the coco texts");
+    const auto start = std::chrono::steady_clock::now();
+    const text::CleanFunction clean = text::find_cleaner(cleaner(TextConvention::kSeed)).clean;
+    seed_.emplace();
+    seed_->hypotheses.reserve(reports_.predictions.size());
+    seed_->references.reserve(reports_.references.size());
+    for (const auto& p : reports_.predictions) seed_->hypotheses.push_back(clean(p));
+    for (const auto& refs : reports_.references) seed_->references.push_back({clean(refs.front())});
+    result_.timings_seconds.emplace_back("prepare:seed", seconds_since(start));
+    return *seed_;
+  }
+
+  const metrics::TextCorpus& coco() {
+    if (coco_) return *coco_;
+    const auto start = std::chrono::steady_clock::now();
+    coco_.emplace();
+    coco_->hypotheses = std::move(reports_.predictions);
+    coco_->references = std::move(reports_.references);
+    if (options_.coco_clean != "none") {
+      const text::CleanFunction clean = text::find_cleaner(options_.coco_clean).clean;
+      for (auto& h : coco_->hypotheses) h = clean(h);
+      for (auto& refs : coco_->references) {
+        for (auto& r : refs) r = clean(r);
+      }
+    }
+    result_.timings_seconds.emplace_back("prepare:coco", seconds_since(start));
+    return *coco_;
+  }
+
+  io::PairedReports& reports_;
+  const EvaluateOptions& options_;
+  EvaluationResult& result_;
+  std::optional<metrics::TextCorpus> seed_, coco_;
+  std::optional<metrics::PairLabels> labels_;
+  std::optional<metrics::PairEmbeddings> embeddings_;
+  std::size_t n_distinct_ = 0;
+};
+
+// The columns of one scorer's selected keys.
+void add_columns(const metrics::ScorerInfo& info, metrics::MetricScores& scores,
+                 const std::set<std::string>& keep, std::vector<MetricColumn>& out,
+                 std::vector<std::size_t>& selected) {
+  for (std::size_t k = 0; k < scores.keys.size(); ++k) {
+    if (keep.count(scores.keys[k].name) == 0) continue;
+    selected.push_back(k);
+    MetricColumn column;
+    column.name = scores.keys[k].name;
+    column.family = info.family;
+    column.has_corpus = scores.keys[k].corpus;
+    column.corpus = scores.corpus[k];
+    column.per_sample = std::move(scores.per_sample[k]);
+    column.signature = scores.signatures[k];
+    out.push_back(std::move(column));
+  }
 }
 
-// Labels predictions and first references (each distinct text once) and computes the clinical
-// family. Ids where either side could not be labelled are left out and reported.
-// `texts` holds the predictions and first references after the seed family's cleaner, so an
-// LLM's <think> block or markdown cannot produce findings.
-void add_clinical(const metrics::TextCorpus& texts, labelers::Labeler& labeler,
-                  const std::string& cleaner, const std::set<std::string>& keep,
-                  EvaluationResult& result) {
-  const std::size_t n = texts.size();
-  std::vector<std::string_view> views;
-  views.reserve(2 * n);
-  for (const auto& p : texts.hypotheses) views.push_back(p);
-  for (const auto& refs : texts.references) views.push_back(refs.front());
-
-  auto start = std::chrono::steady_clock::now();
-  const labelers::DistinctLabels labelled = labelers::label_distinct(labeler, views);
-  result.timings_seconds.emplace_back("label:" + labeler.name(), seconds_since(start));
-
-  start = std::chrono::steady_clock::now();
+// The labels behind the clinical family, for the per-sample outputs and the table.
+ClinicalDetails clinical_details(const metrics::PairLabels& labels,
+                                 const metrics::SampleStatistics& statistics,
+                                 std::size_t n_distinct) {
   ClinicalDetails details;
-  details.labeler_identity = labeler.identity();
-  details.n_distinct_texts = labelled.n_distinct;
-  details.errors.resize(n);
-  std::vector<chexpert::LabelRow> included_pred, included_ref;
-  std::vector<std::size_t> included;
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto& pred = labelled.results[i];
-    const auto& ref = labelled.results[n + i];
-    details.predictions.push_back(pred.labels);
-    details.references.push_back(ref.labels);
-    if (!pred.error.empty()) details.errors[i] = "prediction: " + pred.error;
-    if (!ref.error.empty()) {
-      details.errors[i] += (details.errors[i].empty() ? "" : "; ") + ("reference: " + ref.error);
-    }
-    if (details.errors[i].empty()) {
-      included.push_back(i);
-      included_pred.push_back(pred.labels);
-      included_ref.push_back(ref.labels);
-    } else {
-      ++details.n_excluded;
-    }
-  }
-
-  metrics::ClinicalOptions options;
-  options.labeler_identity = details.labeler_identity;
-  const metrics::ClinicalResult clinical =
-      metrics::compute_clinical_metrics(included_pred, included_ref, options);
-  details.table = clinical.table;
-
-  // Per-sample values (NaN for excluded ids), by sample-column name.
-  const std::vector<std::string> sample_names = metrics::clinical_sample_names();
-  std::vector<std::vector<double>> sample_values(sample_names.size(),
-                                                 std::vector<double>(n, kNotAvailable));
-  for (std::size_t k = 0; k < included.size(); ++k) {
-    const std::vector<double> values = metrics::clinical_sample_values(clinical.samples[k]);
-    for (std::size_t c = 0; c < values.size(); ++c) sample_values[c][included[k]] = values[c];
-  }
-  const auto sample_column = [&](const std::string& name) -> const std::vector<double>* {
-    for (std::size_t c = 0; c < sample_names.size(); ++c) {
-      if (sample_names[c] == name) return &sample_values[c];
-    }
-    return nullptr;
-  };
-
-  for (const auto& metric : clinical.corpus) {
-    if (keep.count(metric.name) == 0) continue;
-    MetricColumn column;
-    column.name = metric.name;
-    column.family = "clinical";
-    column.corpus = metric.value.value_or(kNotAvailable);
-    if (const auto* values = sample_column(metric.name)) column.per_sample = *values;
-    column.signature = metric.signature;
-    column.signature.set("clean", cleaner);
-    result.metrics.push_back(std::move(column));
-  }
-  for (std::size_t c = 0; c < sample_names.size(); ++c) {
-    if (keep.count(sample_names[c]) == 0 || clinical.find(sample_names[c]) != nullptr) continue;
-    MetricColumn column;
-    column.name = sample_names[c];
-    column.family = "clinical";
-    column.has_corpus = false;
-    column.corpus = kNotAvailable;
-    column.per_sample = sample_values[c];
-    column.signature = metrics::Signature(sample_names[c]);
-    column.signature.set("labeler", details.labeler_identity);
-    column.signature.set("clean", cleaner);
-    result.metrics.push_back(std::move(column));
-  }
-  result.clinical = std::move(details);
-  result.timings_seconds.emplace_back("score:clinical", seconds_since(start));
-
-  // CheXbert vector similarity: the labels above already ran CheXbert on these texts, so the
-  // embeddings come from the labeler's memory (or its cache), not from a second pass.
-  auto* chexbert = dynamic_cast<labelers::ChexbertLabeler*>(&labeler);
-  if (chexbert != nullptr && keep.count(metrics::kChexbertSimilarityName) != 0) {
-    start = std::chrono::steady_clock::now();
-    const std::vector<std::vector<float>> embeddings =
-        chexbert->embed(std::vector<std::string>(views.begin(), views.end()));
-    const metrics::EmbeddingSimilarity similarity = metrics::embedding_similarity(
-        {embeddings.begin(), embeddings.begin() + static_cast<std::ptrdiff_t>(n)},
-        {embeddings.begin() + static_cast<std::ptrdiff_t>(n), embeddings.end()});
-    MetricColumn column;
-    column.name = metrics::kChexbertSimilarityName;
-    column.family = "embed";  // printed with the lexical families (evaluation_output.cpp)
-    column.corpus = similarity.mean;
-    column.per_sample = similarity.per_sample;
-    column.signature = metrics::Signature(metrics::kChexbertSimilarityName);
-    column.signature.set("labeler", result.clinical->labeler_identity);
-    column.signature.set("emb", "cls");
-    column.signature.set("clean", cleaner);
-    result.metrics.push_back(std::move(column));
-    result.timings_seconds.emplace_back("score:chexbert-similarity", seconds_since(start));
-  }
+  details.labeler_identity = labels.labeler_identity;
+  details.predictions = labels.predictions;
+  details.references = labels.references;
+  details.errors = labels.errors;
+  details.n_distinct_texts = n_distinct;
+  for (const auto& error : labels.errors) details.n_excluded += error.empty() ? 0 : 1;
+  std::vector<std::size_t> rows(statistics.size());
+  std::iota(rows.begin(), rows.end(), std::size_t{0});
+  std::vector<chexpert::LabelRow> predictions, references;
+  metrics::ClinicalScorer::label_rows(statistics, rows.data(), rows.size(), predictions,
+                                      references);
+  details.table =
+      metrics::compute_clinical_metrics(predictions, references, {labels.labeler_identity}).table;
+  return details;
 }
 
 }  // namespace
 
-MetricSelection select_metrics(const std::vector<std::string>& requested, bool have_labeler) {
-  const auto& infos = metrics::scorer_infos();
-  const std::vector<std::string> clinical_names = all_clinical_names();
-  std::vector<std::string> wanted = requested;
-  if (wanted.empty()) wanted.push_back(have_labeler ? "all" : "lexical");
-
-  std::set<std::string> keys;
-  std::vector<std::string> known = group_names();
-  for (const auto& info : infos) {
-    known.push_back(info.id);
-    for (const auto& name : info.metric_names) known.push_back(name);
-  }
-  known.insert(known.end(), clinical_names.begin(), clinical_names.end());
-  known.push_back(metrics::kChexbertSimilarityName);
-
-  for (const auto& raw : wanted) {
-    bool matched = false;
-    for (const auto& info : infos) {
-      const bool whole = info.id == raw || (is_group(raw) && scorer_in_group(info, raw));
-      for (const auto& name : info.metric_names) {
-        if (whole || name == raw) {
-          keys.insert(name);
-          matched = true;
-        }
-      }
-    }
-    const bool clinical_group = raw == "clinical" || (raw == "all" && have_labeler);
-    for (const auto& name : clinical_names) {
-      if (clinical_group || name == raw) {
-        if (!have_labeler) {
-          throw InputError("metric '" + raw +
-                           "' needs a labeler to extract the CheXpert "
-                           "observations; use --labeler rules (or drop it from --metrics)");
-        }
-        keys.insert(name);
-        matched = true;
-      }
-    }
-    if (raw == "all" || raw == "clinical") matched = true;
-    // With the chexbert labeler only (evaluate() checks); the clinical group includes it.
-    if (raw == metrics::kChexbertSimilarityName || clinical_group) {
-      if (!have_labeler) {
-        throw InputError("metric '" + raw + "' needs --labeler chexbert");
-      }
-      keys.insert(metrics::kChexbertSimilarityName);
-      matched = true;
-    }
-    if (!matched) {
-      throw InputError("unknown metric '" + raw + "'" + text::did_you_mean(raw, known) +
-                       "; `rrg evaluate --list-metrics` shows every name");
-    }
-  }
-  MetricSelection selection;
-  for (const auto& info : infos) {
-    bool used = false;
-    for (const auto& name : info.metric_names) {
-      if (keys.count(name) != 0) {
-        selection.metric_names.push_back(name);
-        used = true;
-      }
-    }
-    if (used) selection.scorer_ids.push_back(info.id);
-  }
-  for (const auto& name : clinical_names) {
-    if (keys.count(name) != 0) selection.clinical_names.push_back(name);
-  }
-  if (keys.count(metrics::kChexbertSimilarityName) != 0) {
-    selection.clinical_names.push_back(metrics::kChexbertSimilarityName);
-  }
-  return selection;
+metrics::MetricSelection select_evaluation_metrics(const std::vector<std::string>& requested,
+                                                   labelers::Labeler* labeler) {
+  metrics::SelectionContext context;
+  context.labels = labeler != nullptr;
+  context.embeddings = labeler != nullptr && labeler->embedder() != nullptr;
+  return metrics::select_metrics(requested, context);
 }
 
 EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& options) {
-  const MetricSelection selection = select_metrics(options.metrics, options.labeler != nullptr);
-  std::set<std::string> keep(selection.metric_names.begin(), selection.metric_names.end());
-  keep.insert(selection.clinical_names.begin(), selection.clinical_names.end());
-
-  if (std::find(options.metrics.begin(), options.metrics.end(), metrics::kChexbertSimilarityName) !=
-          options.metrics.end() &&
-      dynamic_cast<labelers::ChexbertLabeler*>(options.labeler) == nullptr) {
-    throw InputError(std::string(metrics::kChexbertSimilarityName) +
-                     " compares CheXbert embeddings and needs --labeler chexbert");
-  }
+  const metrics::MetricSelection selection =
+      select_evaluation_metrics(options.metrics, options.labeler);
+  const std::set<std::string> keep(selection.metric_names.begin(), selection.metric_names.end());
 
   EvaluationResult result;
   result.n_samples = reports.ids.size();
@@ -258,78 +215,52 @@ EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& opti
   }
   result.ids = std::move(reports.ids);
 
+  // Scorers of the seed convention (and the labels, which read seed texts) run first, so the
+  // coco convention can then take the paired texts over without a copy.
   const auto& infos = metrics::scorer_infos();
-  const auto selected = [&](const std::string& id) {
-    return std::find(selection.scorer_ids.begin(), selection.scorer_ids.end(), id) !=
-           selection.scorer_ids.end();
-  };
-  const auto needs_family = [&](const std::string& family) {
-    return std::any_of(infos.begin(), infos.end(), [&](const metrics::ScorerInfo& info) {
-      return info.family == family && selected(info.id);
-    });
-  };
-  // Columns per family; assembled in registry order (coco, seed, then clinical) at the end.
-  std::vector<MetricColumn> coco_columns, seed_columns;
-  const auto run_family = [&](const std::string& family, const metrics::TextCorpus& corpus,
-                              const std::string& cleaner, std::vector<MetricColumn>& out) {
-    for (const auto& info : infos) {
-      if (info.family != family || !selected(info.id)) continue;
-      const auto start = std::chrono::steady_clock::now();
-      const auto scorer = metrics::make_scorer(info.id, options.scorer_options);
-      metrics::MetricScores scores = scorer->score(corpus);
-      for (std::size_t k = 0; k < scores.names.size(); ++k) {
-        if (keep.count(scores.names[k]) == 0) continue;
-        MetricColumn column;
-        column.name = scores.names[k];
-        column.family = info.family;
-        column.corpus = scores.corpus[k];
-        column.per_sample = std::move(scores.per_sample[k]);
-        column.signature = scores.signatures[k];
-        column.signature.set("clean", cleaner);
-        out.push_back(std::move(column));
-      }
-      result.timings_seconds.emplace_back("score:" + info.id, seconds_since(start));
+  std::vector<const metrics::ScorerInfo*> order;
+  for (const auto& info : infos) {
+    if (std::find(selection.scorer_ids.begin(), selection.scorer_ids.end(), info.id) !=
+        selection.scorer_ids.end()) {
+      order.push_back(&info);
     }
-  };
-
-  // The seed family and the clinical labeler read the seed-cleaned predictions and first
-  // references; built once, freed before the coco family takes over the raw texts.
-  const std::string seed_cleaner = options.seed_clean ? "seed" : "none";
-  const bool clinical = !selection.clinical_names.empty();
-  if (needs_family("seed") || clinical) {
-    auto start = std::chrono::steady_clock::now();
-    const text::CleanFunction clean = text::find_cleaner(seed_cleaner).clean;
-    metrics::TextCorpus seed;
-    seed.hypotheses.reserve(reports.predictions.size());
-    seed.references.reserve(reports.references.size());
-    for (const auto& p : reports.predictions) seed.hypotheses.push_back(clean(p));
-    for (const auto& refs : reports.references) seed.references.push_back({clean(refs.front())});
-    result.timings_seconds.emplace_back("prepare:seed", seconds_since(start));
-    run_family("seed", seed, seed_cleaner, seed_columns);
-    if (clinical) add_clinical(seed, *options.labeler, seed_cleaner, keep, result);
   }
+  std::stable_partition(order.begin(), order.end(),
+                        [](const metrics::ScorerInfo* info) { return info->family != "coco"; });
 
-  // The coco family takes the raw texts over (moved, or cleaned in place of the originals).
-  if (needs_family("coco")) {
+  LazyScoringInputs inputs(reports, options, result);
+  std::vector<std::vector<MetricColumn>> columns(infos.size());
+  std::vector<std::optional<ScorerRun>> runs(infos.size());
+  bool seed_released = false;
+  for (const metrics::ScorerInfo* info : order) {
+    if (info->family == "coco" && !seed_released) {
+      inputs.release_seed();
+      seed_released = true;
+    }
+    const std::size_t slot = static_cast<std::size_t>(info - infos.data());
+    const std::shared_ptr<const metrics::Scorer> scorer =
+        metrics::make_scorer(info->id, options.scorer_options);
+    const bool labels_before = inputs.labelled();
     const auto start = std::chrono::steady_clock::now();
-    metrics::TextCorpus coco;
-    coco.hypotheses = std::move(reports.predictions);
-    coco.references = std::move(reports.references);
-    if (options.coco_clean != "none") {
-      const text::CleanFunction clean = text::find_cleaner(options.coco_clean).clean;
-      for (auto& h : coco.hypotheses) h = clean(h);
-      for (auto& refs : coco.references) {
-        for (auto& r : refs) r = clean(r);
-      }
+    metrics::MetricScores scores = metrics::run_scorer(*scorer, inputs);
+    // Labelling (when this scorer triggered it) is timed on its own.
+    double seconds = seconds_since(start);
+    if (!labels_before && inputs.labelled()) {
+      seconds -= result.timings_seconds.back().second;
     }
-    result.timings_seconds.emplace_back("prepare:coco", seconds_since(start));
-    run_family("coco", coco, options.coco_clean, coco_columns);
+    result.timings_seconds.emplace_back("score:" + info->id, seconds);
+    ScorerRun run{info->id, scorer, {}, {}};
+    add_columns(*info, scores, keep, columns[slot], run.selected_keys);
+    if (info->needs == metrics::ScorerNeeds::kLabels) {
+      result.clinical = clinical_details(inputs.labels(), scores.statistics, inputs.n_distinct());
+      result.clinical->labeler_note = options.labeler->note();
+    }
+    run.statistics = std::move(scores.statistics);
+    runs[slot] = std::move(run);
   }
-
-  std::vector<MetricColumn> clinical_columns = std::move(result.metrics);
-  result.metrics.clear();
-  for (auto* family : {&coco_columns, &seed_columns, &clinical_columns}) {
-    for (auto& column : *family) result.metrics.push_back(std::move(column));
+  for (std::size_t slot = 0; slot < infos.size(); ++slot) {
+    for (auto& column : columns[slot]) result.metrics.push_back(std::move(column));
+    if (runs[slot]) result.runs.push_back(std::move(*runs[slot]));
   }
   return result;
 }

@@ -149,6 +149,7 @@ std::string format_table(const EvaluationResult& result, const EvaluationInputs&
       out += " (" + std::to_string(c.n_excluded) + " left out: a side could not be labelled)";
     }
     out += ", clean:" + std::string(inputs.seed_clean ? "seed" : "none") + "\n";
+    if (!c.labeler_note.empty()) out += "Note: " + c.labeler_note + ".\n";
     out += clinical_grid(result);
     out += "\nPer observation (U-zeros: only 1 is positive; N/A: the references hold one class):\n";
     out += metrics::format_clinical_table(c.table);
@@ -199,6 +200,9 @@ void write_evaluation_json(const EvaluationResult& result, const EvaluationInput
     doc["clinical"] = {{"labeler", result.clinical->labeler_identity},
                        {"n_distinct_texts", result.clinical->n_distinct_texts},
                        {"n_excluded", result.clinical->n_excluded}};
+    if (!result.clinical->labeler_note.empty()) {
+      doc["clinical"]["note"] = result.clinical->labeler_note;
+    }
   }
   doc["rrg"] = {{"version", rrg::version()}, {"revision", rrg::git_revision()}};
   const std::string text = doc.dump(2);

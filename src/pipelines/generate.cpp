@@ -186,17 +186,12 @@ std::string Generator::cache_key(const nlohmann::json& messages) const {
   return io::sha256_hex(cache_key_prefix_ + "\n" + io::sha256_hex(messages.dump()));
 }
 
-void Generator::cancel() {
-  cancelled_ = true;
+void Generator::on_cancel() {
   client_->cancel();
 }
 
-GenerateProgress Generator::progress() const {
-  GenerateProgress p;
-  p.total = total_;
-  p.done = done_;
-  p.failed = failed_;
-  p.cached = cached_;
+JobProgress Generator::progress() const {
+  JobProgress p = Job::progress();
   p.retries = client_->stats().retries;
   return p;
 }
@@ -212,7 +207,7 @@ GenerateSummary Generator::run(const std::vector<io::Study>& studies) {
   io::Journal& journal = *opened.journal;
   const std::vector<std::size_t>& pending = opened.pending;
   summary.already_done = opened.already_done;
-  total_ = pending.size();
+  start_run(pending.size());
 
   const auto write = [&](const io::Study& study, const RecordFields& fields) {
     journal.append(study.id, make_record(study, fields));

@@ -50,40 +50,10 @@ constexpr bool ascii_space(unsigned char c) {
 // Decodes the code point at s[i] into `cp` and returns its byte length. An invalid sequence is
 // reported as one byte with cp = U+FFFD, which is neither whitespace nor cased.
 std::size_t decode_at(std::string_view s, std::size_t i, char32_t& cp) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) {
-    cp = b0;
-    return 1;
-  }
-  std::size_t len;
-  char32_t min_value;
-  if ((b0 & 0xE0) == 0xC0) {
-    len = 2, cp = b0 & 0x1F, min_value = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3, cp = b0 & 0x0F, min_value = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4, cp = b0 & 0x07, min_value = 0x10000;
-  } else {
-    cp = 0xFFFD;
-    return 1;
-  }
-  if (i + len > s.size()) {
-    cp = 0xFFFD;
-    return 1;
-  }
-  for (std::size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) {
-      cp = 0xFFFD;
-      return 1;
-    }
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min_value || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    cp = 0xFFFD;
-    return 1;
-  }
-  return len;
+  const std::size_t length = decode_utf8_at(s, i, cp);
+  if (length != 0) return length;
+  cp = 0xFFFD;
+  return 1;
 }
 
 // Start of the code point that ends just before byte `end` (end > 0).
@@ -159,6 +129,35 @@ void append_lower(char32_t cp, std::string& out) {
 bool python_isspace(char32_t code_point) {
   if (code_point < 0x80) return ascii_space(static_cast<unsigned char>(code_point));
   return std::binary_search(std::begin(kSpaces), std::end(kSpaces), code_point);
+}
+
+int python_decimal_value(char32_t code_point) {
+  if (code_point < 0x80) {
+    return code_point >= '0' && code_point <= '9' ? static_cast<int>(code_point - '0') : -1;
+  }
+  // The last run starting at or before the code point.
+  const auto* next =
+      std::upper_bound(std::begin(kDecimalZeros), std::end(kDecimalZeros), code_point);
+  if (next == std::begin(kDecimalZeros)) return -1;
+  const char32_t offset = code_point - *(next - 1);
+  return offset < 10 ? static_cast<int>(offset) : -1;
+}
+
+std::size_t python_decimal_length(std::string_view utf8, std::size_t pos, int& value) {
+  if (pos >= utf8.size()) return 0;
+  const auto b = static_cast<unsigned char>(utf8[pos]);
+  if (b < 0x80) {
+    if (b < '0' || b > '9') return 0;
+    value = b - '0';
+    return 1;
+  }
+  char32_t cp;
+  const std::size_t len = decode_at(utf8, pos, cp);
+  if (cp == 0xFFFD && len == 1) return 0;
+  const int digit = python_decimal_value(cp);
+  if (digit < 0) return 0;
+  value = digit;
+  return len;
 }
 
 std::string python_lower(std::string_view utf8) {

@@ -2,10 +2,7 @@
 #include "rrg/text/utf8.h"
 
 namespace rrg::text {
-namespace {
-
-// Decodes one sequence starting at s[i]. Returns its length in bytes, or 0 when invalid.
-std::size_t decode_one(std::string_view s, std::size_t i, char32_t& cp) {
+std::size_t decode_utf8_at(std::string_view s, std::size_t i, char32_t& cp) {
   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned char b0 = byte(i);
   if (b0 < 0x80) {
@@ -39,7 +36,6 @@ std::size_t decode_one(std::string_view s, std::size_t i, char32_t& cp) {
   return len;
 }
 
-}  // namespace
 
 std::size_t find_invalid_utf8(std::string_view s) {
   std::size_t i = 0;
@@ -49,7 +45,7 @@ std::size_t find_invalid_utf8(std::string_view s) {
       continue;
     }
     char32_t cp;
-    const std::size_t len = decode_one(s, i, cp);
+    const std::size_t len = decode_utf8_at(s, i, cp);
     if (len == 0) return i;
     i += len;
   }
@@ -62,7 +58,7 @@ std::u32string decode_utf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
     char32_t cp;
-    const std::size_t len = decode_one(s, i, cp);
+    const std::size_t len = decode_utf8_at(s, i, cp);
     if (len == 0) {
       out.push_back(U'\uFFFD');
       ++i;

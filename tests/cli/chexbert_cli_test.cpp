@@ -234,3 +234,43 @@ TEST(RrgBinaryTest, DoesNotLinkLibtorch) {
 
 }  // namespace
 }  // namespace rrg::testing
+
+namespace rrg::testing {
+namespace {
+
+// --labeler auto (the default of evaluate and annotate) runs CheXbert when a checkpoint is
+// configured, here through $RRG_CHEXBERT_CHECKPOINT / $RRG_CHEXBERT_VOCAB, and then the table
+// carries no rules note; the configuration file does the same.
+TEST_F(ChexbertCliTest, AutoLabelerIsCheXbertWhenACheckpointIsConfigured) {
+  const auto& texts = radiology_reports();
+  write_file(tmp_.file("pred.jsonl"), jsonl(texts, 0, 6));
+  write_file(tmp_.file("ref.jsonl"), jsonl(texts, 6, 6));
+  const std::vector<std::string> args = {"evaluate",
+                                         "--pred",
+                                         tmp_.file("pred.jsonl"),
+                                         "--ref",
+                                         tmp_.file("ref.jsonl"),
+                                         "--chexbert-threads",
+                                         "1",
+                                         "--cache",
+                                         tmp_.file("cache.sqlite"),
+                                         "--json",
+                                         "-"};
+  const CommandResult env = run_rrg(args, "",
+                                    {"RRG_CHEXBERT_CHECKPOINT=" + dir_ + "/cli.pth",
+                                     "RRG_CHEXBERT_VOCAB=" + dir_ + "/vocab.txt"});
+  ASSERT_EQ(env.exit_code, 0) << env.err;
+  const auto doc = nlohmann::json::parse(env.out);
+  EXPECT_EQ(doc["clinical"]["labeler"].get<std::string>().rfind("chexbert@sha256:", 0), 0u);
+  EXPECT_FALSE(doc["clinical"].contains("note"));
+  EXPECT_TRUE(doc["corpus"].contains("chexbert_similarity"));
+
+  write_file(tmp_.file("config.toml"), "chexbert-checkpoint = \"" + dir_ +
+                                           "/cli.pth\"\nvocab = \"" + dir_ + "/vocab.txt\"\n");
+  const CommandResult config = run_rrg(args, "", {"RRG_CONFIG=" + tmp_.file("config.toml")});
+  ASSERT_EQ(config.exit_code, 0) << config.err;
+  EXPECT_EQ(nlohmann::json::parse(config.out)["clinical"]["labeler"], doc["clinical"]["labeler"]);
+}
+
+}  // namespace
+}  // namespace rrg::testing

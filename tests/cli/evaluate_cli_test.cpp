@@ -222,6 +222,23 @@ TEST(CliEvaluateClinical, DefaultRulesLabelerAddsClinicalKeysColumnsAndSheet) {
   }
 }
 
+// Impossible combinations are refused before any file is read (issue 17): the files here do
+// not exist, and the message is about the flags.
+TEST(CliEvaluateClinical, BadCombinationsAreRefusedBeforeFilesAreRead) {
+  const auto similarity = run_rrg({"evaluate", "--pred", "/nonexistent/p.jsonl", "--ref",
+                                   "/nonexistent/r.jsonl", "--metrics", "chexbert_similarity"});
+  EXPECT_EQ(similarity.exit_code, 2);
+  EXPECT_NE(similarity.err.find("needs --labeler chexbert"), std::string::npos) << similarity.err;
+  const auto labeler = run_rrg({"evaluate", "--pred", "/nonexistent/p.jsonl", "--ref",
+                                "/nonexistent/r.jsonl", "--labeler", "rulez"});
+  EXPECT_EQ(labeler.exit_code, 2);
+  EXPECT_NE(labeler.err.find("did you mean 'rules'"), std::string::npos) << labeler.err;
+  const auto metric = run_rrg({"evaluate", "--pred", "/nonexistent/p.jsonl", "--ref",
+                               "/nonexistent/r.jsonl", "--metrics", "METEROR"});
+  EXPECT_EQ(metric.exit_code, 2);
+  EXPECT_NE(metric.err.find("did you mean 'METEOR'"), std::string::npos) << metric.err;
+}
+
 TEST(CliEvaluateClinical, ClinicalMetricsNeedALabeler) {
   const auto r =
       run_rrg({"evaluate", "--pred", kExamples + "/pred.jsonl", "--ref", kExamples + "/ref.jsonl",

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "rrg/metrics/driver.h"
 #include "rrg/metrics/lexical/nltk_meteor.h"
 #include "rrg/metrics/lexical/rouge_score.h"
 #include "rrg/text/clean.h"
@@ -72,7 +73,8 @@ Comparison check_case(const std::string& dir, const nlohmann::json& ids,
   const rrg::metrics::RougeScoreScorer rouge;
   const rrg::metrics::NltkMeteorScorer meteor;
   Comparison comparison;
-  for (const auto& scores : {rouge.score(corpus), meteor.score(corpus)}) {
+  for (const auto& scores :
+       {rrg::metrics::score_corpus(rouge, corpus), rrg::metrics::score_corpus(meteor, corpus)}) {
     const std::string& name = scores.names[0];
     const auto check = [&](double got, double want, const std::string& where) {
       const double difference = std::fabs(got - want);

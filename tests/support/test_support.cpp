@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -20,7 +21,9 @@ extern char** environ;
 
 namespace rrg::testing {
 
-std::string source_dir() { return RRG_SOURCE_DIR; }
+std::string source_dir() {
+  return RRG_SOURCE_DIR;
+}
 
 std::string shared_dir() {
   if (const char* env = std::getenv("RRG_SHARED_DIR"); env != nullptr && *env != '\0') {
@@ -61,7 +64,9 @@ void write_file(const std::string& path, const std::string& content) {
   out << content;
 }
 
-bool file_exists(const std::string& path) { return std::filesystem::exists(path); }
+bool file_exists(const std::string& path) {
+  return std::filesystem::exists(path);
+}
 
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text,
                           const std::vector<std::string>& extra_env) {
@@ -78,7 +83,15 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
     posix_spawn_file_actions_addclose(&actions, fd);
   }
   std::vector<std::string> env_storage;
-  for (char** e = environ; *e != nullptr; ++e) env_storage.emplace_back(*e);
+  // `extra_env` entries replace inherited variables of the same name ("NAME=value"; "NAME="
+  // with nothing after it still sets NAME to empty).
+  const auto name_of = [](const std::string& entry) { return entry.substr(0, entry.find('=')); };
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry(*e);
+    bool replaced = false;
+    for (const auto& extra : extra_env) replaced = replaced || name_of(extra) == name_of(entry);
+    if (!replaced) env_storage.push_back(entry);
+  }
   for (const auto& e : extra_env) env_storage.push_back(e);
   std::vector<char*> envp;
   for (auto& e : env_storage) envp.push_back(e.data());
@@ -157,7 +170,20 @@ CommandResult run_rrg(const std::vector<std::string>& args, const std::string& s
                       const std::vector<std::string>& extra_env) {
   std::vector<std::string> argv{RRG_EXECUTABLE};
   argv.insert(argv.end(), args.begin(), args.end());
-  return run_command(argv, stdin_text, extra_env);
+  // Hermetic by default: no configuration file or CheXbert paths of the developer's; a test sets
+  // them through `extra_env`, whose entries come last and win.
+  std::vector<std::string> env{"RRG_CONFIG=", "XDG_CONFIG_HOME=/nonexistent/rrg-tests",
+                               "RRG_CHEXBERT_CHECKPOINT=", "RRG_CHEXBERT_VOCAB="};
+  for (const auto& e : extra_env) {
+    const std::string name = e.substr(0, e.find('='));
+    for (auto& d : env) {
+      if (d.substr(0, d.find('=')) == name) d = e;
+    }
+    if (std::none_of(env.begin(), env.end(), [&](const std::string& d) { return d == e; })) {
+      env.push_back(e);
+    }
+  }
+  return run_command(argv, stdin_text, env);
 }
 
 }  // namespace rrg::testing

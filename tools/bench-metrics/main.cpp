@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "rrg/metrics/driver.h"
 #include "rrg/metrics/registry.h"
 #include "rrg/text/clean.h"
 #include "rrg/text/python_str.h"
@@ -114,7 +115,7 @@ std::size_t total_bytes(const TextCorpus& c) {
 void BM_Scorer(benchmark::State& state, const std::string& id) {
   const TextCorpus& c = corpus(static_cast<std::size_t>(state.range(0)));
   const auto scorer = rrg::metrics::make_scorer(id, {});
-  for (auto _ : state) benchmark::DoNotOptimize(scorer->score(c));
+  for (auto _ : state) benchmark::DoNotOptimize(rrg::metrics::score_corpus(*scorer, c));
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(c.size()));
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(total_bytes(c)));
 }
@@ -127,7 +128,8 @@ void BM_All(benchmark::State& state) {
     scorers.push_back(rrg::metrics::make_scorer(info.id, {}));
   }
   for (auto _ : state) {
-    for (const auto& scorer : scorers) benchmark::DoNotOptimize(scorer->score(c));
+    for (const auto& scorer : scorers)
+      benchmark::DoNotOptimize(rrg::metrics::score_corpus(*scorer, c));
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(c.size()));
 }

@@ -8,13 +8,16 @@ namespace rrg::cli {
 void add_chexbert_labeler_flags(CLI::App& app, labelers::ChexbertOptions& options,
                                 const std::string& group) {
   app.add_option("--chexbert-checkpoint", options.checkpoint,
-                 "CheXbert's chexbert.pth (torch.save file; see models/README.md)")
+                 "CheXbert's chexbert.pth (torch.save file; see models/README.md); with "
+                 "--labeler auto, setting it chooses CheXbert")
       ->type_name("FILE")
+      ->envname("RRG_CHEXBERT_CHECKPOINT")
       ->group(group);
   app.add_option("--vocab", options.vocab,
                  "bert-base-uncased vocab.txt, the tokenizer CheXbert was trained with "
                  "(models/get_vocab.sh fetches it)")
       ->type_name("FILE")
+      ->envname("RRG_CHEXBERT_VOCAB")
       ->group(group);
   app.add_option("--chexbert-threads", options.threads,
                  "threads for libtorch and OpenBLAS (default: 0 = every core)")
@@ -33,8 +36,8 @@ void add_chexbert_labeler_flags(CLI::App& app, labelers::ChexbertOptions& option
 
 void use_shared_cache_flags(const labelers::LlmLabelerOptions& llm,
                             labelers::ChexbertOptions& chexbert) {
-  chexbert.cache_path = llm.cache_path;
-  chexbert.no_cache = llm.no_cache;
+  chexbert.cache_path = llm.server.cache_path;
+  chexbert.no_cache = llm.server.no_cache;
 }
 
 }  // namespace rrg::cli

@@ -8,17 +8,15 @@
 #include <memory>
 
 #include "encoder_flags.h"
-#include "interrupt_watcher.h"
+#include "job_runner.h"
 #include "llm_flags.h"
-#include "progress_bar.h"
 #include "rrg/core/errors.h"
 #include "rrg/image/image_module.h"
 #include "rrg/io/cache_db.h"
 #include "rrg/io/report_file.h"
 #include "rrg/io/shard.h"
-#include "rrg/labelers/llm/llm_labeler.h"
-#include "rrg/labelers/llm_client_options.h"
 #include "rrg/llm/api_key.h"
+#include "rrg/llm/server_options.h"
 #include "rrg/pipelines/encode_studies.h"
 #include "rrg/pipelines/generate.h"
 #include "rrg/pipelines/image_encoder.h"
@@ -32,7 +30,7 @@ struct GenerateFlags {
   StudyFlags studies;
   std::string shard;
   // Server and sampling flags, shared with the llm labeler (llm_flags.h).
-  labelers::LlmLabelerOptions llm;
+  llm::ServerOptions llm;
   std::string output;
   bool overwrite = false;
   bool resume = false;
@@ -69,8 +67,8 @@ pipelines::GenerateOptions resolve(const GenerateFlags& f) {
     throw InputError("give the prompt either with --prompt or with --prompt-file, not both");
   }
   pipelines::GenerateOptions o;
-  const labelers::LlmLabelerOptions& l = f.llm;
-  o.client = labelers::client_options_from(l, "generate");
+  const llm::ServerOptions& l = f.llm;
+  o.client = llm::client_options_from(l, "generate");
   if (!l.no_cache) o.cache_path = l.cache_path.empty() ? io::default_cache_path() : l.cache_path;
   o.keep_reasoning = l.keep_reasoning;
 
@@ -132,10 +130,7 @@ void run_encoder_only(const GenerateFlags& flags) {
         "--encoder-only writes probabilities, not reports: --format seed and "
         "--seed-output do not apply");
   }
-  std::atomic<pipelines::StudyEncoder*> running{nullptr};
-  InterruptWatcher watcher([&] {
-    if (auto* encoder = running.load()) encoder->cancel();
-  });
+  JobRunner runner;
   const io::ShardSpec shard =
       flags.shard.empty() ? io::ShardSpec{} : io::parse_shard_spec(flags.shard);
   const std::vector<io::Study> studies = load_selected_studies(flags.studies, shard);
@@ -147,25 +142,14 @@ void run_encoder_only(const GenerateFlags& flags) {
   options.overwrite = flags.overwrite;
   options.threads = flags.image_threads;
   options.on_message = [](const std::string& text) { std::cerr << "rrg: " << text << "\n"; };
-  pipelines::StudyEncoder runner(std::move(options), encoder);
-  running = &runner;
-  if (watcher.interrupted()) runner.cancel();
+  pipelines::StudyEncoder study_encoder(std::move(options), encoder);
   std::cerr << "rrg generate --encoder-only: " << studies.size() << " stud"
             << (studies.size() == 1 ? "y" : "ies")
             << (shard.count > 1 ? " in shard " + io::format_shard_spec(shard) : "") << "\n";
-  ProgressBarOptions bar_options;
-  bar_options.label = "encode";
-  bar_options.tty = stderr_is_tty();
-  bar_options.log_interval_s = flags.log_interval_s;
   pipelines::EncodeSummary summary;
-  {
-    ProgressBar bar(bar_options, [&] {
-      return ProgressCounts{runner.done(), runner.total(), runner.failed(), 0, 0};
-    });
-    summary = runner.run(studies);
-    bar.finish();
-  }
-  running = nullptr;
+  runner.run(
+      study_encoder, "encode", [&] { summary = study_encoder.run(studies); }, false,
+      flags.log_interval_s);
   std::cerr << "rrg: " << pipelines::format_summary(summary) << "\n";
   fail_if_incomplete(summary.cancelled, summary.failed, flags.output);
 }
@@ -188,10 +172,7 @@ void check_prompt_uses_hints(const pipelines::GeneratePromptOptions& prompt) {
 void run_generate(const GenerateFlags& flags) {
   if (flags.encoder.only) return run_encoder_only(flags);
   // Before any other thread exists, so that every thread inherits the blocked signals.
-  std::atomic<pipelines::Generator*> running{nullptr};
-  InterruptWatcher watcher([&] {
-    if (auto* generator = running.load()) generator->cancel();
-  });
+  JobRunner runner;
 
   pipelines::GenerateOptions options = resolve(flags);
   std::unique_ptr<pipelines::ImageEncoder> encoder;
@@ -213,25 +194,13 @@ void run_generate(const GenerateFlags& flags) {
         encoder_options(flags.encoder, options.images.preprocess.depth16));
   }
   pipelines::Generator generator(std::move(options), encoder.get());
-  running = &generator;
-  if (watcher.interrupted()) generator.cancel();
   std::cerr << "rrg generate: " << studies.size() << " stud" << (studies.size() == 1 ? "y" : "ies")
             << (shard.count > 1 ? " in shard " + io::format_shard_spec(shard) : "") << "\n";
 
-  ProgressBarOptions bar_options;
-  bar_options.label = "generate";
-  bar_options.tty = stderr_is_tty();
-  bar_options.log_interval_s = flags.log_interval_s;
   pipelines::GenerateSummary summary;
-  {
-    ProgressBar bar(bar_options, [&] {
-      const auto p = generator.progress();
-      return ProgressCounts{p.done, p.total, p.failed, p.retries, p.cached};
-    });
-    summary = generator.run(studies);
-    bar.finish();
-  }
-  running = nullptr;
+  runner.run(
+      generator, "generate", [&] { summary = generator.run(studies); }, false,
+      flags.log_interval_s);
   std::cerr << "rrg: " << pipelines::format_summary(summary) << "\n";
   fail_if_incomplete(summary.cancelled, summary.failed, flags.output);
 }
@@ -260,11 +229,7 @@ void setup_generate(CLI::App& app) {
       ->type_name("K/N")
       ->group("Studies");
 
-  add_llm_labeler_flags(*cmd, f->llm, "LLM server");
-  // Labeler-only flags; generate has its own --prompt-file below.
-  for (const char* name : {"--structured", "--label-scheme", "--prompt-file"}) {
-    cmd->remove_option(cmd->get_option(name));
-  }
+  add_llm_server_flags(*cmd, f->llm, "LLM server");
 
   const char* out = "Output";
   cmd->add_option("-o,--output", f->output,

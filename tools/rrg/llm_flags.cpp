@@ -19,8 +19,8 @@ std::string seconds(double value) {
 
 }  // namespace
 
-void add_llm_labeler_flags(CLI::App& app, labelers::LlmLabelerOptions& options,
-                           const std::string& group) {
+void add_llm_server_flags(CLI::App& app, llm::ServerOptions& options, const std::string& group,
+                          const std::string& seed_flag) {
   app.add_option("--base-url", options.base_urls,
                  "OpenAI-compatible server base URL, e.g. http://127.0.0.1:8000/v1; repeat to "
                  "spread requests over several servers")
@@ -57,29 +57,13 @@ void add_llm_labeler_flags(CLI::App& app, labelers::LlmLabelerOptions& options,
                  with_default("bound of one attempt, in seconds (0 = none)",
                               seconds(options.request_timeout_s)))
       ->group(group);
-  app.add_option("--structured", options.structured,
-                 with_default("structured output: json_schema (OpenAI response_format), vllm "
-                              "(structured_outputs), guided_json (legacy vLLM) or none",
-                              options.structured))
-      ->check(CLI::IsMember({"json_schema", "vllm", "guided_json", "none"}))
-      ->group(group);
-  app.add_option("--label-scheme", options.label_scheme,
-                 with_default("binary: 1/0 per observation (U-zeros); chexpert4: 1/0/-1/blank "
-                              "like CheXbert",
-                              options.label_scheme))
-      ->check(CLI::IsMember({"binary", "chexpert4"}))
-      ->group(group);
-  app.add_option("--prompt-file", options.prompt_file,
-                 "prompt template replacing the built-in one ({report} marks the report)")
-      ->check(CLI::ExistingFile)
-      ->group(group);
   app.add_option("--temperature", options.temperature,
                  with_default("sampling temperature; only temperature-0 answers are cached",
                               std::to_string(options.temperature).substr(0, 3)))
       ->group(group);
   app.add_option("--top-p", options.top_p, "nucleus sampling mass (default: not sent)")
       ->group(group);
-  app.add_option("--seed", options.seed, "sampling seed (default: not sent)")->group(group);
+  app.add_option(seed_flag, options.seed, "sampling seed (default: not sent)")->group(group);
   app.add_option("--max-tokens", options.max_tokens,
                  "maximum generated tokens (default: the server's)")
       ->group(group);
@@ -98,6 +82,27 @@ void add_llm_labeler_flags(CLI::App& app, labelers::LlmLabelerOptions& options,
       ->group(group);
   app.add_flag("--keep-reasoning", options.keep_reasoning,
                "keep the model's reasoning in the output records")
+      ->group(group);
+}
+
+void add_llm_labeler_flags(CLI::App& app, labelers::LlmLabelerOptions& options,
+                           const std::string& group, const std::string& seed_flag) {
+  add_llm_server_flags(app, options.server, group, seed_flag);
+  app.add_option("--structured", options.structured,
+                 with_default("structured output: json_schema (OpenAI response_format), vllm "
+                              "(structured_outputs), guided_json (legacy vLLM) or none",
+                              options.structured))
+      ->check(CLI::IsMember({"json_schema", "vllm", "guided_json", "none"}))
+      ->group(group);
+  app.add_option("--label-scheme", options.label_scheme,
+                 with_default("binary: 1/0 per observation (U-zeros); chexpert4: 1/0/-1/blank "
+                              "like CheXbert",
+                              options.label_scheme))
+      ->check(CLI::IsMember({"binary", "chexpert4"}))
+      ->group(group);
+  app.add_option("--prompt-file", options.prompt_file,
+                 "prompt template replacing the built-in one ({report} marks the report)")
+      ->check(CLI::ExistingFile)
       ->group(group);
 }
 

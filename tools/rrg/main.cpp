@@ -15,6 +15,8 @@
 
 #include "annotate.h"
 #include "cli_common.h"
+#include "compare.h"
+#include "config_flags.h"
 #include "evaluate.h"
 #include "generate.h"
 #include "help_formatter.h"
@@ -22,6 +24,7 @@
 #include "rrg/core/cpu_features.h"
 #include "rrg/core/errors.h"
 #include "rrg/core/version.h"
+#include "rrg/io/config_file.h"
 #include "sections.h"
 
 int main(int argc, char** argv) {
@@ -35,6 +38,7 @@ int main(int argc, char** argv) {
       "Exit status: 0 success, 1 environment failure, 2 bad usage or input.");
   rrg::cli::set_command_line(argc, argv);
   rrg::cli::setup_evaluate(app);
+  rrg::cli::setup_compare(app);
   rrg::cli::setup_annotate(app);
   rrg::cli::setup_merge(app);
   rrg::cli::setup_sections(app);
@@ -45,6 +49,8 @@ int main(int argc, char** argv) {
                                         ", features:" + rrg::build_features() +
                                         ", int8-kernels:" + rrg::int8_kernels_text() + ")");
   try {
+    // The configuration file sets flag defaults; the command line overrides them.
+    if (const auto config = rrg::io::load_config_file()) rrg::cli::apply_config(app, *config);
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);

@@ -16,15 +16,12 @@
 #include <string>
 #include <thread>
 
+#include "rrg/core/job.h"
+
 namespace rrg::cli {
 
-struct ProgressCounts {
-  std::size_t done = 0;     // items finished (including failed and cached)
-  std::size_t total = 0;    // items to do in this run
-  std::size_t failed = 0;   // items finished with an error
-  std::size_t retries = 0;  // retried requests
-  std::size_t cached = 0;   // items answered from a cache (excluded from the rate)
-};
+// What the bar shows: a job's counters (rrg/core/job.h).
+using ProgressCounts = JobProgress;
 
 struct ProgressBarOptions {
   std::string label = "rrg";  // e.g. "annotate"

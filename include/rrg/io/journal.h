@@ -24,6 +24,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 namespace rrg::io {
 
@@ -94,5 +96,11 @@ class Journal {
   std::chrono::steady_clock::time_point last_sync_;
   bool dirty_ = false;
 };
+
+// The records of a closed journal, in file order: (id as the journal compares it, the line).
+// Blank lines are skipped; a line that is not a JSON object with an id throws rrg::InputError
+// naming the line.
+std::vector<std::pair<std::string, std::string>> read_journal_records(
+    const std::string& path, const std::string& id_key = "id");
 
 }  // namespace rrg::io

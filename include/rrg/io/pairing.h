@@ -19,6 +19,8 @@ enum class MissingPolicy {
 
 // "error", "skip", "empty"; throws rrg::InputError otherwise.
 MissingPolicy parse_missing_policy(std::string_view name);
+// "error", "skip" or "empty".
+std::string_view missing_policy_name(MissingPolicy policy);
 
 struct PairedReports {
   std::vector<std::string> ids;                      // in prediction-file order

@@ -1,14 +1,29 @@
-// The interface every lexical metric implements.
+// The interface every metric implements, in two stages as sacrebleu does
+// (`_compute_segment_statistics`, `_compute_score_from_stats`):
 //
-// A Scorer turns a TextCorpus (hypotheses with their references, already preprocessed the way
-// its family's convention says) into corpus-level and per-sample values for one or more metric
-// keys. Scorers are stateless after construction and may be called from several threads.
+//   1. statistics(): one row of sufficient statistics per sample (BLEU's clipped n-gram counts,
+//      a per-sample METEOR value, the two label rows of a clinical pair ...);
+//   2. aggregate(): the corpus value of every key from ANY multiset of those rows, given by
+//      index. Scoring a corpus aggregates all rows in order; a bootstrap replicate aggregates a
+//      resample; a paired randomization trial aggregates rows of two systems mixed. Because
+//      aggregate() is the code that produces the reported number, a resampled value equals the
+//      value of scoring the resampled texts (tests/metrics/resampling_test.cpp).
+//
+// aggregation(key) also describes each key's aggregation in closed form (a function of column
+// sums, or a mean of one column), which lets the significance tests of `rrg compare` update a
+// trial incrementally instead of re-aggregating every row.
+//
+// The shared driver (rrg/metrics/driver.h) runs a scorer: it allocates the outputs, extracts
+// per-sample values, aggregates and builds every signature with a fixed key order. Scorers are
+// stateless after construction and may be used from several threads.
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "rrg/core/job.h"
 #include "rrg/metrics/signature.h"
 
 namespace rrg::metrics {
@@ -22,22 +37,110 @@ struct TextCorpus {
   std::size_t size() const { return hypotheses.size(); }
 };
 
-struct MetricScores {
-  std::vector<std::string> names;               // metric keys, e.g. {"Bleu_1", ..., "Bleu_4"}
-  std::vector<double> corpus;                   // corpus[k]: corpus-level value of names[k]
-  std::vector<std::vector<double>> per_sample;  // per_sample[k][i]: value of names[k] on sample i
-  std::vector<Signature> signatures;            // signatures[k]: how names[k] was computed
+// One output key of a scorer.
+struct KeyInfo {
+  std::string name;        // e.g. "BLEU-4", "chexpert_micro_f1_14_uzeros", "n_agree"
+  bool corpus = true;      // has a corpus value
+  bool per_sample = true;  // has a value per sample
 };
+
+// Stage 1's output: `width` numbers per sample, row-major. Integers (counts) are stored exactly
+// (doubles hold every integer below 2^53).
+struct SampleStatistics {
+  std::size_t width = 0;
+  std::vector<double> values;
+
+  SampleStatistics() = default;
+  SampleStatistics(std::size_t n_samples, std::size_t row_width)
+      : width(row_width), values(n_samples * row_width, 0.0) {}
+
+  std::size_t size() const { return width == 0 ? 0 : values.size() / width; }
+  const double* row(std::size_t i) const { return values.data() + i * width; }
+  double* row(std::size_t i) { return values.data() + i * width; }
+};
+
+// How one key's corpus value follows from the statistics, in closed form.
+struct KeyAggregation {
+  enum class Kind {
+    kNone,  // no corpus value, or none the closed forms express (resampling uses aggregate())
+    kMean,  // np.mean of statistics column `column` over the rows, in row order; NaN rows skipped
+    kSums,  // finish(sums) where sums = the column-wise sums of project(row) over the rows
+  };
+  Kind kind = Kind::kNone;
+  std::size_t column = 0;  // kMean
+  // kSums: project() writes `width` integers (as doubles) for one row; finish() receives their
+  // exact sums over the selected rows and how many rows were selected.
+  std::size_t width = 0;
+  std::function<void(const double* row, double* out)> project;
+  std::function<double(const double* sums, std::size_t n_rows)> finish;
+};
+
+// What a scorer reads: the texts under a family's convention, and for the clinical family the
+// labels of predictions and references (implemented by the evaluation pipeline, which owns the
+// cleaners and the labeler; see rrg/metrics/scoring_inputs.h).
+class ScoringInputs;
 
 class Scorer {
  public:
   virtual ~Scorer() = default;
 
-  // The metric keys this scorer produces, in output order.
-  virtual std::vector<std::string> names() const = 0;
+  // The keys this scorer produces, in output order.
+  virtual std::vector<KeyInfo> keys() const = 0;
+  // keys()' names.
+  std::vector<std::string> names() const;
 
-  // Scores a whole corpus. An empty corpus yields zeros and no per-sample values.
-  virtual MetricScores score(const TextCorpus& corpus) const = 0;
+  // Adds the fields of key `key`'s signature: the scorer's conventions (conv, tok, smoothing ...)
+  // and what they depend on in `inputs` (clean, nrefs, labeler). Signature::format() orders them.
+  virtual void sign(std::size_t key, ScoringInputs& inputs, Signature& signature) const = 0;
+
+  // Stage 1: the statistics of every sample.
+  virtual SampleStatistics statistics(ScoringInputs& inputs) const = 0;
+
+  // Stage 2: the corpus value of every key (NaN = N/A or no corpus value) into out[0..keys),
+  // from the rows rows[0..n) of `stats` (any order; repeats allowed).
+  virtual void aggregate(const SampleStatistics& stats, const std::size_t* rows, std::size_t n,
+                         double* out) const = 0;
+
+  // The per-sample value of every key (NaN for keys without one) from one row.
+  virtual void sample_values(const double* row, double* out) const = 0;
+
+  // The closed form of key `key`'s aggregation (Kind::kNone when it has none).
+  virtual KeyAggregation aggregation(std::size_t key) const = 0;
+
+  // Optional capability of a scorer whose statistics take a while (an LLM judge): its progress
+  // and cancellation while statistics() runs; nullptr for the others.
+  virtual Job* job() const { return nullptr; }
+};
+
+// A scorer whose corpus value of every key is the np.mean of a per-sample value, and whose
+// statistics row is exactly those values (ROUGE-L, METEOR, CIDEr-D, embedding similarities):
+// width = number of keys. An empty selection aggregates to 0.0 (the lexical tools' result for
+// an empty corpus); NaN values (samples without a value) are left out of the mean.
+class MeanScorer : public Scorer {
+ public:
+  void aggregate(const SampleStatistics& stats, const std::size_t* rows, std::size_t n,
+                 double* out) const override;
+  void sample_values(const double* row, double* out) const override;
+  KeyAggregation aggregation(std::size_t key) const override;
+};
+
+// A scorer whose every key is a function of the column sums of a per-sample integer vector
+// (BLEU's clipped n-gram counts and lengths): aggregate() sums project(row) over the rows
+// exactly and applies finish(); a sample's own value is finish() of its own vector.
+class SumsScorer : public Scorer {
+ public:
+  void aggregate(const SampleStatistics& stats, const std::size_t* rows, std::size_t n,
+                 double* out) const override;
+  void sample_values(const double* row, double* out) const override;
+  KeyAggregation aggregation(std::size_t key) const override;
+
+ protected:
+  // Integers per sample.
+  virtual std::size_t sums_width() const = 0;
+  // The integer vector of one statistics row.
+  virtual void project(const double* row, double* out) const = 0;
+  // Every key's value from column sums over `n_rows` rows.
+  virtual void finish(const double* sums, std::size_t n_rows, double* out) const = 0;
 };
 
 }  // namespace rrg::metrics

@@ -1,8 +1,10 @@
 // Signatures: the sacrebleu-style string that says exactly how a number was computed.
 //
 // "BLEU-4|conv:nltk-3.8|tok:lower-split|clean:seed|smooth:method1|nrefs:1|version:0.1.0"
-// Fields keep their insertion order; `version` is always printed last. The same fields are
-// written as ordinary keys in JSON outputs.
+// Fields are kept in one fixed order whatever order they were set in (conv, labeler, model,
+// tok, clean, ..., nrefs; see signature.cpp), so every metric's signature reads the same way;
+// `version` is always printed last. The same fields are written as ordinary keys in JSON
+// outputs.
 #pragma once
 
 #include <string>

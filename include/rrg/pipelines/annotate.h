@@ -2,10 +2,13 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "rrg/chexpert/agreement.h"
+#include "rrg/chexpert/label_file.h"
 #include "rrg/io/report_file.h"
 #include "rrg/labelers/labeler.h"
 
@@ -23,6 +26,34 @@ struct AnnotationResult {
 
 // Labels the first text of every record (each distinct text once).
 AnnotationResult annotate(const io::ReportFile& reports, labelers::Labeler& labeler);
+
+// Labels with a journaling labeler (Labeler::journaling(), the llm labeler), resumable
+// (docs/llm.md, "Resume"): records are appended as answers arrive -- to `output` itself for JSONL,
+// to OUTPUT.partial.jsonl for CSV --, a re-run skips finished ids and retries failed ones, and
+// once every report is done the output is rewritten atomically in input order, in the layout
+// annotate() results are written in. Throws std::runtime_error when the labeler's job was
+// cancelled (the journal keeps every finished record; the message says how to resume).
+// `on_message` receives the journal's note on what it resumed, before labelling starts.
+struct ResumableAnnotation {
+  AnnotationResult result;
+  std::size_t from_earlier_run = 0;  // records the journal held already
+};
+ResumableAnnotation annotate_resumable(const io::ReportFile& reports, labelers::Labeler& labeler,
+                                       const std::string& output, bool csv, bool csv_ids,
+                                       const std::function<void(const std::string&)>& on_message);
+
+// The agreement of `result`'s labels with a gold label file (`rrg annotate --agreement`): pairs
+// by id when the gold file has ids (the ids both hold; the others are counted), else by
+// position (the row counts must match). Throws rrg::InputError when nothing pairs.
+struct AgreementRun {
+  chexpert::LabelAgreement agreement;
+  std::size_t gold_rows = 0;
+  std::size_t gold_only = 0;       // gold ids not among the labelled reports
+  std::size_t labelled_only = 0;   // labelled ids not in the gold file
+  std::size_t failed_skipped = 0;  // paired reports the labeler could not label (left out)
+  bool by_position = false;
+};
+AgreementRun agreement_with_gold(const AnnotationResult& result, const chexpert::LabelFile& gold);
 
 // One {"id", "labels": {observation: 1|0|-1|null}} object per line ("error" added when the
 // labeler could not label the report; its labels are then all null).

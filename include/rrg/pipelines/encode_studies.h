@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "rrg/core/job.h"
 #include "rrg/io/datasets/study.h"
 #include "rrg/pipelines/image_encoder.h"
 
@@ -37,26 +38,17 @@ struct EncodeSummary {
   bool cancelled = false;
 };
 
-class StudyEncoder {
+// A Job: cancel() stops run() after the images being classified; progress() counts records.
+class StudyEncoder final : public Job {
  public:
   StudyEncoder(EncodeOptions options, ImageEncoder& encoder);
 
   // Writes a record for every study not yet in the output. Study ids must be unique.
   EncodeSummary run(const std::vector<io::Study>& studies);
 
-  // Thread-safe: stops run() after the images being classified.
-  void cancel() { cancelled_ = true; }
-
-  // Records written so far / to write in this run, failures; safe from any thread.
-  std::size_t done() const { return done_; }
-  std::size_t total() const { return total_; }
-  std::size_t failed() const { return failed_; }
-
  private:
   EncodeOptions options_;
   ImageEncoder& encoder_;
-  std::atomic<bool> cancelled_{false};
-  std::atomic<std::size_t> done_{0}, total_{0}, failed_{0};
 };
 
 // "encode: 120 record(s) written (3 failed), 40 already done".

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -20,7 +21,9 @@
 #include "rrg/io/pairing.h"
 #include "rrg/labelers/labeler.h"
 #include "rrg/metrics/clinical/clinical.h"
+#include "rrg/metrics/driver.h"
 #include "rrg/metrics/registry.h"
+#include "rrg/metrics/scoring_inputs.h"
 #include "rrg/metrics/signature.h"
 
 namespace rrg::pipelines {
@@ -37,7 +40,8 @@ struct EvaluateOptions {
   bool seed_clean = true;
   // Options read by individual scorers (e.g. the WordNet directory for METEOR).
   metrics::ScorerOptions scorer_options;
-  // Labeler for the clinical family (not owned); nullptr = no clinical metrics.
+  // Labeler for the clinical family (not owned); nullptr = no clinical metrics. Its embedder
+  // capability, when it has one, provides chexbert_similarity.
   labelers::Labeler* labeler = nullptr;
 };
 
@@ -59,11 +63,22 @@ struct ClinicalDetails {
   std::size_t n_distinct_texts = 0;  // distinct texts the labeler saw
   std::size_t n_excluded = 0;        // ids left out because a side could not be labelled
   metrics::ClinicalTable table;      // the original toolkit's per-observation table
+  std::string labeler_note;          // Labeler::note(): printed with the clinical numbers
+};
+
+// One scorer's run, kept for resampling (`rrg compare`): the scorer and its per-sample
+// statistics, and which of its keys were selected (index into scorer->keys()).
+struct ScorerRun {
+  std::string id;
+  std::shared_ptr<const metrics::Scorer> scorer;
+  metrics::SampleStatistics statistics;
+  std::vector<std::size_t> selected_keys;
 };
 
 struct EvaluationResult {
   std::vector<std::string> ids;
   std::vector<MetricColumn> metrics;  // in report order
+  std::vector<ScorerRun> runs;        // in registry order
   std::size_t n_samples = 0;          // ids scored
   std::size_t n_valid = 0;            // of which the prediction is non-empty and has no error
   std::optional<ClinicalDetails> clinical;
@@ -71,14 +86,11 @@ struct EvaluationResult {
   std::vector<std::pair<std::string, double>> timings_seconds;
 };
 
-// Resolves EvaluateOptions::metrics to scorer ids and the metric keys to keep. Throws
-// rrg::InputError for unknown names, suggesting close matches.
-struct MetricSelection {
-  std::vector<std::string> scorer_ids;      // lexical scorers to run
-  std::vector<std::string> metric_names;    // lexical keys to keep
-  std::vector<std::string> clinical_names;  // clinical keys to keep (empty = no labelling)
-};
-MetricSelection select_metrics(const std::vector<std::string>& requested, bool have_labeler);
+// Resolves EvaluateOptions::metrics for a run with `labeler` (nullptr = none): what "all" means
+// and what may be asked for depend on it (rrg/metrics/registry.h, select_metrics). Throws
+// rrg::InputError for unknown names (suggesting close matches) and impossible requests.
+metrics::MetricSelection select_evaluation_metrics(const std::vector<std::string>& requested,
+                                                   labelers::Labeler* labeler);
 
 // Scores every paired sample with the selected metrics. `reports` is taken by value: pass it
 // with std::move so its texts are reused rather than copied.

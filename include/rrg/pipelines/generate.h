@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "rrg/core/job.h"
 #include "rrg/io/datasets/study.h"
 #include "rrg/llm/client.h"
 #include "rrg/pipelines/generate_prompt.h"
@@ -55,15 +56,6 @@ struct GenerateOptions {
   std::function<void(const std::string&)> on_message;
 };
 
-// Counters for a progress display; safe to read from any thread.
-struct GenerateProgress {
-  std::size_t total = 0;    // studies to do in this run
-  std::size_t done = 0;     // records written (including failures)
-  std::size_t failed = 0;   // records with an error
-  std::size_t retries = 0;  // HTTP retries
-  std::size_t cached = 0;   // answers from the cache
-};
-
 struct GenerateSummary {
   std::size_t studies = 0;             // studies given
   std::size_t already_done = 0;        // skipped: finished records already in the output
@@ -78,7 +70,9 @@ struct GenerateSummary {
   bool cancelled = false;              // cancel() stopped the run
 };
 
-class Generator {
+// A Job: cancel() stops run() soon (requests in flight are abandoned; a re-run redoes them);
+// progress() counts studies (retries: HTTP retries).
+class Generator final : public Job {
  public:
   // Validates the options (InputError naming the problem), builds the prompt (unknown
   // placeholders fail here), opens the cache. `hints` fills {findings_hints} (may be null).
@@ -91,10 +85,7 @@ class Generator {
   // file. Study ids must be unique.
   GenerateSummary run(const std::vector<io::Study>& studies);
 
-  // Thread-safe: stops run() soon; requests in flight are abandoned (a re-run redoes them).
-  void cancel();
-
-  GenerateProgress progress() const;
+  JobProgress progress() const override;
 
   // The cache key of a request (exposed for tests).
   std::string cache_key(const nlohmann::json& messages) const;
@@ -106,8 +97,7 @@ class Generator {
   std::unique_ptr<llm::ChatClient> client_;
   std::unique_ptr<io::CacheDb> cache_;
   std::string cache_key_prefix_;
-  std::atomic<bool> cancelled_{false};
-  std::atomic<std::size_t> total_{0}, done_{0}, failed_{0}, cached_{0};
+  void on_cancel() override;
 };
 
 // One-line summary for the end of a run, e.g. "generate: 120 records written (3 failed: 1

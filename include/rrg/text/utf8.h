@@ -15,6 +15,10 @@ namespace rrg::text {
 // invalid, as in Python's strict "utf-8" codec.
 std::size_t find_invalid_utf8(std::string_view s);
 
+// Decodes the one sequence starting at s[i] (i < s.size()) into `cp`. Returns its length in
+// bytes, or 0 when it is not valid UTF-8 (overlong, surrogate, beyond U+10FFFF, truncated).
+std::size_t decode_utf8_at(std::string_view s, std::size_t i, char32_t& cp);
+
 // Decodes valid UTF-8 (check with find_invalid_utf8 first; invalid bytes decode as U+FFFD).
 std::u32string decode_utf8(std::string_view s);
 

@@ -1,8 +1,6 @@
 // The llm labeler (see llm_labeler.h).
 #include "rrg/labelers/llm/llm_labeler.h"
 
-#include "rrg/labelers/llm_client_options.h"
-
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
@@ -37,20 +35,20 @@ nlohmann::ordered_json labels_json(const LabelRow& row, bool blank) {
 }  // namespace
 
 LlmLabeler::LlmLabeler(LlmLabelerOptions options) : options_(std::move(options)) {
-  if (options_.base_urls.empty()) {
+  if (options_.server.base_urls.empty()) {
     throw InputError(
         "llm labeler: --base-url is required (the server's OpenAI-compatible endpoint, e.g. "
         "http://127.0.0.1:8000/v1 for vLLM, http://127.0.0.1:11434/v1 for Ollama, "
         "https://api.openai.com/v1)");
   }
-  if (options_.model.empty()) {
+  if (options_.server.model.empty()) {
     throw InputError("llm labeler: --model is required (the model name the server serves)");
   }
   scheme_ = parse_label_scheme(options_.label_scheme);
   prompt_ = options_.prompt_file.empty() ? LlmPrompt::builtin(scheme_)
                                          : LlmPrompt::from_file(options_.prompt_file);
 
-  llm::ClientOptions client = client_options_from(options_, "llm labeler");
+  llm::ClientOptions client = llm::client_options_from(options_.server, "llm labeler");
   client.request.structured = llm::parse_structured_mode(options_.structured);
   client.request.json_schema = label_answer_schema(scheme_);
   client.request.schema_name = "chexpert_labels";
@@ -60,7 +58,7 @@ LlmLabeler::LlmLabeler(LlmLabelerOptions options) : options_(std::move(options))
 
   // Everything but the report that decides the answer, in a canonical form (nlohmann::json keeps
   // object keys sorted). Several URLs of one deployment share answers whatever their order.
-  std::vector<std::string> urls = options_.base_urls;
+  std::vector<std::string> urls = options_.server.base_urls;
   std::sort(urls.begin(), urls.end());
   cache_key_prefix_ = nlohmann::json{
       {"v", 1},
@@ -68,39 +66,47 @@ LlmLabeler::LlmLabeler(LlmLabelerOptions options) : options_(std::move(options))
       {"params", llm::answer_parameters(request)},
       {"prompt",
        prompt_.id}}.dump();
-  if (!options_.no_cache && llm::is_deterministic(request)) {
-    cache_ = std::make_unique<io::CacheDb>(options_.cache_path.empty() ? io::default_cache_path()
-                                                                       : options_.cache_path);
+  if (!options_.server.no_cache && llm::is_deterministic(request)) {
+    cache_ = std::make_unique<io::CacheDb>(
+        options_.server.cache_path.empty() ? io::default_cache_path() : options_.server.cache_path);
   }
 }
 
 LlmLabeler::~LlmLabeler() = default;
 
 std::string LlmLabeler::identity() const {
-  return "llm:" + options_.model + "@" + prompt_.id + "/" + std::string(label_scheme_name(scheme_));
+  return "llm:" + options_.server.model + "@" + prompt_.id + "/" +
+         std::string(label_scheme_name(scheme_));
 }
 
 std::string LlmLabeler::cache_key(const std::string& text) const {
   return io::sha256_hex(cache_key_prefix_ + "\n" + io::sha256_hex(text));
 }
 
-void LlmLabeler::cancel() {
+void LlmLabeler::on_cancel() {
   client_->cancel();
 }
 
-LlmLabelerProgress LlmLabeler::progress() const {
-  LlmLabelerProgress out;
+LlmLabelerCounts LlmLabeler::counts() const {
+  LlmLabelerCounts out;
   out.total = total_;
   out.done = done_;
-  out.from_cache = from_cache_;
+  out.from_cache = cached_;
   out.request_errors = request_errors_;
   out.parse_errors = parse_errors_;
   out.retries = client_->stats().retries;
   return out;
 }
 
+JobProgress LlmLabeler::progress() const {
+  JobProgress p = Job::progress();
+  p.failed = request_errors_ + parse_errors_;
+  p.retries = client_->stats().retries;
+  return p;
+}
+
 std::string LlmLabeler::summary() const {
-  const auto p = progress();
+  const auto p = counts();
   const auto plural = [](std::size_t n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
   };
@@ -149,7 +155,7 @@ void LlmLabeler::label_each(const std::vector<std::string>& texts,
     label.reasoning = value.value("reasoning", "");
     label.finish_reason = value.value("finish_reason", "");
     parse_into(label);
-    ++from_cache_;
+    ++cached_;
     finish(std::move(label));
   }
 
@@ -245,7 +251,7 @@ JournalLabelStats LlmLabeler::label_into(
         record["error"] = label.result.error;
         if (!label.request_failed) record["raw"] = label.raw_answer;
       }
-      if (options_.keep_reasoning && !label.reasoning.empty()) {
+      if (options_.server.keep_reasoning && !label.reasoning.empty()) {
         record["reasoning"] = label.reasoning;
       }
       journal.append(*id, record.dump());

@@ -180,6 +180,11 @@ void parse_file(const std::string& name, const std::string& content, const FileR
           fail("[structure-only] is only allowed on uncertainty cues");
         }
         rule.structure_only = true;
+      } else if (flag == "even-negated") {
+        if (rule.kind != RuleKind::kOtherFinding) {
+          fail("[even-negated] is only allowed in mention/other_finding.txt");
+        }
+        rule.even_negated = true;
       } else if (flag == "uncertain" || flag == "negated-only" || flag == "no-negative" ||
                  flag == "descriptive" || flag == "structure") {
         if (!mention_line) {
@@ -194,7 +199,8 @@ void parse_file(const std::string& name, const std::string& content, const FileR
       } else {
         fail("unknown flag [" + std::string(flag) +
              "] (known flags: [uncertain], [negated-only], [no-negative], [descriptive], "
-             "[structure] on mentions, [scope=N] on negation and uncertainty cues, "
+             "[structure] on mentions, [even-negated] on other findings, [scope=N] on negation "
+             "and uncertainty cues, "
              "[structure-only] on uncertainty cues, [negatable] on uncertainty_pre cues)");
       }
       line = trim(line.substr(0, open));
@@ -245,8 +251,8 @@ std::string hash_rules(const std::vector<Rule>& rules) {
                std::to_string(rule.observation) + ":" + (rule.uncertain ? "u" : "-") +
                (rule.negated_only ? "n" : "-") + (rule.no_negative ? "p" : "-") +
                (rule.descriptive ? "d" : "-") + (rule.structure ? "s" : "-") +
-               (rule.structure_only ? "o" : "-") + (rule.negatable ? "g" : "-") + ":" +
-               std::to_string(rule.scope);
+               (rule.structure_only ? "o" : "-") + (rule.negatable ? "g" : "-") +
+               (rule.even_negated ? "e" : "-") + ":" + std::to_string(rule.scope);
     for (const PatternToken& token : rule.pattern) {
       records += '\x1f';
       records += static_cast<char>('0' + static_cast<int>(token.type));

@@ -7,6 +7,8 @@
 // (n-1)-gram prefix matches, so the orders stop at the first order without matches.
 #include "rrg/metrics/lexical/bleu_counts.h"
 
+#include "rrg/metrics/lexical/sample_loop.h"
+
 #include <algorithm>
 
 namespace rrg::metrics {
@@ -106,6 +108,42 @@ BleuCounts BleuCounter::count(TokenSpan hyp, const std::vector<TokenSpan>& refs)
     if (matches == 0) break;
   }
   return out;
+}
+
+namespace {
+
+class BleuWorker final : public SampleWorker {
+ public:
+  void compute(const SampleView& sample, double* row) override {
+    refs_.clear();
+    for (std::size_t r = 0; r < sample.reference_count(); ++r) refs_.push_back(sample.reference(r));
+    const BleuCounts counts = counter_.count(sample.hypothesis(), refs_);
+    row[0] = static_cast<double>(counts.hyp_length);
+    row[1] = static_cast<double>(counts.closest_ref_length);
+    for (std::size_t k = 0; k < kBleuMaxOrder; ++k)
+      row[2 + k] = static_cast<double>(counts.matches[k]);
+  }
+
+ private:
+  BleuCounter counter_;
+  std::vector<TokenSpan> refs_;
+};
+
+}  // namespace
+
+BleuCounts bleu_counts_of_row(const double* row) {
+  BleuCounts counts;
+  counts.hyp_length = static_cast<std::size_t>(row[0]);
+  counts.closest_ref_length = static_cast<std::size_t>(row[1]);
+  for (std::size_t k = 0; k < kBleuMaxOrder; ++k) {
+    counts.matches[k] = static_cast<std::size_t>(row[2 + k]);
+  }
+  return counts;
+}
+
+SampleStatistics bleu_statistics(const TextCorpus& corpus, Tokenizer tokenizer) {
+  return sample_statistics(corpus, tokenizer, kBleuRowWidth,
+                           [] { return std::make_unique<BleuWorker>(); });
 }
 
 }  // namespace rrg::metrics

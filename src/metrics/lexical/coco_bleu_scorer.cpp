@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "rrg/metrics/lexical/bleu_counts.h"
+#include "rrg/metrics/lexical/sample_loop.h"
 #include "rrg/metrics/lexical/token_ids.h"
 #include "rrg/metrics/python_math.h"
 
@@ -35,58 +36,48 @@ std::array<double, kBleuMaxOrder> coco_bleu(const std::array<std::uint64_t, kBle
 
 }  // namespace
 
-std::vector<std::string> CocoBleuScorer::names() const {
-  return {"Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4"};
+std::vector<KeyInfo> CocoBleuScorer::keys() const {
+  return {{"Bleu_1"}, {"Bleu_2"}, {"Bleu_3"}, {"Bleu_4"}};
 }
 
-MetricScores CocoBleuScorer::score(const TextCorpus& corpus) const {
-  MetricScores out;
-  out.names = names();
-  out.corpus.assign(kBleuMaxOrder, 0.0);
-  out.per_sample.assign(kBleuMaxOrder, std::vector<double>(corpus.size()));
-  const std::string nrefs = reference_count_label(corpus);
-  for (const std::string& name : out.names) {
-    Signature signature(name);
-    signature.set("conv", "pycocoevalcap-1.2")
-        .set("tok", "split")
-        .set("clean", "")  // filled in by the pipeline that cleaned the texts
-        .set("opt", "closest")
-        .set("smooth", "tiny-1e-15,small-1e-9")
-        .set("nrefs", nrefs);
-    out.signatures.push_back(signature);
-  }
-  if (corpus.size() == 0) return out;
+void CocoBleuScorer::sign(std::size_t, ScoringInputs& inputs, Signature& signature) const {
+  signature.set("conv", "pycocoevalcap-1.2")
+      .set("tok", "split")
+      .set("opt", "closest")
+      .set("smooth", "tiny-1e-15,small-1e-9");
+  sign_text_inputs(inputs, TextConvention::kCoco, false, signature);
+}
 
-  CorpusTokenizer tokenizer(Tokenizer::kPythonSplit);
-  TokenChunk chunk;
-  BleuCounter counter;
-  std::vector<TokenSpan> refs;
-  std::array<std::uint64_t, kBleuMaxOrder> total_correct{}, total_guess{};
-  std::uint64_t total_testlen = 0, total_reflen = 0;
-  for (std::size_t first = 0; first < corpus.size(); first += kChunkSamples) {
-    const std::size_t last = std::min(corpus.size(), first + kChunkSamples);
-    tokenizer.tokenize(corpus, first, last, chunk);
-    for (std::size_t i = 0; i < chunk.size(); ++i) {
-      refs.clear();
-      for (std::size_t r = 0; r < chunk.reference_count(i); ++r)
-        refs.push_back(chunk.reference(i, r));
-      const BleuCounts counts = counter.count(chunk.hypothesis(i), refs);
-      std::array<std::uint64_t, kBleuMaxOrder> correct{}, guess{};
-      for (std::size_t k = 0; k < kBleuMaxOrder; ++k) {
-        correct[k] = counts.matches[k];
-        guess[k] = counts.hyp_ngrams(k);
-        total_correct[k] += correct[k];
-        total_guess[k] += guess[k];
-      }
-      total_testlen += counts.hyp_length;
-      total_reflen += counts.closest_ref_length;
-      const auto values = coco_bleu(correct, guess, counts.hyp_length, counts.closest_ref_length);
-      for (std::size_t k = 0; k < kBleuMaxOrder; ++k) out.per_sample[k][first + i] = values[k];
-    }
+SampleStatistics CocoBleuScorer::statistics(ScoringInputs& inputs) const {
+  return bleu_statistics(inputs.texts(TextConvention::kCoco), Tokenizer::kPythonSplit);
+}
+
+// [correct_1..4, guess_1..4, testlen, reflen]: BleuScorer's totals.
+std::size_t CocoBleuScorer::sums_width() const {
+  return 2 * kBleuMaxOrder + 2;
+}
+
+void CocoBleuScorer::project(const double* row, double* out) const {
+  const BleuCounts counts = bleu_counts_of_row(row);
+  for (std::size_t k = 0; k < kBleuMaxOrder; ++k) {
+    out[k] = static_cast<double>(counts.matches[k]);
+    out[kBleuMaxOrder + k] = static_cast<double>(counts.hyp_ngrams(k));
   }
-  const auto corpus_values = coco_bleu(total_correct, total_guess, total_testlen, total_reflen);
-  out.corpus.assign(corpus_values.begin(), corpus_values.end());
-  return out;
+  out[2 * kBleuMaxOrder] = static_cast<double>(counts.hyp_length);
+  out[2 * kBleuMaxOrder + 1] = static_cast<double>(counts.closest_ref_length);
+}
+
+void CocoBleuScorer::finish(const double* sums, std::size_t n_rows, double* out) const {
+  std::array<std::uint64_t, kBleuMaxOrder> correct{}, guess{};
+  for (std::size_t k = 0; k < kBleuMaxOrder; ++k) {
+    correct[k] = static_cast<std::uint64_t>(sums[k]);
+    guess[k] = static_cast<std::uint64_t>(sums[kBleuMaxOrder + k]);
+  }
+  const auto values =
+      n_rows == 0 ? std::array<double, kBleuMaxOrder>{}
+                  : coco_bleu(correct, guess, static_cast<std::uint64_t>(sums[2 * kBleuMaxOrder]),
+                              static_cast<std::uint64_t>(sums[2 * kBleuMaxOrder + 1]));
+  for (std::size_t k = 0; k < kBleuMaxOrder; ++k) out[k] = values[k];
 }
 
 }  // namespace rrg::metrics

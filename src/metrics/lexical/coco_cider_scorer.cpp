@@ -16,6 +16,8 @@
 // 1e-9 acceptance tolerance and cannot be reproduced portably.
 #include "rrg/metrics/lexical/coco_cider_scorer.h"
 
+#include "rrg/metrics/lexical/sample_loop.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -196,25 +198,23 @@ class NgramVector {
 
 }  // namespace
 
-std::vector<std::string> CocoCiderScorer::names() const {
-  return {"CIDEr"};
+std::vector<KeyInfo> CocoCiderScorer::keys() const {
+  return {{"CIDEr"}};
 }
 
-MetricScores CocoCiderScorer::score(const TextCorpus& corpus) const {
-  MetricScores out;
-  out.names = names();
-  out.corpus.assign(1, 0.0);
-  out.per_sample.assign(1, std::vector<double>(corpus.size()));
-  Signature signature(out.names[0]);
+void CocoCiderScorer::sign(std::size_t, ScoringInputs& inputs, Signature& signature) const {
   signature.set("conv", "pycocoevalcap-1.2")
       .set("tok", "split")
-      .set("clean", "")  // filled in by the pipeline that cleaned the texts
       .set("variant", "cider-d")
       .set("n", "4")
       .set("sigma", "6")
-      .set("df", "corpus-refs")
-      .set("nrefs", reference_count_label(corpus));
-  out.signatures.push_back(signature);
+      .set("df", "corpus-refs");
+  sign_text_inputs(inputs, TextConvention::kCoco, false, signature);
+}
+
+SampleStatistics CocoCiderScorer::statistics(ScoringInputs& inputs) const {
+  const TextCorpus& corpus = inputs.texts(TextConvention::kCoco);
+  SampleStatistics out(corpus.size(), 1);
   const std::size_t n_samples = corpus.size();
   if (n_samples == 0) return out;
 
@@ -270,7 +270,6 @@ MetricScores CocoCiderScorer::score(const TextCorpus& corpus) const {
 
   // Pass 2: scores.
   std::array<NgramVector, kOrders> hyp_vectors, ref_vectors;
-  std::vector<double>& scores = out.per_sample[0];
   for (std::size_t first = 0, c = 0; first < n_samples; first += kChunkSamples, ++c) {
     const ChunkNgrams* ngrams = &scratch;
     if (c < kept.size()) {
@@ -313,10 +312,9 @@ MetricScores CocoCiderScorer::score(const TextCorpus& corpus) const {
         sample /= static_cast<double>(n_refs);
         sample *= 10.0;
       }
-      scores[first + i] = sample;
+      out.row(first + i)[0] = sample;
     }
   }
-  out.corpus[0] = numpy_mean(scores);
   return out;
 }
 

@@ -4,57 +4,54 @@
 #include <algorithm>
 
 #include "rrg/metrics/lexical/lcs.h"
+#include "rrg/metrics/lexical/sample_loop.h"
 #include "rrg/metrics/lexical/token_ids.h"
 #include "rrg/metrics/python_math.h"
 
 namespace rrg::metrics {
+namespace {
 
-std::vector<std::string> CocoRougeScorer::names() const {
-  return {"ROUGE_L"};
+class CocoRougeWorker final : public SampleWorker {
+ public:
+  void compute(const SampleView& sample, double* row) override {
+    const TokenSpan hyp = sample.hypothesis();
+    double precision_max = 0.0, recall_max = 0.0;
+    for (std::size_t r = 0; r < sample.reference_count(); ++r) {
+      const TokenSpan ref = sample.reference(r);
+      const auto common = static_cast<double>(lcs_.length(ref, hyp));
+      precision_max = std::max(precision_max, common / static_cast<double>(hyp.size));
+      recall_max = std::max(recall_max, common / static_cast<double>(ref.size));
+    }
+    double score = 0.0;
+    if (precision_max != 0.0 && recall_max != 0.0) {
+      score = ((1.0 + beta_squared_) * precision_max * recall_max) /
+              (recall_max + beta_squared_ * precision_max);
+    }
+    row[0] = score;
+  }
+
+ private:
+  const double beta_squared_ = python_pow(1.2, 2.0);  // self.beta**2
+  LcsCalculator lcs_;
+};
+
+}  // namespace
+
+std::vector<KeyInfo> CocoRougeScorer::keys() const {
+  return {{"ROUGE_L"}};
 }
 
-MetricScores CocoRougeScorer::score(const TextCorpus& corpus) const {
-  MetricScores out;
-  out.names = names();
-  out.corpus.assign(1, 0.0);
-  out.per_sample.assign(1, std::vector<double>(corpus.size()));
-  Signature signature(out.names[0]);
+void CocoRougeScorer::sign(std::size_t, ScoringInputs& inputs, Signature& signature) const {
   signature.set("conv", "pycocoevalcap-1.2")
       .set("tok", "split-space")
-      .set("clean", "")  // filled in by the pipeline that cleaned the texts
       .set("beta", "1.2")
-      .set("multiref", "max-p-max-r")
-      .set("nrefs", reference_count_label(corpus));
-  out.signatures.push_back(signature);
-  if (corpus.size() == 0) return out;
+      .set("multiref", "max-p-max-r");
+  sign_text_inputs(inputs, TextConvention::kCoco, false, signature);
+}
 
-  const double beta_squared = python_pow(1.2, 2.0);  // self.beta**2
-  CorpusTokenizer tokenizer(Tokenizer::kSplitOnSpace);
-  TokenChunk chunk;
-  LcsCalculator lcs;
-  std::vector<double>& scores = out.per_sample[0];
-  for (std::size_t first = 0; first < corpus.size(); first += kChunkSamples) {
-    const std::size_t last = std::min(corpus.size(), first + kChunkSamples);
-    tokenizer.tokenize(corpus, first, last, chunk);
-    for (std::size_t i = 0; i < chunk.size(); ++i) {
-      const TokenSpan hyp = chunk.hypothesis(i);
-      double precision_max = 0.0, recall_max = 0.0;
-      for (std::size_t r = 0; r < chunk.reference_count(i); ++r) {
-        const TokenSpan ref = chunk.reference(i, r);
-        const auto common = static_cast<double>(lcs.length(ref, hyp));
-        precision_max = std::max(precision_max, common / static_cast<double>(hyp.size));
-        recall_max = std::max(recall_max, common / static_cast<double>(ref.size));
-      }
-      double score = 0.0;
-      if (precision_max != 0.0 && recall_max != 0.0) {
-        score = ((1.0 + beta_squared) * precision_max * recall_max) /
-                (recall_max + beta_squared * precision_max);
-      }
-      scores[first + i] = score;
-    }
-  }
-  out.corpus[0] = numpy_mean(scores);
-  return out;
+SampleStatistics CocoRougeScorer::statistics(ScoringInputs& inputs) const {
+  return sample_statistics(inputs.texts(TextConvention::kCoco), Tokenizer::kSplitOnSpace, 1,
+                           [] { return std::make_unique<CocoRougeWorker>(); });
 }
 
 }  // namespace rrg::metrics

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "rrg/metrics/lexical/bleu_counts.h"
+#include "rrg/metrics/lexical/sample_loop.h"
 #include "rrg/metrics/lexical/token_ids.h"
 #include "rrg/metrics/python_math.h"
 
@@ -48,60 +49,48 @@ std::array<double, kBleuMaxOrder> nltk_bleu(const NltkTotals& t) {
 
 }  // namespace
 
-std::vector<std::string> NltkBleuScorer::names() const {
-  return {"BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4"};
+std::vector<KeyInfo> NltkBleuScorer::keys() const {
+  return {{"BLEU-1"}, {"BLEU-2"}, {"BLEU-3"}, {"BLEU-4"}};
 }
 
-MetricScores NltkBleuScorer::score(const TextCorpus& corpus) const {
-  MetricScores out;
-  out.names = names();
-  out.corpus.assign(kBleuMaxOrder, 0.0);
-  out.per_sample.assign(kBleuMaxOrder, std::vector<double>(corpus.size()));
-  const std::string nrefs = reference_count_label(corpus);
-  for (const std::string& name : out.names) {
-    Signature signature(name);
-    signature.set("conv", "nltk-3.8")
-        .set("tok", "lower-split")
-        .set("clean", "")  // filled in by the pipeline that cleaned the texts
-        .set("weights", "uniform")
-        .set("smooth", "method1-eps0.1")
-        .set("nrefs", nrefs);
-    out.signatures.push_back(signature);
-  }
-  if (corpus.size() == 0) return out;
+void NltkBleuScorer::sign(std::size_t, ScoringInputs& inputs, Signature& signature) const {
+  signature.set("conv", "nltk-3.8")
+      .set("tok", "lower-split")
+      .set("weights", "uniform")
+      .set("smooth", "method1-eps0.1");
+  sign_text_inputs(inputs, TextConvention::kSeed, false, signature);
+}
 
-  CorpusTokenizer tokenizer(Tokenizer::kLowerPythonSplit);
-  TokenChunk chunk;
-  BleuCounter counter;
-  std::vector<TokenSpan> refs;
-  NltkTotals corpus_totals;
-  for (std::size_t first = 0; first < corpus.size(); first += kChunkSamples) {
-    const std::size_t last = std::min(corpus.size(), first + kChunkSamples);
-    tokenizer.tokenize(corpus, first, last, chunk);
-    for (std::size_t i = 0; i < chunk.size(); ++i) {
-      refs.clear();
-      for (std::size_t r = 0; r < chunk.reference_count(i); ++r)
-        refs.push_back(chunk.reference(i, r));
-      const BleuCounts counts = counter.count(chunk.hypothesis(i), refs);
-      NltkTotals sample;
-      for (std::size_t k = 0; k < kBleuMaxOrder; ++k) {
-        sample.numerators[k] = counts.matches[k];
-        // modified_precision: denominator = max(1, number of hypothesis n-grams)
-        sample.denominators[k] = std::max<std::uint64_t>(1, counts.hyp_ngrams(k));
-        corpus_totals.numerators[k] += sample.numerators[k];
-        corpus_totals.denominators[k] += sample.denominators[k];
-      }
-      sample.hyp_length = counts.hyp_length;
-      sample.ref_length = counts.closest_ref_length;
-      corpus_totals.hyp_length += sample.hyp_length;
-      corpus_totals.ref_length += sample.ref_length;
-      const auto values = nltk_bleu(sample);
-      for (std::size_t k = 0; k < kBleuMaxOrder; ++k) out.per_sample[k][first + i] = values[k];
-    }
+SampleStatistics NltkBleuScorer::statistics(ScoringInputs& inputs) const {
+  return bleu_statistics(inputs.texts(TextConvention::kSeed), Tokenizer::kLowerPythonSplit);
+}
+
+// [numerators 1..4, denominators 1..4, hyp_length, ref_length]: corpus_bleu's totals.
+std::size_t NltkBleuScorer::sums_width() const {
+  return 2 * kBleuMaxOrder + 2;
+}
+
+void NltkBleuScorer::project(const double* row, double* out) const {
+  const BleuCounts counts = bleu_counts_of_row(row);
+  for (std::size_t k = 0; k < kBleuMaxOrder; ++k) {
+    out[k] = static_cast<double>(counts.matches[k]);
+    // modified_precision: denominator = max(1, number of hypothesis n-grams)
+    out[kBleuMaxOrder + k] = static_cast<double>(std::max<std::size_t>(1, counts.hyp_ngrams(k)));
   }
-  const auto corpus_values = nltk_bleu(corpus_totals);
-  out.corpus.assign(corpus_values.begin(), corpus_values.end());
-  return out;
+  out[2 * kBleuMaxOrder] = static_cast<double>(counts.hyp_length);
+  out[2 * kBleuMaxOrder + 1] = static_cast<double>(counts.closest_ref_length);
+}
+
+void NltkBleuScorer::finish(const double* sums, std::size_t n_rows, double* out) const {
+  NltkTotals totals;
+  for (std::size_t k = 0; k < kBleuMaxOrder; ++k) {
+    totals.numerators[k] = static_cast<std::uint64_t>(sums[k]);
+    totals.denominators[k] = static_cast<std::uint64_t>(sums[kBleuMaxOrder + k]);
+  }
+  totals.hyp_length = static_cast<std::uint64_t>(sums[2 * kBleuMaxOrder]);
+  totals.ref_length = static_cast<std::uint64_t>(sums[2 * kBleuMaxOrder + 1]);
+  const auto values = n_rows == 0 ? std::array<double, kBleuMaxOrder>{} : nltk_bleu(totals);
+  for (std::size_t k = 0; k < kBleuMaxOrder; ++k) out[k] = values[k];
 }
 
 }  // namespace rrg::metrics

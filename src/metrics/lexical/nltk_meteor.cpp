@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "rrg/metrics/lexical/sample_loop.h"
 #include "rrg/metrics/lexical/token_ids.h"
 #include "rrg/metrics/python_math.h"
 #include "rrg/text/porter_stemmer.h"
@@ -198,45 +199,42 @@ class MeteorSession {
 NltkMeteorScorer::NltkMeteorScorer(const ScorerOptions& options)
     : wordnet_(std::make_shared<text::WordNet>(options.wordnet_dir)) {}
 
-std::vector<std::string> NltkMeteorScorer::names() const {
-  return {"METEOR"};
+namespace {
+
+// Only the first reference counts (the seed convention); none scores like an empty one.
+class MeteorWorker final : public SampleWorker {
+ public:
+  explicit MeteorWorker(const text::WordNet& wordnet) : session_(wordnet) {}
+  void compute(const SampleView& sample, double* row) override {
+    const TokenSpan reference = sample.reference_count() > 0 ? sample.reference(0) : TokenSpan{};
+    row[0] = session_.score(reference, sample.hypothesis(), *sample.vocabulary);
+  }
+
+ private:
+  MeteorSession session_;
+};
+
+}  // namespace
+
+std::vector<KeyInfo> NltkMeteorScorer::keys() const {
+  return {{"METEOR"}};
 }
 
-Signature NltkMeteorScorer::signature() {
-  Signature signature("METEOR");
+void NltkMeteorScorer::sign(std::size_t, ScoringInputs& inputs, Signature& signature) const {
   signature.set("conv", "nltk-3.8")
       .set("tok", "lower-split")
       .set("stem", "porter-nltk")
       .set("syn", "wordnet-3.0")
       .set("alpha", "0.9")
       .set("beta", "3")
-      .set("gamma", "0.5")
-      .set("nrefs", "1");
-  return signature;
+      .set("gamma", "0.5");
+  sign_text_inputs(inputs, TextConvention::kSeed, true, signature);
 }
 
-MetricScores NltkMeteorScorer::score(const TextCorpus& corpus) const {
-  MetricScores scores;
-  scores.names = names();
-  scores.signatures = {signature()};
-  scores.per_sample.assign(1, {});
-  std::vector<double>& values = scores.per_sample[0];
-  values.reserve(corpus.size());
-  MeteorSession session(*wordnet_);
-  CorpusTokenizer tokenizer(Tokenizer::kLowerPythonSplit);  // the seed's text.lower().split()
-  TokenChunk chunk;
-  for (std::size_t first = 0; first < corpus.size(); first += kChunkSamples) {
-    tokenizer.tokenize(corpus, first, std::min(corpus.size(), first + kChunkSamples), chunk);
-    for (std::size_t i = 0; i < chunk.size(); ++i) {
-      // Only the first reference counts (the seed convention); none scores like an empty one.
-      const TokenSpan reference =
-          chunk.reference_count(i) > 0 ? chunk.reference(i, 0) : TokenSpan{};
-      values.push_back(session.score(reference, chunk.hypothesis(i), tokenizer.vocabulary()));
-    }
-  }
-  // np.mean of the per-sample values (an empty corpus scores 0, see scorer.h).
-  scores.corpus = {values.empty() ? 0.0 : numpy_mean(values)};
-  return scores;
+SampleStatistics NltkMeteorScorer::statistics(ScoringInputs& inputs) const {
+  // the seed's text.lower().split()
+  return sample_statistics(inputs.texts(TextConvention::kSeed), Tokenizer::kLowerPythonSplit, 1,
+                           [this] { return std::make_unique<MeteorWorker>(*wordnet_); });
 }
 
 }  // namespace rrg::metrics

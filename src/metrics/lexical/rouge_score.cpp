@@ -5,6 +5,7 @@
 #include "rrg/metrics/lexical/rouge_score.h"
 
 #include "rrg/metrics/lexical/lcs.h"
+#include "rrg/metrics/lexical/sample_loop.h"
 #include "rrg/metrics/lexical/token_ids.h"
 #include "rrg/metrics/python_math.h"
 #include "rrg/text/porter_stemmer.h"
@@ -117,40 +118,40 @@ double rouge_lcs_fmeasure(std::size_t lcs, std::size_t target_length,
   return 0.0;
 }
 
-std::vector<std::string> RougeScoreScorer::names() const {
-  return {"ROUGE-L"};
-}
+namespace {
 
-Signature RougeScoreScorer::signature() {
-  Signature signature("ROUGE-L");
-  signature.set("conv", "rouge-score-0.1.2")
-      .set("tok", "rouge-score")
-      .set("stem", "porter-nltk")
-      .set("nrefs", "1");
-  return signature;
-}
-
-MetricScores RougeScoreScorer::score(const TextCorpus& corpus) const {
-  MetricScores scores;
-  scores.names = names();
-  scores.signatures = {signature()};
-  scores.per_sample.assign(1, {});
-  std::vector<double>& values = scores.per_sample[0];
-  values.reserve(corpus.size());
-
-  RougeTokenizer tokenizer;
-  LcsCalculator lcs;
-  std::vector<TokenId> target, prediction;
-  for (std::size_t i = 0; i < corpus.size(); ++i) {
-    const auto& refs = corpus.references[i];
-    tokenizer.tokenize(refs.empty() ? std::string_view() : std::string_view(refs.front()), target);
-    tokenizer.tokenize(corpus.hypotheses[i], prediction);
-    const std::size_t common = lcs.length(span(target), span(prediction));
-    values.push_back(rouge_lcs_fmeasure(common, target.size(), prediction.size()));
+// Only the first reference counts (the seed convention); none scores like an empty one.
+class RougeScoreWorker final : public SampleWorker {
+ public:
+  void compute(const SampleView& sample, double* row) override {
+    const auto& refs = *sample.reference_texts;
+    tokenizer_.tokenize(refs.empty() ? std::string_view() : std::string_view(refs.front()),
+                        target_);
+    tokenizer_.tokenize(sample.hypothesis_text, prediction_);
+    const std::size_t common = lcs_.length(span(target_), span(prediction_));
+    row[0] = rouge_lcs_fmeasure(common, target_.size(), prediction_.size());
   }
-  // np.mean of the per-sample values (an empty corpus scores 0, see scorer.h).
-  scores.corpus = {values.empty() ? 0.0 : numpy_mean(values)};
-  return scores;
+
+ private:
+  RougeTokenizer tokenizer_;
+  LcsCalculator lcs_;
+  std::vector<TokenId> target_, prediction_;
+};
+
+}  // namespace
+
+std::vector<KeyInfo> RougeScoreScorer::keys() const {
+  return {{"ROUGE-L"}};
+}
+
+void RougeScoreScorer::sign(std::size_t, ScoringInputs& inputs, Signature& signature) const {
+  signature.set("conv", "rouge-score-0.1.2").set("tok", "rouge-score").set("stem", "porter-nltk");
+  sign_text_inputs(inputs, TextConvention::kSeed, true, signature);
+}
+
+SampleStatistics RougeScoreScorer::statistics(ScoringInputs& inputs) const {
+  return sample_statistics(inputs.texts(TextConvention::kSeed), Tokenizer::kNone, 1,
+                           [] { return std::make_unique<RougeScoreWorker>(); });
 }
 
 }  // namespace rrg::metrics

@@ -179,6 +179,10 @@ bool CorpusTokenizer::add_ascii_text(std::string_view text, bool lower, TokenChu
 }
 
 void CorpusTokenizer::add_text(std::string_view text, TokenChunk& chunk) {
+  if (tokenizer_ == Tokenizer::kNone) {
+    chunk.text_begin_.push_back(chunk.ids_.size());
+    return;
+  }
   // Most report text is ASCII: split (and lower-case) it in one pass without the Unicode tables.
   if (tokenizer_ != Tokenizer::kSplitOnSpace &&
       add_ascii_text(text, tokenizer_ == Tokenizer::kLowerPythonSplit, chunk)) {
@@ -207,6 +211,8 @@ void CorpusTokenizer::add_text(std::string_view text, TokenChunk& chunk) {
       }
       break;
     }
+    case Tokenizer::kNone:
+      break;
   }
   chunk.text_begin_.push_back(chunk.ids_.size());
 }

@@ -56,11 +56,11 @@ class LlmLabelerTest : public ::testing::Test {
 
   LlmLabelerOptions options() const {
     LlmLabelerOptions o;
-    o.base_urls = {server_.base_url()};
-    o.model = "toy-model";
-    o.cache_path = dir_.file("cache.sqlite");
-    o.concurrency = 4;
-    o.max_retries = 2;
+    o.server.base_urls = {server_.base_url()};
+    o.server.model = "toy-model";
+    o.server.cache_path = dir_.file("cache.sqlite");
+    o.server.concurrency = 4;
+    o.server.max_retries = 2;
     return o;
   }
 
@@ -98,7 +98,7 @@ TEST_F(LlmLabelerTest, Chexpert4Scheme) {
   auto o = options();
   o.label_scheme = "chexpert4";
   o.structured = "vllm";
-  o.chat_template_kwargs = R"({"enable_thinking": false})";
+  o.server.chat_template_kwargs = R"({"enable_thinking": false})";
   LlmLabeler labeler(o);
   EXPECT_EQ(labeler.identity(), "llm:toy-model@rrg-chexpert4.v1/chexpert4");
   const auto results = labeler.label({kReports[0], kReports[2]});
@@ -117,9 +117,9 @@ TEST_F(LlmLabelerTest, Chexpert4Scheme) {
 
 TEST_F(LlmLabelerTest, AnswerShapesAllParseToTheSameLabels) {
   auto o = options();
-  o.no_cache = true;
+  o.server.no_cache = true;
   for (const bool stream : {false, true}) {
-    o.stream = stream;
+    o.server.stream = stream;
     LlmLabeler labeler(o);
     std::vector<std::string> texts;
     for (const char* shape :
@@ -133,7 +133,7 @@ TEST_F(LlmLabelerTest, AnswerShapesAllParseToTheSameLabels) {
 
 TEST_F(LlmLabelerTest, BadAnswersAndFailedRequestsAreExplicitErrors) {
   auto o = options();
-  o.max_retries = 1;
+  o.server.max_retries = 1;
   LlmLabeler labeler(o);
   std::vector<LlmLabel> labels(5);
   labeler.label_each(
@@ -152,7 +152,7 @@ TEST_F(LlmLabelerTest, BadAnswersAndFailedRequestsAreExplicitErrors) {
   EXPECT_NE(labels[3].result.error.find("ran out of tokens while thinking"), std::string::npos);
   EXPECT_EQ(labels[4].result.error, "");
   for (int i = 0; i < 4; ++i) EXPECT_EQ(labels[i].result.labels, blank_row()) << i;
-  const auto progress = labeler.progress();
+  const auto progress = labeler.counts();
   EXPECT_EQ(progress.done, 5u);
   EXPECT_EQ(progress.request_errors, 1u);
   EXPECT_EQ(progress.parse_errors, 3u);
@@ -172,7 +172,7 @@ TEST_F(LlmLabelerTest, CacheAnswersReRunsWithoutRequests) {
   LlmLabeler again(options());
   expect_rows(again.label(kReports), kBinaryExpected);
   EXPECT_EQ(server_.request_count(), after_first);  // every answer came from the cache
-  EXPECT_EQ(again.progress().from_cache, kReports.size());
+  EXPECT_EQ(again.counts().from_cache, kReports.size());
 
   // Anything that changes the answer changes the key: another scheme, model or prompt.
   auto other = options();
@@ -185,24 +185,24 @@ TEST_F(LlmLabelerTest, CacheAnswersReRunsWithoutRequests) {
 
 TEST_F(LlmLabelerTest, OnlyDeterministicSuccessfulAnswersAreCached) {
   auto o = options();
-  o.temperature = 0.7;
+  o.server.temperature = 0.7;
   {
     LlmLabeler labeler(o);
     labeler.label({kReports[0]});
     labeler.label({kReports[0]});
   }
   EXPECT_EQ(server_.request_count(), 2u);
-  EXPECT_FALSE(rrg::testing::file_exists(o.cache_path));  // never even opened
+  EXPECT_FALSE(rrg::testing::file_exists(o.server.cache_path));  // never even opened
 
   auto failing = options();
-  failing.max_retries = 0;
+  failing.server.max_retries = 0;
   LlmLabeler labeler(failing);
   labeler.label({"x [[rrg-test:500]]", "y [[rrg-test:truncthink]]"});
   labeler.label({"x [[rrg-test:500]]", "y [[rrg-test:truncthink]]"});
   EXPECT_EQ(server_.request_count(), 2u + 4u);  // nothing of those was cached
 
   auto no_cache = options();
-  no_cache.no_cache = true;
+  no_cache.server.no_cache = true;
   LlmLabeler uncached(no_cache);
   uncached.label({kReports[3]});
   uncached.label({kReports[3]});
@@ -218,8 +218,8 @@ TEST_F(LlmLabelerTest, LabelIntoJournalWritesEveryIdOnceAndResumes) {
   }
   reports.emplace_back("fails", "broken [[rrg-test:503]]");
   auto o = options();
-  o.no_cache = true;
-  o.max_retries = 0;
+  o.server.no_cache = true;
+  o.server.max_retries = 0;
   {
     LlmLabeler labeler(o);
     io::Journal journal(out);
@@ -263,20 +263,20 @@ TEST_F(LlmLabelerTest, OptionErrorsNameTheFlag) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("--base-url is required"), std::string::npos);
   }
-  o.base_urls = {server_.base_url()};
+  o.server.base_urls = {server_.base_url()};
   EXPECT_THROW(LlmLabeler{o}, InputError);  // no --model
-  o.model = "m";
-  o.no_cache = true;
+  o.server.model = "m";
+  o.server.no_cache = true;
   o.label_scheme = "ternary";
   EXPECT_THROW(LlmLabeler{o}, InputError);
   o.label_scheme = "binary";
   o.structured = "xml";
   EXPECT_THROW(LlmLabeler{o}, InputError);
   o.structured = "none";
-  o.chat_template_kwargs = "enable_thinking=false";
+  o.server.chat_template_kwargs = "enable_thinking=false";
   EXPECT_THROW(LlmLabeler{o}, InputError);
-  o.chat_template_kwargs = "";
-  o.read_timeout_s = -1;
+  o.server.chat_template_kwargs = "";
+  o.server.read_timeout_s = -1;
   EXPECT_THROW(LlmLabeler{o}, InputError);
 }
 

@@ -172,7 +172,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadFile{"StructureOnlyOnMention", "mention/edema.txt", "edema [structure-only]\n",
                 "mention/edema.txt:1:", "only allowed on uncertainty cues"},
         BadFile{"NegatableOnPostCue", "cue/uncertainty_post.txt", "if any [negatable]\n",
-                "cue/uncertainty_post.txt:1:", "only allowed on uncertainty_pre cues"}),
+                "cue/uncertainty_post.txt:1:", "only allowed on uncertainty_pre cues"},
+        BadFile{"EvenNegatedOnObservation", "mention/fracture.txt", "fracture [even-negated]\n",
+                "mention/fracture.txt:1:", "only allowed in mention/other_finding.txt"}),
     [](const ::testing::TestParamInfo<BadFile>& info) { return std::string(info.param.name); });
 
 TEST(RuleSet, ParsesStructureAndNegatableFlags) {
@@ -196,6 +198,18 @@ TEST(RuleSet, ParsesStructureAndNegatableFlags) {
                                    {"cue/uncertainty_pre.txt", "stable [scope=5]\nconcern for\n"},
                                    {"cue/uncertainty_post.txt", "unchanged\n"}}),
                        "rules");
+  EXPECT_NE(set.hash, plain.hash);
+}
+
+TEST(RuleSet, ParsesEvenNegatedFlag) {
+  const RuleSet set = parse_rule_files(
+      files_with({{"mention/other_finding.txt", "rib fractur* [even-negated]\nhernia\n"}}),
+      "rules");
+  ASSERT_EQ(set.rules.size(), 2u);
+  EXPECT_TRUE(set.rules[0].even_negated);
+  EXPECT_FALSE(set.rules[1].even_negated);
+  const RuleSet plain = parse_rule_files(
+      files_with({{"mention/other_finding.txt", "rib fractur*\nhernia\n"}}), "rules");
   EXPECT_NE(set.hash, plain.hash);
 }
 

@@ -6,6 +6,7 @@
 //            * exp(1 - 1/ratio) if ratio = (testlen + 1e-15) / (reflen + 1e-9) < 1.
 // The parity test (parity_cases_test.cpp) checks the same code against real pycocoevalcap output.
 #include "rrg/metrics/lexical/coco_bleu_scorer.h"
+#include "rrg/metrics/driver.h"
 
 #include <gtest/gtest.h>
 
@@ -65,7 +66,7 @@ TEST(CocoBleuScorer, CountsClippedNgramsPerSampleAndForTheCorpus) {
   corpus.hypotheses.push_back("");
   corpus.references.push_back({"no acute disease"});
 
-  const auto scores = CocoBleuScorer().score(corpus);
+  const auto scores = rrg::metrics::score_corpus(CocoBleuScorer(), corpus);
   ASSERT_EQ(scores.names, (std::vector<std::string>{"Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4"}));
   expect_sample(scores, 0, by_hand({4, 3, 2, 1}, {4, 3, 2, 1}, 4, 4));
   expect_sample(scores, 1, by_hand({3, 2, 1, 0}, {5, 4, 3, 2}, 5, 3));
@@ -85,19 +86,19 @@ TEST(CocoBleuScorer, CountsClippedNgramsPerSampleAndForTheCorpus) {
 TEST(CocoBleuScorer, NoMatchGivesTinyPositiveValues) {
   // correct = 0 => (0 + 1e-15) / (guess + 1e-9): a tiny positive number, not 0.
   TextCorpus corpus{{"xyzzy plugh"}, {{"heart normal"}}};
-  const auto scores = CocoBleuScorer().score(corpus);
+  const auto scores = rrg::metrics::score_corpus(CocoBleuScorer(), corpus);
   EXPECT_DOUBLE_EQ(scores.per_sample[0][0], by_hand({0, 0, 0, 0}, {2, 1, 0, 0}, 2, 2)[0]);
   EXPECT_GT(scores.per_sample[0][0], 0.0);
   EXPECT_LT(scores.per_sample[0][0], 1e-15);
 }
 
 TEST(CocoBleuScorer, SignaturesAndEmptyCorpus) {
-  const auto empty = CocoBleuScorer().score(TextCorpus{});
+  const auto empty = rrg::metrics::score_corpus(CocoBleuScorer(), TextCorpus{});
   EXPECT_EQ(empty.corpus, std::vector<double>(4, 0.0));
   EXPECT_TRUE(empty.per_sample[3].empty());
 
   TextCorpus corpus{{"a", "b"}, {{"a"}, {"b", "c"}}};
-  const auto scores = CocoBleuScorer().score(corpus);
+  const auto scores = rrg::metrics::score_corpus(CocoBleuScorer(), corpus);
   const std::string signature = scores.signatures[0].format();
   EXPECT_EQ(signature.rfind("Bleu_1|conv:pycocoevalcap-1.2|tok:split|opt:closest|"
                             "smooth:tiny-1e-15,small-1e-9|nrefs:var|version:",

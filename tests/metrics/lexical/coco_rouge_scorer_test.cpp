@@ -2,6 +2,7 @@
 // is counted in the comments, then P = LCS / |hyp|, R = LCS / |ref| (best of each over the
 // references) and F = (1 + 1.44) P R / (R + 1.44 P).
 #include "rrg/metrics/lexical/coco_rouge_scorer.h"
+#include "rrg/metrics/driver.h"
 
 #include <gtest/gtest.h>
 
@@ -41,7 +42,7 @@ TEST(CocoRougeScorer, WorkedExamples) {
   corpus.hypotheses.push_back("");
   corpus.references.push_back({"no effusion"});
 
-  const auto scores = CocoRougeScorer().score(corpus);
+  const auto scores = rrg::metrics::score_corpus(CocoRougeScorer(), corpus);
   ASSERT_EQ(scores.names, std::vector<std::string>{"ROUGE_L"});
   const auto& s = scores.per_sample[0];
   EXPECT_DOUBLE_EQ(s[0], f_measure(1.0, 0.8));
@@ -61,12 +62,13 @@ TEST(CocoRougeScorer, LongTextsUseSeveralMachineWords) {
     hyp += (i ? " w" : "w") + std::to_string(i);
     ref += (i ? " " : "") + (i % 3 == 2 ? std::string("x") : "w" + std::to_string(i));
   }
-  const auto scores = CocoRougeScorer().score(TextCorpus{{hyp}, {{ref}}});
+  const auto scores = rrg::metrics::score_corpus(CocoRougeScorer(), TextCorpus{{hyp}, {{ref}}});
   EXPECT_DOUBLE_EQ(scores.per_sample[0][0], f_measure(100.0 / 150.0, 100.0 / 150.0));
 }
 
 TEST(CocoRougeScorer, Signature) {
-  const auto scores = CocoRougeScorer().score(TextCorpus{{"a"}, {{"a", "b"}}});
+  const auto scores =
+      rrg::metrics::score_corpus(CocoRougeScorer(), TextCorpus{{"a"}, {{"a", "b"}}});
   const std::string signature = scores.signatures[0].format();
   EXPECT_EQ(signature.rfind(
                 "ROUGE_L|conv:pycocoevalcap-1.2|tok:split-space|beta:1.2|multiref:max-p-max-r|"

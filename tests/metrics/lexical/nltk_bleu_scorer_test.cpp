@@ -2,6 +2,7 @@
 // corpus values and sentence_bleu per sample, weights (1/n,)*n, SmoothingFunction().method1, tokens
 // text.lower().split(). Values are compared bit for bit (float.hex).
 #include "rrg/metrics/lexical/nltk_bleu_scorer.h"
+#include "rrg/metrics/driver.h"
 
 #include <gtest/gtest.h>
 
@@ -59,7 +60,7 @@ for h, r in zip(hyps, refs):
 }
 
 void expect_matches_nltk(const TextCorpus& corpus) {
-  const MetricScores scores = NltkBleuScorer().score(corpus);
+  const MetricScores scores = rrg::metrics::score_corpus(NltkBleuScorer(), corpus);
   const auto expected = nltk_oracle(corpus);
   ASSERT_EQ(expected.size(), corpus.size() + 1);
   for (std::size_t k = 0; k < 4; ++k) {
@@ -116,13 +117,14 @@ TEST(NltkBleuScorer, MatchesNltkWithSeveralReferences) {
 }
 
 TEST(NltkBleuScorer, EmptyCorpusAndSignatures) {
-  const MetricScores scores = NltkBleuScorer().score(TextCorpus{});
+  const MetricScores scores = rrg::metrics::score_corpus(NltkBleuScorer(), TextCorpus{});
   EXPECT_EQ(scores.names, (std::vector<std::string>{"BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4"}));
   EXPECT_EQ(scores.corpus, std::vector<double>(4, 0.0));
   ASSERT_EQ(scores.per_sample.size(), 4u);
   EXPECT_TRUE(scores.per_sample[0].empty());
   TextCorpus corpus{{"a"}, {{"a"}}};
-  const auto signature = NltkBleuScorer().score(corpus).signatures[3].format();
+  const auto signature =
+      rrg::metrics::score_corpus(NltkBleuScorer(), corpus).signatures[3].format();
   EXPECT_EQ(
       signature.rfind(
           "BLEU-4|conv:nltk-3.8|tok:lower-split|weights:uniform|smooth:method1-eps0.1|nrefs:1|", 0),

@@ -8,6 +8,7 @@
 // at the zero cases, plus a few hundred pairs generated here from radiology phrases with
 // shuffles, repetitions and synonym swaps.
 #include "rrg/metrics/lexical/nltk_meteor.h"
+#include "rrg/metrics/driver.h"
 
 #include <gtest/gtest.h>
 
@@ -163,7 +164,7 @@ void expect_matches_nltk(const std::vector<std::pair<std::string, std::string>>&
     corpus.hypotheses.push_back(hyp);
   }
   const NltkMeteorScorer scorer;
-  const auto scores = scorer.score(corpus);
+  const auto scores = rrg::metrics::score_corpus(scorer, corpus);
   ASSERT_EQ(scores.names, std::vector<std::string>{"METEOR"});
   ASSERT_EQ(scores.per_sample[0].size(), pairs.size());
   for (std::size_t i = 0; i < pairs.size(); ++i) {
@@ -177,7 +178,8 @@ void expect_matches_nltk(const std::vector<std::pair<std::string, std::string>>&
 // The scorer's per-sample value for one (reference, hypothesis) pair.
 double score_pair(const rrg::metrics::Scorer& scorer, const std::string& reference,
                   const std::string& hypothesis) {
-  return scorer.score(TextCorpus{{hypothesis}, {{reference}}}).per_sample[0][0];
+  return rrg::metrics::score_corpus(scorer, TextCorpus{{hypothesis}, {{reference}}})
+      .per_sample[0][0];
 }
 
 TEST(NltkMeteor, HandWorked) {
@@ -213,12 +215,12 @@ TEST(NltkMeteor, OnlyTheFirstReferenceCounts) {
   TextCorpus corpus;
   corpus.hypotheses = {"lungs are clear"};
   corpus.references = {{"no effusion", "lungs are clear"}};
-  EXPECT_EQ(NltkMeteorScorer().score(corpus).per_sample[0][0], 0.0);
+  EXPECT_EQ(rrg::metrics::score_corpus(NltkMeteorScorer(), corpus).per_sample[0][0], 0.0);
 }
 
 TEST(NltkMeteor, EmptyCorpusAndSignature) {
   if (!wordnet_installed()) GTEST_SKIP() << "wordnet-base is not installed";
-  const auto scores = NltkMeteorScorer().score(TextCorpus{});
+  const auto scores = rrg::metrics::score_corpus(NltkMeteorScorer(), TextCorpus{});
   EXPECT_EQ(scores.corpus, std::vector<double>{0.0});
   EXPECT_TRUE(scores.per_sample[0].empty());
   EXPECT_EQ(scores.signatures[0].format().rfind(

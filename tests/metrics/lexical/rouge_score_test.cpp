@@ -7,6 +7,7 @@
 // strings and are compared bit for bit. Hand-worked cases pin the convention down without
 // Python, and tests/metrics/seed_parity_test.cpp checks against numbers from rouge-score itself.
 #include "rrg/metrics/lexical/rouge_score.h"
+#include "rrg/metrics/driver.h"
 
 #include <gtest/gtest.h>
 
@@ -110,7 +111,8 @@ nlohmann::json run_oracle() {
 // The scorer's per-sample value for one (reference, hypothesis) pair.
 double score_pair(const rrg::metrics::Scorer& scorer, const std::string& reference,
                   const std::string& hypothesis) {
-  return scorer.score(TextCorpus{{hypothesis}, {{reference}}}).per_sample[0][0];
+  return rrg::metrics::score_corpus(scorer, TextCorpus{{hypothesis}, {{reference}}})
+      .per_sample[0][0];
 }
 
 TEST(RougeScore, TokenizerHandWorked) {
@@ -154,7 +156,7 @@ TEST(RougeScore, MatchesRougeScoreAlgorithmInPython) {
     corpus.hypotheses.push_back(kPairs[i].second);
   }
   const RougeScoreScorer scorer;
-  const auto scores = scorer.score(corpus);
+  const auto scores = rrg::metrics::score_corpus(scorer, corpus);
   ASSERT_EQ(scores.names, std::vector<std::string>{"ROUGE-L"});
   ASSERT_EQ(scores.per_sample[0].size(), kPairs.size());
   for (std::size_t i = 0; i < kPairs.size(); ++i) {
@@ -168,15 +170,15 @@ TEST(RougeScore, OnlyTheFirstReferenceCounts) {
   TextCorpus corpus;
   corpus.hypotheses = {"lungs are clear"};
   corpus.references = {{"no effusion", "lungs are clear"}};
-  const auto scores = RougeScoreScorer().score(corpus);
+  const auto scores = rrg::metrics::score_corpus(RougeScoreScorer(), corpus);
   EXPECT_EQ(scores.per_sample[0][0], 0.0);
 }
 
 TEST(RougeScore, EmptyCorpusAndSignature) {
-  const auto scores = RougeScoreScorer().score(TextCorpus{});
+  const auto scores = rrg::metrics::score_corpus(RougeScoreScorer(), TextCorpus{});
   EXPECT_EQ(scores.corpus, std::vector<double>{0.0});
   EXPECT_TRUE(scores.per_sample[0].empty());
-  const std::string signature = RougeScoreScorer::signature().format();
+  const std::string signature = scores.signatures[0].format();
   EXPECT_EQ(signature.rfind("ROUGE-L|conv:rouge-score-0.1.2|tok:rouge-score|stem:porter-nltk|"
                             "nrefs:1|version:",
                             0),

@@ -98,7 +98,7 @@ struct ChexbertOutput {
   std::vector<float> embedding;  // final-layer [CLS] hidden state (768 for bert-base)
 };
 
-class ChexbertLabeler final : public Labeler {
+class ChexbertLabeler final : public Labeler, public ReportEmbedder {
  public:
   // Reads the vocabulary and starts hashing the checkpoint in the background; libtorch and the
   // weights are loaded on the first report. Throws rrg::InputError when a file is missing or
@@ -114,7 +114,9 @@ class ChexbertLabeler final : public Labeler {
   std::vector<LabelResult> label(const std::vector<std::string>& texts) override;
 
   // [CLS] embeddings, one per text (the "CheXbert vector similarity" of RadCliQ compares them).
-  std::vector<std::vector<float>> embed(const std::vector<std::string>& texts);
+  std::vector<std::vector<float>> embed(const std::vector<std::string>& texts) override;
+  std::string embedding_identity() const override { return identity(); }
+  ReportEmbedder* embedder() override { return this; }
 
   // Labels, logits and embedding of every text.
   std::vector<ChexbertOutput> run(const std::vector<std::string>& texts);
@@ -128,7 +130,7 @@ class ChexbertLabeler final : public Labeler {
   // computed in 1 batches (0.4 s; model loaded in 1.1 s)", with int8 "...; int8 kernel avx2)"
   // (and the kernel's note), plus a warning when libtorch does not use OpenBLAS
   // (docs/chexbert.md, "Threads and BLAS").
-  std::string summary() const;
+  std::string summary() const override;
 
   // The cache key of a preprocessed text (exposed for tests and cache tools).
   std::string cache_key(const std::string& preprocessed) const;

@@ -25,9 +25,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rrg/core/job.h"
 #include "rrg/labelers/labeler.h"
 #include "rrg/labelers/llm/llm_answer.h"
 #include "rrg/labelers/llm/llm_prompt.h"
+#include "rrg/llm/server_options.h"
 
 namespace rrg::io {
 class CacheDb;
@@ -43,24 +45,8 @@ namespace rrg::labelers {
 
 // Settings of the llm labeler; the CLI flag of each field is named in its comment.
 struct LlmLabelerOptions {
-  // --base-url (repeatable): server base URLs, e.g. http://127.0.0.1:8000/v1. Required.
-  std::vector<std::string> base_urls;
-  // --model: model name as the server knows it. Required.
-  std::string model;
-  // --api-key-file: file holding the API key; empty = $RRG_API_KEY, else $OPENAI_API_KEY, else
-  // no key (local servers).
-  std::string api_key_file;
-  // --ca-bundle: PEM roots trusted in addition to the system store.
-  std::string ca_bundle;
-  // --concurrency: requests in flight.
-  int concurrency = 16;
-  // --max-retries: retries per request after the first attempt (then an explicit error).
-  int max_retries = 5;
-  // --connect-timeout / --read-timeout / --request-timeout, in seconds; read = longest silence
-  // from the server; request = bound of one attempt (0 = none).
-  double connect_timeout_s = 10;
-  double read_timeout_s = 600;
-  double request_timeout_s = 0;
+  // The server, model, request fields, timeouts and answer cache (rrg/llm/server_options.h).
+  llm::ServerOptions server;
   // --structured: json_schema (OpenAI response_format), vllm (structured_outputs), guided_json
   // (legacy vLLM) or none.
   std::string structured = "json_schema";
@@ -68,24 +54,6 @@ struct LlmLabelerOptions {
   std::string label_scheme = "binary";
   // --prompt-file: template replacing the built-in prompt (see llm_prompt.h).
   std::string prompt_file;
-  // --temperature: sampling temperature; only 0 answers are cached.
-  double temperature = 0.0;
-  // --top-p, --seed, --max-tokens: sent only when set.
-  std::optional<double> top_p;
-  std::optional<std::int64_t> seed;
-  std::optional<int> max_tokens;
-  // --max-completion-tokens: send the limit as max_completion_tokens (OpenAI o-series).
-  bool use_max_completion_tokens = false;
-  // --chat-template-kwargs: JSON object, e.g. {"enable_thinking": false}; empty = not sent.
-  std::string chat_template_kwargs;
-  // --stream: use server-sent events (same answers; keeps proxies with idle timeouts happy).
-  bool stream = false;
-  // --cache: SQLite cache file; empty = rrg::io::default_cache_path().
-  std::string cache_path;
-  // --no-cache: neither read nor write the cache.
-  bool no_cache = false;
-  // --keep-reasoning: journal records carry the model's reasoning ("reasoning" key).
-  bool keep_reasoning = false;
 };
 
 // One labelled report, with what a journal record or a debugging user needs.
@@ -102,8 +70,8 @@ struct LlmLabel {
   nlohmann::json usage;
 };
 
-// Counters for progress displays and the end-of-run summary; safe to read from any thread.
-struct LlmLabelerProgress {
+// The labeler's counters in detail (the summary line); safe to read from any thread.
+struct LlmLabelerCounts {
   std::size_t total = 0;           // reports submitted to label_each / label so far
   std::size_t done = 0;            // reports with a result
   std::size_t from_cache = 0;      // of which answered by the cache
@@ -112,14 +80,7 @@ struct LlmLabelerProgress {
   std::size_t retries = 0;         // HTTP retries
 };
 
-// What label_into() did.
-struct JournalLabelStats {
-  std::size_t skipped = 0;  // ids already in the journal
-  std::size_t written = 0;  // records appended
-  std::size_t failed = 0;   // of which carry an error
-};
-
-class LlmLabeler final : public Labeler {
+class LlmLabeler final : public Labeler, public Job, public JournalingLabeler {
  public:
   // Validates the options (rrg::InputError naming the flag), loads the prompt and the API key,
   // opens the cache.
@@ -138,16 +99,20 @@ class LlmLabeler final : public Labeler {
   // id: {"id", "labels": {observation: 1|0|-1|null}} plus "error" and "raw" when it failed (labels
   // then all null) and "reasoning" with keep_reasoning. Reports sharing a text are labelled once.
   JournalLabelStats label_into(const std::vector<std::pair<std::string, std::string>>& reports,
-                               io::Journal& journal);
+                               io::Journal& journal) override;
 
-  // Thread-safe: stops the current label_each/label_into; unfinished reports get no result.
-  void cancel();
-
-  LlmLabelerProgress progress() const;
+  // Job: cancel() stops the current label_each/label_into (unfinished reports get no result);
+  // progress() counts reports (failed = request errors + unparsable answers).
+  JobProgress progress() const override;
+  LlmLabelerCounts counts() const;
 
   // One line for the end of a run, e.g. "llm: 120 reports, 100 from cache, 2 request errors, 1
   // unparsable answer, 5 retries".
-  std::string summary() const;
+  std::string summary() const override;
+
+  // Labeler capabilities: labelling takes a while, with progress and cancellation.
+  Job* job() override { return this; }
+  JournalingLabeler* journaling() override { return this; }
 
   const LlmPrompt& prompt() const { return prompt_; }
   LabelScheme scheme() const { return scheme_; }
@@ -163,8 +128,9 @@ class LlmLabeler final : public Labeler {
   std::unique_ptr<llm::ChatClient> client_;
   std::unique_ptr<io::CacheDb> cache_;
   std::string cache_key_prefix_;
-  std::atomic<std::size_t> total_{0}, done_{0}, from_cache_{0}, request_errors_{0},
-      parse_errors_{0};
+  void on_cancel() override;
+
+  std::atomic<std::size_t> request_errors_{0}, parse_errors_{0};
 };
 
 }  // namespace rrg::labelers

@@ -32,6 +32,9 @@
 //   concerning for [negatable]                uncertainty_pre cues: inside the scope of a
 //                                             negation the negation decides ("no opacity
 //                                             concerning for pneumonia" -> 0)
+//   rib fractur* [even-negated]               other_finding.txt: keeps No Finding blank even
+//                                             when negated (CheXbert does not call a report
+//                                             that rules out rib fractures normal)
 // A pattern token is a word ("effusion"), a prefix ending in '*' ("opacit*" matches "opacity",
 // "opacities"), '_' (exactly one word, e.g. "heart _ enlarged") or, last, '$' (the clause ends
 // here: "normal $" matches "heart size normal." but not "normal lung"). Phrases are tokenized like
@@ -82,7 +85,9 @@ struct Rule {
   bool descriptive = false;     // "[descriptive]": alternatives ("A or B") leave it positive
   bool structure = false;       // "[structure]": counts when negated (0) or called stable (-1)
   bool structure_only = false;  // "[structure-only]" on a cue: qualifies [structure] mentions only
-  bool negatable = false;  // "[negatable]" on an uncertainty_pre cue: a negation before it wins
+  bool negatable = false;     // "[negatable]" on an uncertainty_pre cue: a negation before it wins
+  bool even_negated = false;  // "[even-negated]" on an other finding: keeps No Finding blank
+                              // even when negated ("no displaced rib fractures")
   int scope = -1;        // "[scope=N]" on a cue: at most N tokens to the mention; -1 = the default
   std::string file;      // file name relative to the rule directory, for messages
   std::size_t line = 0;  // 1-based line in that file

@@ -16,6 +16,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,7 +46,10 @@ std::string_view policy_signature_value(UncertainPolicy policy);
 using BinaryRow = std::array<std::uint8_t, chexpert::kNumObservations>;
 
 // True when `label` counts as positive under `policy`.
-bool is_positive(chexpert::Label label, UncertainPolicy policy);
+inline bool is_positive(chexpert::Label label, UncertainPolicy policy) {
+  return label == chexpert::Label::kPositive ||
+         (label == chexpert::Label::kUncertain && policy == UncertainPolicy::kOnes);
+}
 
 // The 0/1 row of the multilabel indicator matrix sklearn receives.
 BinaryRow binarize(const chexpert::LabelRow& row, UncertainPolicy policy);
@@ -113,6 +117,33 @@ struct ClinicalResult {
   const ClinicalMetric* find(std::string_view name) const;
 };
 
+// Per-observation confusion counts of predictions against references under both policies:
+// counts[policy index in kUncertainPolicies][observation]. Every corpus key but the
+// example-based ones is a function of these counts.
+using ClinicalCounts =
+    std::array<std::array<ConfusionCounts, chexpert::kNumObservations>, kUncertainPolicies.size()>;
+
+// Adds one prediction/reference pair to `counts`.
+void add_clinical_pair(const chexpert::LabelRow& prediction, const chexpert::LabelRow& reference,
+                       ClinicalCounts& counts);
+
+// The original toolkit's per-observation table of `counts` (U-zeros).
+ClinicalTable build_clinical_table(const ClinicalCounts& counts);
+
+// How corpus key `name` (one of clinical_metric_names()) follows from the confusion counts,
+// exactly as compute_clinical_metrics() computes it; an empty function for the example-based
+// keys, which are np.means of per-sample values. Throws std::invalid_argument for another name.
+std::function<std::optional<double>(const ClinicalCounts&)> clinical_key_function(
+    std::string_view name);
+
+// The confusion counts key `name` reads (counts[policy][k] for k in observations); empty for
+// the example-based keys. Throws std::invalid_argument for an unknown name.
+struct ClinicalKeyInputs {
+  std::size_t policy = 0;
+  std::vector<std::size_t> observations;
+};
+ClinicalKeyInputs clinical_key_inputs(std::string_view name);
+
 // Computes every clinical metric. Throws rrg::InputError when the vectors differ in length or a
 // row holds a value outside the Label enum. Zero samples are valid: every AUC is N/A, every
 // other score 0.0, no per-sample values (docs/metrics-clinical.md, "Empty input").
@@ -120,8 +151,26 @@ ClinicalResult compute_clinical_metrics(const std::vector<chexpert::LabelRow>& p
                                         const std::vector<chexpert::LabelRow>& references,
                                         const ClinicalOptions& options);
 
+// The value of every corpus key, in clinical_metric_names() order (what
+// compute_clinical_metrics() computes, without the table and signatures).
+std::vector<std::optional<double>> clinical_corpus_values(
+    const std::vector<chexpert::LabelRow>& predictions,
+    const std::vector<chexpert::LabelRow>& references);
+
+// The same from the confusion counts and the example-based averages (the np.means of the
+// per-sample precision, recall and F1 under each policy): what a resample needs, with no label
+// rows.
+std::vector<std::optional<double>> clinical_corpus_values_from(
+    const ClinicalCounts& counts, const std::array<PrecisionRecallF1, 2>& example_means);
+
+// The per-sample values of one pair (as ClinicalResult::samples holds them).
+ClinicalSample clinical_sample(const chexpert::LabelRow& prediction,
+                               const chexpert::LabelRow& reference);
+
 // All corpus keys, in output order (131 names; does not depend on the data).
 std::vector<std::string> clinical_metric_names();
+// Their signatures, with `labeler:` set to `labeler_identity`.
+std::vector<Signature> clinical_metric_signatures(const std::string& labeler_identity);
 
 // Per-sample column names, in the order of clinical_sample_values():
 // n_agree, n_disagree, chexpert_example_{precision,recall,f1}_uzeros, ..._uones.

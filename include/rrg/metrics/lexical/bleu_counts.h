@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "rrg/metrics/lexical/token_ids.h"
+#include "rrg/metrics/scorer.h"
 
 namespace rrg::metrics {
 
@@ -44,5 +45,13 @@ class BleuCounter {
   std::vector<std::uint32_t> max_ref_;  // largest count in one reference so far
   std::vector<std::uint32_t> current_;  // count in the reference being scanned
 };
+
+// The statistics row both BLEU scorers keep per sample (rrg/metrics/scorer.h):
+// [hyp_length, closest_ref_length, matches of order 1, 2, 3, 4].
+inline constexpr std::size_t kBleuRowWidth = 2 + kBleuMaxOrder;
+BleuCounts bleu_counts_of_row(const double* row);
+
+// Every sample's BLEU counts, texts tokenized with `tokenizer`, all references of each sample.
+SampleStatistics bleu_statistics(const TextCorpus& corpus, Tokenizer tokenizer);
 
 }  // namespace rrg::metrics

@@ -17,10 +17,11 @@
 #include <vector>
 
 #include "rrg/metrics/scorer.h"
+#include "rrg/metrics/scoring_inputs.h"
 
 namespace rrg::metrics {
 
-class CocoCiderScorer : public Scorer {
+class CocoCiderScorer final : public MeanScorer {
  public:
   // Between its two passes the scorer keeps the n-gram ids of the first samples, up to
   // `kept_id_budget` ids (4 bytes each); the remaining samples are tokenized again. The result
@@ -29,8 +30,12 @@ class CocoCiderScorer : public Scorer {
   explicit CocoCiderScorer(std::size_t kept_id_budget = kDefaultKeptIdBudget)
       : kept_id_budget_(kept_id_budget) {}
 
-  std::vector<std::string> names() const override;
-  MetricScores score(const TextCorpus& corpus) const override;
+  std::vector<KeyInfo> keys() const override;
+  void sign(std::size_t key, ScoringInputs& inputs, Signature& signature) const override;
+  // Each row is the sample's CIDEr-D under the document frequencies of the whole corpus's
+  // references: a resample keeps the test set's df (a property of the reference set, as
+  // bert_score's idf is), so its value is the mean of the resampled per-sample scores.
+  SampleStatistics statistics(ScoringInputs& inputs) const override;
 
  private:
   std::size_t kept_id_budget_;

@@ -13,13 +13,15 @@
 #include <vector>
 
 #include "rrg/metrics/scorer.h"
+#include "rrg/metrics/scoring_inputs.h"
 
 namespace rrg::metrics {
 
-class CocoRougeScorer : public Scorer {
+class CocoRougeScorer final : public MeanScorer {
  public:
-  std::vector<std::string> names() const override;
-  MetricScores score(const TextCorpus& corpus) const override;
+  std::vector<KeyInfo> keys() const override;
+  void sign(std::size_t key, ScoringInputs& inputs, Signature& signature) const override;
+  SampleStatistics statistics(ScoringInputs& inputs) const override;
 };
 
 }  // namespace rrg::metrics

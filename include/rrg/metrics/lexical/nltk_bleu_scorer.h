@@ -17,13 +17,20 @@
 #include <vector>
 
 #include "rrg/metrics/scorer.h"
+#include "rrg/metrics/scoring_inputs.h"
 
 namespace rrg::metrics {
 
-class NltkBleuScorer : public Scorer {
+class NltkBleuScorer final : public SumsScorer {
  public:
-  std::vector<std::string> names() const override;
-  MetricScores score(const TextCorpus& corpus) const override;
+  std::vector<KeyInfo> keys() const override;
+  void sign(std::size_t key, ScoringInputs& inputs, Signature& signature) const override;
+  SampleStatistics statistics(ScoringInputs& inputs) const override;
+
+ protected:
+  std::size_t sums_width() const override;
+  void project(const double* row, double* out) const override;
+  void finish(const double* sums, std::size_t n_rows, double* out) const override;
 };
 
 }  // namespace rrg::metrics

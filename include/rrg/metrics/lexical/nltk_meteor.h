@@ -30,13 +30,14 @@
 #include <string>
 #include <vector>
 
-#include "rrg/metrics/registry.h"
 #include "rrg/metrics/scorer.h"
+#include "rrg/metrics/scorer_options.h"
+#include "rrg/metrics/scoring_inputs.h"
 #include "rrg/text/wordnet.h"
 
 namespace rrg::metrics {
 
-class NltkMeteorScorer final : public Scorer {
+class NltkMeteorScorer final : public MeanScorer {
  public:
   // NLTK's defaults (meteor_score's keyword arguments).
   static constexpr double kAlpha = 0.9;
@@ -47,12 +48,11 @@ class NltkMeteorScorer final : public Scorer {
   // throws rrg::InputError when it is missing (see text::WordNet).
   explicit NltkMeteorScorer(const ScorerOptions& options = {});
 
-  std::vector<std::string> names() const override;
-  MetricScores score(const TextCorpus& corpus) const override;
-
-  // "METEOR|conv:nltk-3.8|tok:lower-split|stem:porter-nltk|syn:wordnet-3.0|alpha:0.9|beta:3|
-  // gamma:0.5|nrefs:1|version:..."
-  static Signature signature();
+  std::vector<KeyInfo> keys() const override;
+  // "METEOR|conv:nltk-3.8|tok:lower-split|clean:seed|stem:porter-nltk|syn:wordnet-3.0|alpha:0.9|
+  // beta:3|gamma:0.5|nrefs:1|version:..."
+  void sign(std::size_t key, ScoringInputs& inputs, Signature& signature) const override;
+  SampleStatistics statistics(ScoringInputs& inputs) const override;
 
  private:
   std::shared_ptr<const text::WordNet> wordnet_;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "rrg/metrics/scorer.h"
+#include "rrg/metrics/scoring_inputs.h"
 
 namespace rrg::metrics {
 
@@ -31,13 +32,12 @@ std::vector<std::string> rouge_score_tokenize(std::string_view text);
 double rouge_lcs_fmeasure(std::size_t lcs, std::size_t target_length,
                           std::size_t prediction_length);
 
-class RougeScoreScorer final : public Scorer {
+// "ROUGE-L|conv:rouge-score-0.1.2|tok:rouge-score|stem:porter-nltk|clean:seed|nrefs:1|version:..."
+class RougeScoreScorer final : public MeanScorer {
  public:
-  std::vector<std::string> names() const override;
-  MetricScores score(const TextCorpus& corpus) const override;
-
-  // "ROUGE-L|conv:rouge-score-0.1.2|tok:rouge-score|stem:porter-nltk|nrefs:1|version:..."
-  static Signature signature();
+  std::vector<KeyInfo> keys() const override;
+  void sign(std::size_t key, ScoringInputs& inputs, Signature& signature) const override;
+  SampleStatistics statistics(ScoringInputs& inputs) const override;
 };
 
 }  // namespace rrg::metrics

@@ -78,6 +78,7 @@ enum class Tokenizer {
   kPythonSplit,       // Python str.split(): runs of Unicode whitespace separate tokens
   kSplitOnSpace,      // Python str.split(" "): every single space separates; empty tokens kept
   kLowerPythonSplit,  // Python text.lower().split()
+  kNone,              // no tokens: every text is empty (scorers with a tokenizer of their own)
 };
 
 // Token ids of the samples [first, first + size()) of a corpus: each sample's hypothesis and

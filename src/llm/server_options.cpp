@@ -1,12 +1,12 @@
-// LLM server flags -> llm::ClientOptions (see llm_client_options.h).
-#include "rrg/labelers/llm_client_options.h"
+// LLM server options -> ClientOptions (see server_options.h).
+#include "rrg/llm/server_options.h"
 
 #include <cmath>
 
 #include "rrg/core/errors.h"
 #include "rrg/llm/api_key.h"
 
-namespace rrg::labelers {
+namespace rrg::llm {
 namespace {
 
 int to_ms(double seconds, const std::string& component, const char* flag) {
@@ -18,11 +18,10 @@ int to_ms(double seconds, const std::string& component, const char* flag) {
 
 }  // namespace
 
-llm::ClientOptions client_options_from(const LlmLabelerOptions& options,
-                                       const std::string& component) {
-  llm::ClientOptions client;
+ClientOptions client_options_from(const ServerOptions& options, const std::string& component) {
+  ClientOptions client;
   client.base_urls = options.base_urls;
-  client.api_key = llm::load_api_key({options.api_key_file});
+  client.api_key = load_api_key({options.api_key_file});
   client.ca_bundle = options.ca_bundle;
   client.concurrency = options.concurrency;
   client.connect_timeout_ms = to_ms(options.connect_timeout_s, component, "--connect-timeout");
@@ -30,7 +29,7 @@ llm::ClientOptions client_options_from(const LlmLabelerOptions& options,
   client.request_timeout_ms = to_ms(options.request_timeout_s, component, "--request-timeout");
   client.retry.max_retries = options.max_retries;
 
-  llm::RequestOptions& request = client.request;
+  RequestOptions& request = client.request;
   request.model = options.model;
   request.temperature = options.temperature;
   request.top_p = options.top_p;
@@ -51,4 +50,4 @@ llm::ClientOptions client_options_from(const LlmLabelerOptions& options,
   return client;
 }
 
-}  // namespace rrg::labelers
+}  // namespace rrg::llm

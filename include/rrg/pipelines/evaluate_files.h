@@ -1,0 +1,46 @@
+// What `rrg evaluate` does with files, as one library call: read the predictions and references
+// (any input format), pair them by id, score them (evaluate.h) and write the requested outputs
+// atomically (evaluation_output.h). `rrg compare` reads and pairs through the same function.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "rrg/io/pairing.h"
+#include "rrg/io/report_file.h"
+#include "rrg/pipelines/evaluate.h"
+#include "rrg/pipelines/evaluation_output.h"
+
+namespace rrg::pipelines {
+
+struct EvaluateFilesOptions {
+  std::string predictions;  // path
+  std::string references;   // path
+  io::ReportFormat predictions_format = io::ReportFormat::kAuto;
+  io::ReportFormat references_format = io::ReportFormat::kAuto;
+  io::MissingPolicy missing = io::MissingPolicy::kError;
+  // Outputs: --json FILE ("" = none; "-" is the caller's to print), --out-dir DIR with --prefix
+  // (empty prefix = the predictions file's stem).
+  std::string json_path;
+  std::string out_dir;
+  std::string prefix;
+  // Recorded in the outputs ("inputs.command").
+  std::string command_line;
+  // Receives one-sentence warnings (ids on one side only with --missing skip/empty).
+  std::function<void(const std::string&)> on_message;
+};
+
+// Reads and pairs the two files, filling the input half of `record` (paths, formats, record
+// counts, pairing). Throws rrg::InputError naming the file and record for bad input.
+io::PairedReports read_paired_reports(const EvaluateFilesOptions& options,
+                                      EvaluationInputs& record);
+
+struct EvaluationRun {
+  EvaluationResult result;
+  EvaluationInputs inputs;
+};
+
+// Reads, pairs, scores with `scoring` and writes the --json (unless "-") and --out-dir outputs.
+EvaluationRun evaluate_files(const EvaluateFilesOptions& options, const EvaluateOptions& scoring);
+
+}  // namespace rrg::pipelines

@@ -1,0 +1,71 @@
+// `rrg evaluate` on files (see evaluate_files.h).
+#include "rrg/pipelines/evaluate_files.h"
+
+#include <filesystem>
+#include <utility>
+
+#include "rrg/io/atomic_file.h"
+
+namespace rrg::pipelines {
+namespace {
+
+// "runs/pred.jsonl" -> "pred".
+std::string file_stem(const std::string& path) {
+  const std::string stem = std::filesystem::path(path).stem().string();
+  return stem.empty() ? "rrg" : stem;
+}
+
+}  // namespace
+
+io::PairedReports read_paired_reports(const EvaluateFilesOptions& options,
+                                      EvaluationInputs& record) {
+  io::PairedReports paired;
+  {
+    // The files' texts move into `paired` (no copy of a large corpus).
+    io::ReportFile predictions =
+        io::read_report_file(options.predictions, options.predictions_format);
+    io::ReportFile references = io::read_report_file(options.references, options.references_format);
+    record.predictions_path = options.predictions;
+    record.predictions_format = std::string(io::report_format_name(predictions.format));
+    record.predictions_records = predictions.records.size();
+    record.references_path = options.references;
+    record.references_format = std::string(io::report_format_name(references.format));
+    record.references_records = references.records.size();
+    paired = io::pair_reports(std::move(predictions), std::move(references), options.missing);
+  }
+  record.paired_by = paired.paired_by_position ? "position" : "id";
+  record.missing_policy = std::string(io::missing_policy_name(options.missing));
+  record.missing_predictions = paired.missing_predictions;
+  record.missing_references = paired.missing_references;
+  if (paired.missing_predictions + paired.missing_references > 0 && options.on_message) {
+    options.on_message(
+        std::to_string(paired.missing_references) + " prediction id(s) without a reference and " +
+        std::to_string(paired.missing_predictions) +
+        " reference id(s) without a prediction (--missing " + record.missing_policy + ")");
+  }
+  return paired;
+}
+
+EvaluationRun evaluate_files(const EvaluateFilesOptions& options, const EvaluateOptions& scoring) {
+  EvaluationRun run;
+  io::PairedReports paired = read_paired_reports(options, run.inputs);
+  run.inputs.coco_clean = scoring.coco_clean;
+  run.inputs.seed_clean = scoring.seed_clean;
+  run.inputs.command_line = options.command_line;
+  run.result = evaluate(std::move(paired), scoring);
+
+  if (!options.json_path.empty() && options.json_path != "-") {
+    io::AtomicFile file(options.json_path);
+    write_evaluation_json(run.result, run.inputs,
+                          [&file](std::string_view part) { file.write(part); });
+    file.commit();
+  }
+  if (!options.out_dir.empty()) {
+    const std::string prefix =
+        options.prefix.empty() ? file_stem(options.predictions) : options.prefix;
+    write_out_dir(run.result, run.inputs, options.out_dir, prefix);
+  }
+  return run;
+}
+
+}  // namespace rrg::pipelines
