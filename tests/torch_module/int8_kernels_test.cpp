@@ -254,6 +254,30 @@ INSTANTIATE_TEST_SUITE_P(Kernels, Int8KernelTest, ::testing::ValuesIn(kernel_cas
                            return info.param.name;
                          });
 
+// The SIMD epilogues load a whole vector (up to 16 lanes) of offset sums, scales and biases from
+// each tile's first column, a multiple of 16, even for a partial last block: the arrays must
+// reach a multiple of 16 columns, zero-filled past n (AVX-512 tails are masked only on store).
+TEST(Int8Weights, PerColumnArraysCoverWholeSixteenColumnBlocks) {
+  const KernelOps& portable = portable_kernel();
+  for (const std::int64_t n : {1, 15, 16, 17, 83, 100}) {
+    const std::int64_t k = 5;
+    std::vector<float> w(static_cast<std::size_t>(n * k), 0.25f), bias(n, 1.5f);
+    const Int8Weights q = quantize_weights(portable, w.data(), bias.data(), n, k);
+    EXPECT_EQ(q.n_padded % 16, 0) << n;
+    EXPECT_GE(q.n_padded, n);
+    EXPECT_LT(q.n_padded - n, 16);
+    ASSERT_EQ(static_cast<std::int64_t>(q.offset_sums.size()), q.n_padded);
+    ASSERT_EQ(static_cast<std::int64_t>(q.scales.size()), q.n_padded);
+    ASSERT_EQ(static_cast<std::int64_t>(q.bias.size()), q.n_padded);
+    EXPECT_EQ(static_cast<std::int64_t>(q.packed.size()), q.n_padded * q.k_padded);
+    for (std::int64_t j = n; j < q.n_padded; ++j) {
+      EXPECT_EQ(q.offset_sums[j], 0);
+      EXPECT_EQ(q.scales[j], 0.0f);
+      EXPECT_EQ(q.bias[j], 0.0f);
+    }
+  }
+}
+
 TEST(Int8SelfCheck, PassesForEveryKernelOfThisCpu) {
   for (Int8Kernel kernel : int8_kernels_for_this_cpu()) {
     EXPECT_EQ(int8_self_check(kernel), "") << int8_kernel_name(kernel);
