@@ -9,6 +9,7 @@
 
 #include "labelers/chexbert/chexbert_fixtures.h"
 #include "rrg/chexpert/observations.h"
+#include "rrg/core/cpu_features.h"
 #include "support/json_lines.h"
 #include "support/radiology_reports.h"
 #include "support/test_support.h"
@@ -158,6 +159,70 @@ TEST_F(ChexbertCliTest, LibtorchIsLoadedOnlyForChexbert) {
   ASSERT_EQ(loaded.exit_code, 0) << loaded.err;
   EXPECT_NE(loaded.err.find("librrg_torch.so"), std::string::npos);
   EXPECT_NE(loaded.err.find("libtorch_cpu.so"), std::string::npos);
+}
+
+// --chexbert-int8 through every int8 kernel this CPU runs (RRG_INT8_KERNEL): the same bits in
+// every score (the similarities are cosines of the int8 embeddings, printed to 17 digits), the
+// kernel named in the summary line, and a kernel that cannot run refused.
+TEST_F(ChexbertCliTest, Int8KernelsGiveIdenticalScoresAndAreReported) {
+  const auto& texts = radiology_reports();
+  write_file(tmp_.file("pred.jsonl"), jsonl(texts, 0, 12));
+  write_file(tmp_.file("ref.jsonl"), jsonl(texts, 12, 12));
+  const auto args = [&](const std::string& scores) {
+    std::vector<std::string> a = {"evaluate",
+                                  "--pred",
+                                  tmp_.file("pred.jsonl"),
+                                  "--ref",
+                                  tmp_.file("ref.jsonl"),
+                                  "--no-clean",
+                                  "--json",
+                                  scores,
+                                  "--chexbert-int8",
+                                  "--no-cache"};
+    for (const auto& f : flags()) a.push_back(f);
+    return a;
+  };
+  const std::vector<Int8Kernel> kernels = int8_kernels_for_this_cpu();
+  const CommandResult chosen = run_rrg(args(tmp_.file("default.json")), "", {"RRG_INT8_KERNEL="});
+  ASSERT_EQ(chosen.exit_code, 0) << chosen.err;
+  EXPECT_NE(chosen.err.find(std::string("; int8 kernel ") + int8_kernel_name(kernels[0]) + ")"),
+            std::string::npos)
+      << chosen.err;
+  const auto scores_of = [&](const std::string& file) {
+    auto scores = nlohmann::json::parse(read_file(file));
+    return nlohmann::json{{"corpus", scores["corpus"]}, {"per_sample", scores["per_sample"]}};
+  };
+  const nlohmann::json want = scores_of(tmp_.file("default.json"));
+  ASSERT_TRUE(want["corpus"].contains("chexbert_similarity")) << want.dump();
+  for (Int8Kernel kernel : kernels) {
+    const std::string name = int8_kernel_name(kernel), file = tmp_.file(name + ".json");
+    const CommandResult r = run_rrg(args(file), "", {"RRG_INT8_KERNEL=" + name});
+    ASSERT_EQ(r.exit_code, 0) << name << ": " << r.err;
+    EXPECT_NE(r.err.find("; int8 kernel " + name + ", forced by RRG_INT8_KERNEL)"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(scores_of(file).dump(), want.dump()) << name;
+  }
+
+  const CommandResult unknown = run_rrg(args(tmp_.file("x.json")), "", {"RRG_INT8_KERNEL=sse9"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("RRG_INT8_KERNEL=sse9 names no int8 kernel"), std::string::npos)
+      << unknown.err;
+  for (Int8Kernel kernel : all_int8_kernels()) {
+    if (int8_kernel_runs_on(kernel, cpu_features())) continue;
+    const std::string name = int8_kernel_name(kernel);
+    const CommandResult r = run_rrg(args(tmp_.file("x.json")), "", {"RRG_INT8_KERNEL=" + name});
+    EXPECT_EQ(r.exit_code, 2) << name;
+    EXPECT_NE(r.err.find("this CPU cannot run the " + name + " kernel"), std::string::npos)
+        << r.err;
+  }
+}
+
+TEST(RrgBinaryTest, VersionListsTheInt8KernelsOfThisCpu) {
+  const CommandResult r = run_rrg({"--version"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(", int8-kernels:" + int8_kernels_text() + ")"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("portable)"), std::string::npos) << r.out;
 }
 
 TEST(RrgBinaryTest, DoesNotLinkLibtorch) {

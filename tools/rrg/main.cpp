@@ -21,6 +21,7 @@
 #include "generate.h"
 #include "help_formatter.h"
 #include "merge.h"
+#include "rrg/core/cpu_features.h"
 #include "rrg/core/errors.h"
 #include "rrg/core/version.h"
 #include "rrg/io/config_file.h"
@@ -42,9 +43,11 @@ int main(int argc, char** argv) {
   rrg::cli::setup_merge(app);
   rrg::cli::setup_sections(app);
   rrg::cli::setup_generate(app);
+  // int8-kernels: the int8 kernels this CPU can run, fastest first (CPUID only; nothing loaded).
   app.set_version_flag("--version", std::string("rrg ") + rrg::version() + " (rev " +
                                         rrg::git_revision() +
-                                        ", features:" + rrg::build_features() + ")");
+                                        ", features:" + rrg::build_features() +
+                                        ", int8-kernels:" + rrg::int8_kernels_text() + ")");
   try {
     // The configuration file sets flag defaults; the command line overrides them.
     if (const auto config = rrg::io::load_config_file()) rrg::cli::apply_config(app, *config);

@@ -144,11 +144,9 @@ ChexbertModel::ChexbertModel(const Options& options) {
 
   token_type0_ = token_types[0];  // CheXbert passes no token_type_ids: all zeros
   const bool int8 = int_option(options, "int8", 0) != 0;
-  if (int8 && !int8_matmul_supported()) {
-    throw std::runtime_error(
-        "chexbert: the int8 path needs a CPU with AVX2 and FMA; run without "
-        "int8 (float32)");
-  }
+  // Chooses (and self-checks) the int8 kernel before any weight is quantised; a bad
+  // RRG_INT8_KERNEL fails here.
+  const std::string int8_kernel = int8 ? int8_kernel_in_use() : "";
   for (int i = 0; i < layers; ++i) {
     auto& [q, k, v] = qkv[i];
     EncoderLayer& layer = layers_[i];
@@ -187,6 +185,10 @@ ChexbertModel::ChexbertModel(const Options& options) {
       {"blas", blas_description()},
       {"unused_keys", w.unused({"bert.pooler."}, {"bert.embeddings.position_ids"})},
   };
+  if (int8) {
+    description_["int8_kernel"] = int8_kernel;
+    if (!int8_kernel_note().empty()) description_["int8_kernel_note"] = int8_kernel_note();
+  }
 }
 
 std::vector<at::Tensor> ChexbertModel::run(const std::vector<at::Tensor>& inputs) {

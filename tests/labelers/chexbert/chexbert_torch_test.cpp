@@ -8,10 +8,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <random>
 
 #include "labelers/chexbert/chexbert_fixtures.h"
+#include "rrg/core/cpu_features.h"
 #include "rrg/core/errors.h"
 #include "rrg/core/torch_module.h"
 #include "support/test_support.h"
@@ -180,7 +182,14 @@ TEST_F(ChexbertTorchTest, Int8StaysCloseToFloat32) {
                                                   {"heads", std::to_string(kTinyHeads)},
                                                   {"threads", "1"},
                                                   {"int8", "1"}});
-  EXPECT_EQ(nlohmann::json::parse(int8_model->description())["int8"], true);
+  const auto description = nlohmann::json::parse(int8_model->description());
+  EXPECT_EQ(description["int8"], true);
+  // The fastest kernel of this CPU (all pass their self-check), unless RRG_INT8_KERNEL forces one.
+  const char* forced = std::getenv("RRG_INT8_KERNEL");
+  EXPECT_EQ(description["int8_kernel"], forced != nullptr && *forced != '\0'
+                                            ? std::string(forced)
+                                            : int8_kernel_name(int8_kernels_for_this_cpu()[0]));
+  EXPECT_EQ(description.contains("int8_kernel_note"), forced != nullptr && *forced != '\0');
   const ModelOutput int8 = run_model(*int8_model, sequences, 16);
   int agree = 0, cells = 0;
   double worst = 0, scale = 0;
@@ -213,7 +222,8 @@ TEST_F(ChexbertTorchTest, DescriptionReportsSizesAndFormat) {
   EXPECT_EQ(zip["vocab_size"], kTinyVocabSize);
   EXPECT_EQ(zip["max_positions"], 512);
   EXPECT_EQ(zip["threads"], 1);
-  EXPECT_EQ(zip["unused_keys"].size(), 0u);  // the pooler is expected and not listed
+  EXPECT_FALSE(zip.contains("int8_kernel"));  // float32: no int8 kernel chosen
+  EXPECT_EQ(zip["unused_keys"].size(), 0u);   // the pooler is expected and not listed
   EXPECT_NE(zip["blas"].get<std::string>().find("OpenBLAS"), std::string::npos) << zip["blas"];
   const auto legacy = nlohmann::json::parse(load("legacy.pth")->description());
   EXPECT_EQ(legacy["format"], "legacy");

@@ -85,8 +85,10 @@ struct ChexbertStats {
   std::size_t computed = 0;    // of which run through the model
   std::size_t batches = 0;     // forward passes
   double model_load_seconds = 0;
-  double model_seconds = 0;  // in forward passes
-  std::string blas;          // what libtorch multiplies matrices with (module description)
+  double model_seconds = 0;      // in forward passes
+  std::string blas;              // what libtorch multiplies matrices with (module description)
+  std::string int8_kernel;       // with int8: the kernel that ran ("avx2", ...; docs/chexbert.md)
+  std::string int8_kernel_note;  // why not the CPU's fastest, or that RRG_INT8_KERNEL chose it
 };
 
 // Everything CheXbert computes for one report.
@@ -125,8 +127,9 @@ class ChexbertLabeler final : public Labeler, public ReportEmbedder {
   const ChexbertStats& stats() const { return stats_; }
 
   // One line for the end of a run, e.g. "chexbert: 120 distinct texts, 100 from cache, 20
-  // computed in 1 batches (0.4 s; model loaded in 1.1 s)", plus a warning when libtorch does not
-  // use OpenBLAS (docs/chexbert.md, "Threads and BLAS").
+  // computed in 1 batches (0.4 s; model loaded in 1.1 s)", with int8 "...; int8 kernel avx2)"
+  // (and the kernel's note), plus a warning when libtorch does not use OpenBLAS
+  // (docs/chexbert.md, "Threads and BLAS").
   std::string summary() const override;
 
   // The cache key of a preprocessed text (exposed for tests and cache tools).
