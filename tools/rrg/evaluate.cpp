@@ -41,7 +41,9 @@ void run_evaluate(const EvaluateFlags& flags) {
     throw InputError("evaluate needs --pred FILE and --ref FILE (see `rrg evaluate --help`)");
   }
   // Resolve everything that can be wrong before reading any file.
-  const std::unique_ptr<labelers::Labeler> labeler = make_labeler(flags.labeler);
+  LabelerFlags labeler_flags = flags.labeler;
+  labeler_flags.threads = flags.scoring.threads;
+  const std::unique_ptr<labelers::Labeler> labeler = make_labeler(labeler_flags);
   const pipelines::EvaluateOptions scoring = resolve_scoring(flags.scoring, labeler.get());
   pipelines::EvaluateFilesOptions files;
   files.predictions = flags.predictions;

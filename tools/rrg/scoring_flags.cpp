@@ -23,6 +23,11 @@ void add_scoring_flags(CLI::App& cmd, ScoringFlags& flags) {
                  "WordNet 3.0 database for METEOR (default: $RRG_WORDNET_DIR, then "
                  "/usr/share/wordnet from Debian's wordnet-base)")
       ->type_name("DIR");
+  cmd.add_option("--threads", flags.threads,
+                 "Threads for cleaning, scoring and the rules labeler (default: 0 = every core); "
+                 "no number depends on it")
+      ->type_name("N")
+      ->capture_default_str();
   cmd.add_flag("--list-metrics", flags.list_metrics,
                "List every metric, scorer and family, then exit");
 }
@@ -39,6 +44,7 @@ pipelines::EvaluateOptions resolve_scoring(const ScoringFlags& flags, labelers::
   options.coco_clean = flags.clean;
   options.seed_clean = !flags.no_clean;
   options.scorer_options.wordnet_dir = flags.wordnet_dir;
+  options.threads = flags.threads;
   options.labeler = labeler;
   pipelines::select_evaluation_metrics(options.metrics, labeler);  // throws for bad names
   return options;

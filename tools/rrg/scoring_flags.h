@@ -1,7 +1,9 @@
 // The flags that say what to score and how, defined once for every subcommand that scores
-// (`rrg evaluate`, `rrg compare`): --metrics, --clean, --no-clean, --wordnet-dir, --list-metrics.
+// (`rrg evaluate`, `rrg compare`): --metrics, --clean, --no-clean, --wordnet-dir, --threads,
+// --list-metrics.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,7 @@ struct ScoringFlags {
   std::string clean = "none";
   bool no_clean = false;
   std::string wordnet_dir;
+  std::size_t threads = 0;  // 0 = every core
   bool list_metrics = false;
 };
 
