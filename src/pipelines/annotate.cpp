@@ -1,6 +1,7 @@
 // The annotation pipeline (see annotate.h).
 #include "rrg/pipelines/annotate.h"
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <stdexcept>
@@ -13,6 +14,7 @@
 #include "rrg/io/atomic_file.h"
 #include "rrg/io/csv.h"
 #include "rrg/io/journal.h"
+#include "rrg/io/json_text.h"
 #include "rrg/labelers/label_texts.h"
 
 namespace rrg::pipelines {
@@ -146,13 +148,43 @@ AgreementRun agreement_with_gold(const AnnotationResult& result, const chexpert:
 }
 
 std::string annotation_jsonl(const AnnotationResult& result) {
+  // Each line is what nlohmann::ordered_json{{"id", ...}, {"labels", label_row_to_json(...)},
+  // {"error", ...}?}.dump() writes (tests/pipelines/annotation_output_test.cpp), assembled from
+  // pre-escaped pieces instead of one DOM per row.
+  std::array<std::string, chexpert::kNumObservations> keys;
+  for (std::size_t k = 0; k < chexpert::kNumObservations; ++k) {
+    keys[k] = (k == 0 ? "{" : ",") + io::json_string(chexpert::kObservationNames[k]) + ":";
+  }
+  const auto value = [](chexpert::Label label) -> std::string_view {
+    switch (label) {
+      case chexpert::Label::kPositive:
+        return "1";
+      case chexpert::Label::kNegative:
+        return "0";
+      case chexpert::Label::kUncertain:
+        return "-1";
+      case chexpert::Label::kBlank:
+        break;
+    }
+    return "null";
+  };
   std::string out;
+  out.reserve(result.ids.size() * 384);
   for (std::size_t i = 0; i < result.ids.size(); ++i) {
-    nlohmann::ordered_json line;
-    line["id"] = result.ids[i];
-    line["labels"] = chexpert::label_row_to_json(result.labels[i].labels);
-    if (!result.labels[i].error.empty()) line["error"] = result.labels[i].error;
-    out += line.dump() + "\n";
+    out += "{\"id\":";
+    io::append_json_string(result.ids[i], out);
+    out += ",\"labels\":";
+    const auto& labels = result.labels[i].labels;
+    for (std::size_t k = 0; k < chexpert::kNumObservations; ++k) {
+      out += keys[k];
+      out += value(labels[k]);
+    }
+    out += '}';
+    if (!result.labels[i].error.empty()) {
+      out += ",\"error\":";
+      io::append_json_string(result.labels[i].error, out);
+    }
+    out += "}\n";
   }
   return out;
 }

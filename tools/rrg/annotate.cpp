@@ -194,6 +194,10 @@ void setup_annotate(CLI::App& app) {
   cmd->add_option("--agreement-json", flags->agreement_json,
                   "Also write the agreement as JSON (score_labels.py's layout) to FILE")
       ->type_name("FILE");
+  cmd->add_option("--threads", flags->labeler.threads,
+                  "Threads for the rules labeler (default: 0 = every core); no label depends on it")
+      ->type_name("N")
+      ->capture_default_str();
   cmd->add_flag("--csv-ids", flags->csv_ids,
                 "CSV output: add an \"id\" column before \"Report Impression\"");
   cmd->add_flag("-q,--quiet", flags->quiet, "Do not print the summary line on stderr");
