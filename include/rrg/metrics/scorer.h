@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "rrg/core/job.h"
 #include "rrg/metrics/signature.h"
 
 namespace rrg::metrics {
@@ -115,6 +116,10 @@ class Scorer {
   // every such scorer of the same text convention and tokenizer; statistics() gives the same
   // rows either way.
   virtual const LoopScorer* loop_scorer() const { return nullptr; }
+
+  // Optional capability of a scorer whose statistics take a while (an LLM judge): its progress
+  // and cancellation while statistics() runs; nullptr for the others.
+  virtual Job* job() const { return nullptr; }
 };
 
 // A scorer whose corpus value of every key is the np.mean of a per-sample value, and whose
