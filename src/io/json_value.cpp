@@ -30,6 +30,7 @@ class Parser {
     skip_space();
     if (p_ >= end_ || *p_ != '{') return parse_document(out);
     out.type = JsonValue::Type::kObject;
+    out.members.reserve(4);  // a record's id, text and perhaps references or error
     ++p_;  // '{'
     skip_space();
     if (p_ < end_ && *p_ == '}') {

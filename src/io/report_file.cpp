@@ -10,10 +10,10 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unordered_map>
 
 #include "json_input.h"
 #include "rrg/core/errors.h"
+#include "rrg/core/string_slots.h"
 #include "rrg/io/csv.h"
 #include "rrg/io/json_value.h"
 #include "rrg/text/utf8.h"
@@ -306,18 +306,23 @@ bool looks_like_jsonl(std::string_view content) {
 }
 
 void check_unique_ids(ReportFile& file) {
-  std::unordered_map<std::string_view, std::size_t> first_line;
+  // slot -> line of the id's first record
+  StringSlots ids(file.records.size());
+  std::vector<std::size_t> first_line;
   first_line.reserve(file.records.size());
   std::vector<std::string> examples;
   std::size_t duplicates = 0;
   for (const auto& record : file.records) {
-    auto [it, inserted] = first_line.emplace(record.id, record.line);
-    if (!inserted) {
-      ++duplicates;
-      if (examples.size() < 3) {
-        examples.push_back("\"" + record.id + "\" (records " + std::to_string(it->second) +
-                           " and " + std::to_string(record.line) + ")");
-      }
+    bool inserted = false;
+    const std::size_t slot = ids.find_or_add(record.id, inserted);
+    if (inserted) {
+      first_line.push_back(record.line);
+      continue;
+    }
+    ++duplicates;
+    if (examples.size() < 3) {
+      examples.push_back("\"" + record.id + "\" (records " + std::to_string(first_line[slot]) +
+                         " and " + std::to_string(record.line) + ")");
     }
   }
   if (duplicates == 0) return;

@@ -147,7 +147,9 @@ AgreementRun agreement_with_gold(const AnnotationResult& result, const chexpert:
   return out;
 }
 
-std::string annotation_jsonl(const AnnotationResult& result) {
+void write_annotation_jsonl(const AnnotationResult& result,
+                            const std::function<void(std::string_view)>& sink,
+                            std::size_t block_bytes) {
   // Each line is what nlohmann::ordered_json{{"id", ...}, {"labels", label_row_to_json(...)},
   // {"error", ...}?}.dump() writes (tests/pipelines/annotation_output_test.cpp), assembled from
   // pre-escaped pieces instead of one DOM per row.
@@ -169,7 +171,7 @@ std::string annotation_jsonl(const AnnotationResult& result) {
     return "null";
   };
   std::string out;
-  out.reserve(result.ids.size() * 384);
+  out.reserve(block_bytes + 1024);
   for (std::size_t i = 0; i < result.ids.size(); ++i) {
     out += "{\"id\":";
     io::append_json_string(result.ids[i], out);
@@ -185,7 +187,18 @@ std::string annotation_jsonl(const AnnotationResult& result) {
       io::append_json_string(result.labels[i].error, out);
     }
     out += "}\n";
+    if (out.size() >= block_bytes) {
+      sink(out);
+      out.clear();
+    }
   }
+  if (!out.empty()) sink(out);
+}
+
+std::string annotation_jsonl(const AnnotationResult& result) {
+  std::string out;
+  out.reserve(result.ids.size() * 384);
+  write_annotation_jsonl(result, [&out](std::string_view block) { out += block; });
   return out;
 }
 
