@@ -3,6 +3,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <stdexcept>
 #include <unordered_map>
@@ -170,6 +171,8 @@ void write_annotation_jsonl(const AnnotationResult& result,
     }
     return "null";
   };
+  // The "labels" object of each distinct label row is written once: rows repeat a lot.
+  std::unordered_map<std::uint32_t, std::string> objects;
   std::string out;
   out.reserve(block_bytes + 1024);
   for (std::size_t i = 0; i < result.ids.size(); ++i) {
@@ -177,11 +180,19 @@ void write_annotation_jsonl(const AnnotationResult& result,
     io::append_json_string(result.ids[i], out);
     out += ",\"labels\":";
     const auto& labels = result.labels[i].labels;
+    std::uint32_t code = 0;  // two bits per observation: label + 1 (-1..2 -> 0..3)
     for (std::size_t k = 0; k < chexpert::kNumObservations; ++k) {
-      out += keys[k];
-      out += value(labels[k]);
+      code |= static_cast<std::uint32_t>(static_cast<int>(labels[k]) + 1) << (2 * k);
     }
-    out += '}';
+    auto [object, inserted] = objects.try_emplace(code);
+    if (inserted) {
+      for (std::size_t k = 0; k < chexpert::kNumObservations; ++k) {
+        object->second += keys[k];
+        object->second += value(labels[k]);
+      }
+      object->second += '}';
+    }
+    out += object->second;
     if (!result.labels[i].error.empty()) {
       out += ",\"error\":";
       io::append_json_string(result.labels[i].error, out);

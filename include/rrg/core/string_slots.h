@@ -29,8 +29,9 @@ class StringSlots {
   void grow();
 
   std::vector<std::string_view> keys_;  // by slot
-  std::vector<std::uint32_t> hashes_;   // by slot (low 32 bits)
-  std::vector<std::uint32_t> table_;    // slot + 1, 0 = empty; size a power of two
+  // (high 32 bits of the key's hash) << 32 | (slot + 1); 0 = empty; size a power of two. The
+  // hash bits in the entry spare most probes a look at the key itself.
+  std::vector<std::uint64_t> table_;
 };
 
 }  // namespace rrg
