@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Writes a synthetic corpus of chest X-ray report pairs for benchmarks.
 
-    gen_corpus.py N OUT_DIR [--seed S]
+    gen_corpus.py N OUT_DIR [--seed S] [--impressions]
 
 Creates OUT_DIR/pred.jsonl and OUT_DIR/ref.jsonl with N pairs. Reports are assembled from
 sentence templates written for rrg (normal findings, effusions, cardiomegaly, devices,
 negations, uncertainty), with random variation so n-gram statistics look like real corpora;
-predictions share about half of their sentences with the reference.
+predictions share about half of their sentences with the reference. --impressions writes
+impression-length reports instead (1-2 sentences, about 60 characters).
 """
 import argparse
 import json
@@ -55,14 +56,20 @@ def main():
     ap.add_argument("n", type=int)
     ap.add_argument("out_dir")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--impressions", action="store_true", help="1-2 sentences per report")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     os.makedirs(a.out_dir, exist_ok=True)
     with open(os.path.join(a.out_dir, "pred.jsonl"), "w") as fp, \
          open(os.path.join(a.out_dir, "ref.jsonl"), "w") as fr:
         for i in range(a.n):
-            ref = [sentence(rng) for _ in range(rng.randint(3, 7))]
-            pred = [s if rng.random() < 0.5 else sentence(rng) for s in ref[: rng.randint(2, len(ref))]]
+            if a.impressions:
+                ref = [sentence(rng) for _ in range(rng.randint(1, 2))]
+                keep = rng.randint(1, len(ref))
+            else:
+                ref = [sentence(rng) for _ in range(rng.randint(3, 7))]
+                keep = rng.randint(2, len(ref))
+            pred = [s if rng.random() < 0.5 else sentence(rng) for s in ref[:keep]]
             sid = f"s{i:07d}"
             fr.write(json.dumps({"id": sid, "report": " ".join(ref)}) + "\n")
             fp.write(json.dumps({"id": sid, "report": " ".join(pred)}) + "\n")

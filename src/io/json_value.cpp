@@ -1,6 +1,7 @@
 // Strict JSON parser producing JsonValue trees (see json_value.h).
 #include "rrg/io/json_value.h"
 
+#include <cstdint>
 #include <cstring>
 
 #include "rrg/text/utf8.h"
@@ -18,6 +19,48 @@ class Parser {
   bool parse_document(JsonValue& out) {
     skip_space();
     if (!parse_value(out, 0)) return false;
+    skip_space();
+    return p_ == end_;
+  }
+
+  // A document whose object members are kept only when `keep(key)`; the others are validated
+  // and dropped. A document that is not an object is parsed whole.
+  template <typename Keep>
+  bool parse_selected_document(JsonValue& out, const Keep& keep) {
+    skip_space();
+    if (p_ >= end_ || *p_ != '{') return parse_document(out);
+    out.type = JsonValue::Type::kObject;
+    out.members.reserve(4);  // a record's id, text and perhaps references or error
+    ++p_;  // '{'
+    skip_space();
+    if (p_ < end_ && *p_ == '}') {
+      ++p_;
+    } else {
+      std::string key;
+      for (;;) {
+        skip_space();
+        if (p_ >= end_ || *p_ != '"' || !parse_string(key)) return false;
+        skip_space();
+        if (p_ >= end_ || *p_ != ':') return false;
+        ++p_;
+        skip_space();
+        if (keep(key)) {
+          out.members.emplace_back(std::move(key), JsonValue());
+          if (!parse_value(out.members.back().second, 1)) return false;
+        } else if (!skip_value(1)) {
+          return false;
+        }
+        skip_space();
+        if (p_ >= end_) return false;
+        if (*p_ == ',') {
+          ++p_;
+          continue;
+        }
+        if (*p_ != '}') return false;
+        ++p_;
+        break;
+      }
+    }
     skip_space();
     return p_ == end_;
   }
@@ -58,6 +101,56 @@ class Parser {
         return literal("null", 4);
       default:
         return parse_number(out);
+    }
+  }
+
+  // Validates the value at p_ exactly as parse_value() would, building nothing.
+  bool skip_value(int depth) {
+    if (p_ >= end_ || depth > kMaxDepth) return false;
+    switch (*p_) {
+      case '{':
+      case '[': {
+        const char close = *p_ == '{' ? '}' : ']';
+        const bool object = close == '}';
+        ++p_;
+        skip_space();
+        if (p_ < end_ && *p_ == close) {
+          ++p_;
+          return true;
+        }
+        for (;;) {
+          skip_space();
+          if (object) {
+            if (p_ >= end_ || *p_ != '"' || !skip_string()) return false;
+            skip_space();
+            if (p_ >= end_ || *p_ != ':') return false;
+            ++p_;
+            skip_space();
+          }
+          if (!skip_value(depth + 1)) return false;
+          skip_space();
+          if (p_ >= end_) return false;
+          if (*p_ == ',') {
+            ++p_;
+            continue;
+          }
+          if (*p_ != close) return false;
+          ++p_;
+          return true;
+        }
+      }
+      case '"':
+        return skip_string();
+      case 't':
+        return literal("true", 4);
+      case 'f':
+        return literal("false", 5);
+      case 'n':
+        return literal("null", 4);
+      default: {
+        JsonValue number;
+        return parse_number(number);
+      }
     }
   }
 
@@ -134,17 +227,38 @@ class Parser {
     return true;
   }
 
-  bool parse_string(std::string& out) {
+  // Moves p_ to the first quote, backslash or control character at or after p_ (or end_), eight
+  // bytes at a time while none is in sight.
+  void scan_plain_run() {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+    while (end_ - p_ >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p_, 8);
+      const std::uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
+      // A zero byte of quote/backslash, or a byte below 0x20 of w, sets that byte's high bit.
+      const std::uint64_t found = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
+                                  ((w - kOnes * 0x20) & ~w);
+      if ((found & kHigh) != 0) break;
+      p_ += 8;
+    }
+    while (p_ < end_ && *p_ != '"' && *p_ != '\\' && static_cast<unsigned char>(*p_) >= 0x20) ++p_;
+  }
+
+  bool parse_string(std::string& out) { return scan_string<true>(&out); }
+  bool skip_string() { return scan_string<false>(nullptr); }
+
+  // A string literal at p_ (its opening quote), decoded into *out when kStore; validated the
+  // same way either way.
+  template <bool kStore>
+  bool scan_string(std::string* out) {
     ++p_;  // opening quote
-    out.clear();
+    if constexpr (kStore) out->clear();
     for (;;) {
       // Copy the run up to the next quote or backslash in one go.
       const char* run = p_;
-      while (p_ < end_ && *p_ != '"' && *p_ != '\\') {
-        if (static_cast<unsigned char>(*p_) < 0x20) return false;  // raw control character
-        ++p_;
-      }
-      out.append(run, static_cast<std::size_t>(p_ - run));
+      scan_plain_run();
+      if (p_ < end_ && static_cast<unsigned char>(*p_) < 0x20) return false;  // raw control
+      if constexpr (kStore) out->append(run, static_cast<std::size_t>(p_ - run));
       if (p_ >= end_) return false;
       if (*p_ == '"') {
         ++p_;
@@ -155,28 +269,28 @@ class Parser {
       const char escape = *p_++;
       switch (escape) {
         case '"':
-          out.push_back('"');
+          put(out, '"');
           break;
         case '\\':
-          out.push_back('\\');
+          put(out, '\\');
           break;
         case '/':
-          out.push_back('/');
+          put(out, '/');
           break;
         case 'b':
-          out.push_back('\b');
+          put(out, '\b');
           break;
         case 'f':
-          out.push_back('\f');
+          put(out, '\f');
           break;
         case 'n':
-          out.push_back('\n');
+          put(out, '\n');
           break;
         case 'r':
-          out.push_back('\r');
+          put(out, '\r');
           break;
         case 't':
-          out.push_back('\t');
+          put(out, '\t');
           break;
         case 'u': {
           unsigned cp;
@@ -189,13 +303,18 @@ class Parser {
             if (!read_hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
           }
-          text::append_utf8(static_cast<char32_t>(cp), out);
+          if constexpr (kStore) text::append_utf8(static_cast<char32_t>(cp), *out);
           break;
         }
         default:
           return false;
       }
     }
+  }
+
+  template <typename Out>
+  static void put(Out* out, char c) {
+    if (out != nullptr) out->push_back(c);
   }
 
   bool parse_number(JsonValue& out) {
@@ -242,9 +361,24 @@ const JsonValue* JsonValue::find(std::string_view key) const {
   return found;
 }
 
+JsonValue* JsonValue::find(std::string_view key) {
+  return const_cast<JsonValue*>(static_cast<const JsonValue&>(*this).find(key));
+}
+
 bool parse_json(std::string_view text, JsonValue& out) {
   out = JsonValue();
   return Parser(text).parse_document(out);
+}
+
+bool parse_json_members(std::string_view text, const std::vector<std::string_view>& keys,
+                        JsonValue& out) {
+  out = JsonValue();
+  return Parser(text).parse_selected_document(out, [&keys](const std::string& key) {
+    for (const std::string_view k : keys) {
+      if (k == key) return true;
+    }
+    return false;
+  });
 }
 
 const char* json_type_name(const JsonValue& value) {

@@ -1,18 +1,21 @@
 // Report file readers and format detection (see report_file.h).
 #include "rrg/io/report_file.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unordered_map>
 
+#include "json_input.h"
 #include "rrg/core/errors.h"
+#include "rrg/core/string_slots.h"
 #include "rrg/io/csv.h"
 #include "rrg/io/json_value.h"
-#include "json_input.h"
 #include "rrg/text/utf8.h"
 
 namespace rrg::io {
@@ -45,20 +48,28 @@ void check_utf8(const std::string& path, std::string_view content) {
 
 using Json = JsonValue::Type;
 
-std::string id_from_json(const JsonValue& value, const std::string& where) {
-  if (value.type == Json::kString) return value.text;
-  if (value.type == Json::kNumber && value.integer) return value.text;
+std::string id_from_json(JsonValue& value, const std::string& where) {
+  if (value.type == Json::kString) return std::move(value.text);
+  if (value.type == Json::kNumber && value.integer) return std::move(value.text);
   throw InputError(where + ": \"id\" must be a string or an integer, got " + json_type_name(value));
 }
 
-// Fills `record` from one {"id", text key, "references"?, "error"?} object.
-void record_from_object(const JsonValue& object, const std::string& where, ReportRecord& record,
+// The members record_from_object() reads (a JSONL line is parsed for these only). A function,
+// not a global vector: report files may be parsed during static initialisation (tests do).
+const std::vector<std::string_view>& record_keys() {
+  static const std::vector<std::string_view> keys = {"id",         "error", "report",    "output",
+                                                     "prediction", "text",  "references"};
+  return keys;
+}
+
+// Fills `record` from one {"id", text key, "references"?, "error"?} object, moving its strings.
+void record_from_object(JsonValue& object, const std::string& where, ReportRecord& record,
                         bool id_required) {
   if (object.type != Json::kObject) {
     throw InputError(where + ": expected a JSON object {\"id\": ..., \"report\": ...}, got " +
                      json_type_name(object));
   }
-  if (const JsonValue* id = object.find("id")) {
+  if (JsonValue* id = object.find("id")) {
     record.id = id_from_json(*id, where);
   } else if (id_required) {
     throw InputError(where + ": field \"id\" is missing (every record needs a unique id)");
@@ -73,9 +84,9 @@ void record_from_object(const JsonValue& object, const std::string& where, Repor
       }
     }
   }
-  const JsonValue* text = nullptr;
+  JsonValue* text = nullptr;
   for (const char* key : kTextKeys) {
-    if (const JsonValue* value = object.find(key)) {
+    if (JsonValue* value = object.find(key)) {
       text = value;
       if (text->type != Json::kString && !(text->type == Json::kNull && !record.error.empty())) {
         throw InputError(where + ": field \"" + key + "\" must be a string, got " +
@@ -85,7 +96,7 @@ void record_from_object(const JsonValue& object, const std::string& where, Repor
     }
   }
   std::vector<std::string> references;
-  if (const JsonValue* refs = object.find("references")) {
+  if (JsonValue* refs = object.find("references")) {
     if (refs->type != Json::kArray || refs->items.empty()) {
       throw InputError(where + ": field \"references\" must be a non-empty array of strings");
     }
@@ -94,14 +105,17 @@ void record_from_object(const JsonValue& object, const std::string& where, Repor
         throw InputError(where + ": field \"references\" must hold strings, found " +
                          json_type_name(ref));
       }
-      references.push_back(ref.text);
     }
+    references.reserve(refs->items.size());
+    for (auto& ref : refs->items) references.push_back(std::move(ref.text));
   }
   if (text != nullptr && text->type == Json::kString) {
-    record.texts.push_back(text->text);
+    record.texts.push_back(std::move(text->text));
     // "references" may repeat the report as its first entry (the shared multi-reference layout).
     std::size_t start = (!references.empty() && references.front() == record.texts[0]) ? 1 : 0;
-    for (std::size_t k = start; k < references.size(); ++k) record.texts.push_back(references[k]);
+    for (std::size_t k = start; k < references.size(); ++k) {
+      record.texts.push_back(std::move(references[k]));
+    }
   } else if (!references.empty()) {
     record.texts = std::move(references);
   } else if (!record.error.empty()) {
@@ -125,7 +139,7 @@ JsonValue parse_json_document(const std::string& path, std::string_view content)
 void read_jsonl(const std::string& path, std::string_view content, ReportFile& out) {
   JsonValue object;
   detail::for_each_jsonl_line(content, [&](std::size_t line_no, std::string_view line) {
-    if (!parse_json(line, object)) {
+    if (!parse_json_members(line, record_keys(), object)) {
       (void)detail::parse_json_line(path, line_no, line);
       throw InputError(location_message(path, line_no, 0, "malformed JSON line"));
     }
@@ -137,10 +151,10 @@ void read_jsonl(const std::string& path, std::string_view content, ReportFile& o
   });
 }
 
-void read_seed_json(const std::string& path, const JsonValue& doc, ReportFile& out) {
-  const auto read_list = [&](const JsonValue& list, const std::string& split) {
+void read_seed_json(const std::string& path, JsonValue& doc, ReportFile& out) {
+  const auto read_list = [&](JsonValue& list, const std::string& split) {
     std::size_t index = 0;
-    for (const auto& item : list.items) {
+    for (auto& item : list.items) {
       ++index;
       ReportRecord record;
       record.line = index;
@@ -155,7 +169,7 @@ void read_seed_json(const std::string& path, const JsonValue& doc, ReportFile& o
   }
   bool any = false;
   for (const char* split : {"train", "val", "test"}) {
-    const JsonValue* list = doc.find(split);
+    JsonValue* list = doc.find(split);
     if (list == nullptr) continue;
     if (list->type != Json::kArray) {
       throw InputError(path + ": \"" + split +
@@ -292,18 +306,23 @@ bool looks_like_jsonl(std::string_view content) {
 }
 
 void check_unique_ids(ReportFile& file) {
-  std::unordered_map<std::string, std::size_t> first_line;
+  // slot -> line of the id's first record
+  StringSlots ids(file.records.size());
+  std::vector<std::size_t> first_line;
   first_line.reserve(file.records.size());
   std::vector<std::string> examples;
   std::size_t duplicates = 0;
   for (const auto& record : file.records) {
-    auto [it, inserted] = first_line.emplace(record.id, record.line);
-    if (!inserted) {
-      ++duplicates;
-      if (examples.size() < 3) {
-        examples.push_back("\"" + record.id + "\" (records " + std::to_string(it->second) +
-                           " and " + std::to_string(record.line) + ")");
-      }
+    bool inserted = false;
+    const std::size_t slot = ids.find_or_add(record.id, inserted);
+    if (inserted) {
+      first_line.push_back(record.line);
+      continue;
+    }
+    ++duplicates;
+    if (examples.size() < 3) {
+      examples.push_back("\"" + record.id + "\" (records " + std::to_string(first_line[slot]) +
+                         " and " + std::to_string(record.line) + ")");
     }
   }
   if (duplicates == 0) return;
@@ -350,14 +369,28 @@ std::string read_text_file(const std::string& path) {
   if (std::filesystem::is_directory(path, ec)) {
     throw InputError(path + ": is a directory, expected a file");
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
     throw InputError(path + ": cannot read (" + std::strerror(errno) + ")");
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw InputError(path + ": read error (" + std::strerror(errno) + ")");
-  return buffer.str();
+  // Straight into the string (a regular file's size is known): no stream buffer, no second copy
+  // of a corpus of several hundred megabytes.
+  std::string content;
+  struct stat info {};
+  const bool regular = ::fstat(::fileno(file), &info) == 0 && S_ISREG(info.st_mode);
+  content.resize(regular ? static_cast<std::size_t>(info.st_size) + 1 : std::size_t{1} << 16);
+  std::size_t used = 0;
+  for (;;) {
+    used += std::fread(content.data() + used, 1, content.size() - used, file);
+    if (used < content.size()) break;  // end of file or error
+    content.resize(content.size() * 2);
+  }
+  const bool failed = std::ferror(file) != 0;
+  const int error = errno;
+  std::fclose(file);
+  if (failed) throw InputError(path + ": read error (" + std::strerror(error) + ")");
+  content.resize(used);
+  return content;
 }
 
 ReportFile parse_report_file(const std::string& path, std::string_view content,
@@ -407,7 +440,7 @@ ReportFile parse_report_file(const std::string& path, std::string_view content,
     case ReportFormat::kAuto:
     case ReportFormat::kSeed:
     case ReportFormat::kR2Gen: {
-      const JsonValue doc = parse_json_document(path, content);
+      JsonValue doc = parse_json_document(path, content);
       if (format == ReportFormat::kAuto) format = detect_json_layout(path, doc);
       if (format == ReportFormat::kSeed) {
         if (doc.type != Json::kObject && doc.type != Json::kArray) {

@@ -2,19 +2,19 @@
 #include "rrg/labelers/label_texts.h"
 
 #include <string_view>
-#include <unordered_map>
+
+#include "rrg/core/string_slots.h"
 
 namespace rrg::labelers {
 
 DistinctLabels label_distinct(Labeler& labeler, const std::vector<std::string_view>& texts) {
-  std::unordered_map<std::string_view, std::size_t> slot_of;
-  slot_of.reserve(texts.size());
+  StringSlots slot_of(texts.size());
   std::vector<std::string> distinct;
   std::vector<std::size_t> slot(texts.size());
   for (std::size_t i = 0; i < texts.size(); ++i) {
-    auto [it, inserted] = slot_of.emplace(texts[i], distinct.size());
+    bool inserted = false;
+    slot[i] = slot_of.find_or_add(texts[i], inserted);
     if (inserted) distinct.emplace_back(texts[i]);
-    slot[i] = it->second;
   }
   const std::vector<LabelResult> labelled = labeler.label(distinct);
   DistinctLabels out;

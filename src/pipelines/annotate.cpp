@@ -1,7 +1,9 @@
 // The annotation pipeline (see annotate.h).
 #include "rrg/pipelines/annotate.h"
 
+#include <array>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <stdexcept>
 #include <unordered_map>
@@ -13,6 +15,7 @@
 #include "rrg/io/atomic_file.h"
 #include "rrg/io/csv.h"
 #include "rrg/io/journal.h"
+#include "rrg/io/json_text.h"
 #include "rrg/labelers/label_texts.h"
 
 namespace rrg::pipelines {
@@ -145,15 +148,68 @@ AgreementRun agreement_with_gold(const AnnotationResult& result, const chexpert:
   return out;
 }
 
+void write_annotation_jsonl(const AnnotationResult& result,
+                            const std::function<void(std::string_view)>& sink,
+                            std::size_t block_bytes) {
+  // Each line is what nlohmann::ordered_json{{"id", ...}, {"labels", label_row_to_json(...)},
+  // {"error", ...}?}.dump() writes (tests/pipelines/annotation_output_test.cpp), assembled from
+  // pre-escaped pieces instead of one DOM per row.
+  std::array<std::string, chexpert::kNumObservations> keys;
+  for (std::size_t k = 0; k < chexpert::kNumObservations; ++k) {
+    keys[k] = (k == 0 ? "{" : ",") + io::json_string(chexpert::kObservationNames[k]) + ":";
+  }
+  const auto value = [](chexpert::Label label) -> std::string_view {
+    switch (label) {
+      case chexpert::Label::kPositive:
+        return "1";
+      case chexpert::Label::kNegative:
+        return "0";
+      case chexpert::Label::kUncertain:
+        return "-1";
+      case chexpert::Label::kBlank:
+        break;
+    }
+    return "null";
+  };
+  // The "labels" object of each distinct label row is written once: rows repeat a lot.
+  std::unordered_map<std::uint32_t, std::string> objects;
+  std::string out;
+  out.reserve(block_bytes + 1024);
+  for (std::size_t i = 0; i < result.ids.size(); ++i) {
+    out += "{\"id\":";
+    io::append_json_string(result.ids[i], out);
+    out += ",\"labels\":";
+    const auto& labels = result.labels[i].labels;
+    std::uint32_t code = 0;  // two bits per observation: label + 1 (-1..2 -> 0..3)
+    for (std::size_t k = 0; k < chexpert::kNumObservations; ++k) {
+      code |= static_cast<std::uint32_t>(static_cast<int>(labels[k]) + 1) << (2 * k);
+    }
+    auto [object, inserted] = objects.try_emplace(code);
+    if (inserted) {
+      for (std::size_t k = 0; k < chexpert::kNumObservations; ++k) {
+        object->second += keys[k];
+        object->second += value(labels[k]);
+      }
+      object->second += '}';
+    }
+    out += object->second;
+    if (!result.labels[i].error.empty()) {
+      out += ",\"error\":";
+      io::append_json_string(result.labels[i].error, out);
+    }
+    out += "}\n";
+    if (out.size() >= block_bytes) {
+      sink(out);
+      out.clear();
+    }
+  }
+  if (!out.empty()) sink(out);
+}
+
 std::string annotation_jsonl(const AnnotationResult& result) {
   std::string out;
-  for (std::size_t i = 0; i < result.ids.size(); ++i) {
-    nlohmann::ordered_json line;
-    line["id"] = result.ids[i];
-    line["labels"] = chexpert::label_row_to_json(result.labels[i].labels);
-    if (!result.labels[i].error.empty()) line["error"] = result.labels[i].error;
-    out += line.dump() + "\n";
-  }
+  out.reserve(result.ids.size() * 384);
+  write_annotation_jsonl(result, [&out](std::string_view block) { out += block; });
   return out;
 }
 

@@ -6,12 +6,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <optional>
 #include <set>
 
 #include "rrg/core/errors.h"
+#include "rrg/core/parallel.h"
 #include "rrg/labelers/label_texts.h"
 #include "rrg/metrics/clinical/clinical_scorer.h"
 #include "rrg/metrics/clinical/embedding_similarity.h"
@@ -28,18 +30,33 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// Texts per task when a convention's texts are cleaned in parallel.
+constexpr std::size_t kCleanTexts = 512;
+
+// Calls body(i) for every i in [0, n), in blocks of kCleanTexts on `threads` threads.
+void for_each_text(std::size_t n, std::size_t threads,
+                   const std::function<void(std::size_t)>& body) {
+  parallel_for((n + kCleanTexts - 1) / kCleanTexts, threads, [&](std::size_t task, std::size_t) {
+    const std::size_t last = std::min(n, (task + 1) * kCleanTexts);
+    for (std::size_t i = task * kCleanTexts; i < last; ++i) body(i);
+  });
+}
+
 // The scorers' inputs for one evaluation. Texts are prepared the first time a scorer asks: the
 // seed convention copies and cleans the predictions and first references; the coco convention
 // takes the paired texts over (moved, or cleaned in place), so it must come last. The labeler
 // labels the seed-cleaned texts (an LLM's <think> block or markdown cannot produce findings),
-// each distinct text once.
+// each distinct text once. Each preparation is recorded as a timed event ("prepare:seed",
+// "label:rules", ...).
 class LazyScoringInputs final : public metrics::ScoringInputs {
  public:
-  LazyScoringInputs(io::PairedReports& reports, const EvaluateOptions& options,
-                    EvaluationResult& result)
-      : reports_(reports), options_(options), result_(result) {}
+  using Event = std::pair<std::string, double>;
+
+  LazyScoringInputs(io::PairedReports& reports, const EvaluateOptions& options)
+      : reports_(reports), options_(options), threads_(resolve_threads(options.threads)) {}
 
   std::size_t size() const override { return reports_.ids.size(); }
+  std::size_t threads() const override { return threads_; }
 
   const metrics::TextCorpus& texts(TextConvention convention) override {
     return convention == TextConvention::kSeed ? seed() : coco();
@@ -63,7 +80,7 @@ class LazyScoringInputs final : public metrics::ScoringInputs {
     for (const auto& refs : texts.references) views.push_back(refs.front());
     const auto start = std::chrono::steady_clock::now();
     const labelers::DistinctLabels labelled = labelers::label_distinct(*options_.labeler, views);
-    result_.timings_seconds.emplace_back("label:" + options_.labeler->name(), seconds_since(start));
+    events_.emplace_back("label:" + options_.labeler->name(), seconds_since(start));
     n_distinct_ = labelled.n_distinct;
     labels_.emplace();
     labels_->labeler_identity = options_.labeler->identity();
@@ -108,7 +125,7 @@ class LazyScoringInputs final : public metrics::ScoringInputs {
   void release_seed() { seed_.reset(); }
 
   std::size_t n_distinct() const { return n_distinct_; }
-  bool labelled() const { return labels_.has_value(); }
+  const std::vector<Event>& events() const { return events_; }
 
  private:
   const metrics::TextCorpus& seed() {
@@ -117,11 +134,14 @@ class LazyScoringInputs final : public metrics::ScoringInputs {
     const auto start = std::chrono::steady_clock::now();
     const text::CleanFunction clean = text::find_cleaner(cleaner(TextConvention::kSeed)).clean;
     seed_.emplace();
-    seed_->hypotheses.reserve(reports_.predictions.size());
-    seed_->references.reserve(reports_.references.size());
-    for (const auto& p : reports_.predictions) seed_->hypotheses.push_back(clean(p));
-    for (const auto& refs : reports_.references) seed_->references.push_back({clean(refs.front())});
-    result_.timings_seconds.emplace_back("prepare:seed", seconds_since(start));
+    const std::size_t n = reports_.predictions.size();
+    seed_->hypotheses.resize(n);
+    seed_->references.resize(n);
+    for_each_text(n, threads_, [&](std::size_t i) {
+      seed_->hypotheses[i] = clean(reports_.predictions[i]);
+      seed_->references[i].push_back(clean(reports_.references[i].front()));
+    });
+    events_.emplace_back("prepare:seed", seconds_since(start));
     return *seed_;
   }
 
@@ -133,18 +153,19 @@ class LazyScoringInputs final : public metrics::ScoringInputs {
     coco_->references = std::move(reports_.references);
     if (options_.coco_clean != "none") {
       const text::CleanFunction clean = text::find_cleaner(options_.coco_clean).clean;
-      for (auto& h : coco_->hypotheses) h = clean(h);
-      for (auto& refs : coco_->references) {
-        for (auto& r : refs) r = clean(r);
-      }
+      for_each_text(coco_->size(), threads_, [&](std::size_t i) {
+        coco_->hypotheses[i] = clean(coco_->hypotheses[i]);
+        for (auto& r : coco_->references[i]) r = clean(r);
+      });
     }
-    result_.timings_seconds.emplace_back("prepare:coco", seconds_since(start));
+    events_.emplace_back("prepare:coco", seconds_since(start));
     return *coco_;
   }
 
   io::PairedReports& reports_;
   const EvaluateOptions& options_;
-  EvaluationResult& result_;
+  std::size_t threads_;
+  std::vector<Event> events_;
   std::optional<metrics::TextCorpus> seed_, coco_;
   std::optional<metrics::PairLabels> labels_;
   std::optional<metrics::PairEmbeddings> embeddings_;
@@ -216,65 +237,90 @@ EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& opti
   result.ids = std::move(reports.ids);
 
   // Scorers of the seed convention (and the labels, which read seed texts) run first, so the
-  // coco convention can then take the paired texts over without a copy.
+  // coco convention can then take the paired texts over without a copy. Within each batch the
+  // scorers of one text convention and tokenizer share one tokenization (run_scorers).
   const auto& infos = metrics::scorer_infos();
-  std::vector<const metrics::ScorerInfo*> order;
+  std::vector<const metrics::ScorerInfo*> first_batch, coco_batch;
+  std::vector<std::vector<const metrics::ScorerInfo*>> model_batches;
   for (const auto& info : infos) {
-    if (std::find(selection.scorer_ids.begin(), selection.scorer_ids.end(), info.id) !=
+    if (std::find(selection.scorer_ids.begin(), selection.scorer_ids.end(), info.id) ==
         selection.scorer_ids.end()) {
-      order.push_back(&info);
+      continue;
+    }
+    if (!info.coco_texts) {
+      first_batch.push_back(&info);
+    } else if (info.family == "coco") {
+      coco_batch.push_back(&info);
+    } else {
+      model_batches.push_back({&info});  // GREEN, BERTScore: each on its own, after the coco ones
     }
   }
-  std::stable_partition(order.begin(), order.end(),
-                        [](const metrics::ScorerInfo* info) { return !info->coco_texts; });
 
-  LazyScoringInputs inputs(reports, options, result);
+  LazyScoringInputs inputs(reports, options);
   std::vector<std::vector<MetricColumn>> columns(infos.size());
   std::vector<std::optional<ScorerRun>> runs(infos.size());
+  std::size_t events_reported = 0;
+  std::vector<const std::vector<const metrics::ScorerInfo*>*> batches = {&first_batch,
+                                                                        &coco_batch};
+  for (const auto& batch : model_batches) batches.push_back(&batch);
   bool seed_released = false;
-  for (const metrics::ScorerInfo* info : order) {
-    if (info->coco_texts && !seed_released) {
+  for (const auto* batch : batches) {
+    if (batch->empty()) continue;
+    if (batch != &first_batch && !seed_released) {
       inputs.release_seed();
       seed_released = true;
     }
-    const std::size_t slot = static_cast<std::size_t>(info - infos.data());
-    const std::shared_ptr<const metrics::Scorer> scorer =
-        metrics::make_scorer(info->id, options.scorer_options);
-    const bool labels_before = inputs.labelled();
-    const auto start = std::chrono::steady_clock::now();
-    // The scorer's job is announced while its statistics run, and withdrawn however they end.
+    std::vector<std::shared_ptr<const metrics::Scorer>> scorers;
+    std::vector<const metrics::Scorer*> pointers;
+    for (const metrics::ScorerInfo* info : *batch) {
+      scorers.push_back(metrics::make_scorer(info->id, options.scorer_options));
+      pointers.push_back(scorers.back().get());
+    }
+    // The preparations each scorer's signatures triggered are reported just before it, and
+    // timed on their own.
+    std::vector<std::size_t> events_after(batch->size());
+    metrics::ScorerTimes times;
+    // A scorer that runs alone with a job (GREEN's requests) announces it while it runs, and
+    // withdraws it however it ends.
     struct JobAnnouncement {
       const EvaluateOptions& options;
       Job* job;
-      const std::string& what;
-      JobAnnouncement(const EvaluateOptions& o, Job* j, const std::string& w)
-          : options(o), job(j), what(w) {
-        if (job != nullptr && options.on_job) options.on_job(job, what);
+      JobAnnouncement(const EvaluateOptions& o, Job* j) : options(o), job(j) {
+        if (job != nullptr && options.on_job) options.on_job(job, "");
       }
       ~JobAnnouncement() {
-        if (job != nullptr && options.on_job) options.on_job(nullptr, what);
+        if (job != nullptr && options.on_job) options.on_job(nullptr, "");
       }
     };
-    std::optional<metrics::MetricScores> computed;
+    std::vector<metrics::MetricScores> all_scores;
     {
-      const JobAnnouncement announced(options, scorer->job(), info->id);
-      computed.emplace(metrics::run_scorer(*scorer, inputs));
+      const JobAnnouncement announced(options, pointers.size() == 1 ? pointers[0]->job() : nullptr);
+      all_scores = metrics::run_scorers(pointers, inputs, &times, [&](std::size_t k) {
+        events_after[k] = inputs.events().size();
+      });
     }
-    metrics::MetricScores scores = std::move(*computed);
-    // Labelling (when this scorer triggered it) is timed on its own.
-    double seconds = seconds_since(start);
-    if (!labels_before && inputs.labelled()) {
-      seconds -= result.timings_seconds.back().second;
+    for (std::size_t k = 0; k < batch->size(); ++k) {
+      const metrics::ScorerInfo& info = *(*batch)[k];
+      double seconds = times.seconds[k];
+      for (; events_reported < events_after[k]; ++events_reported) {
+        result.timings_seconds.push_back(inputs.events()[events_reported]);
+        seconds -= inputs.events()[events_reported].second;
+      }
+      result.timings_seconds.emplace_back("score:" + info.id, std::max(0.0, seconds));
+      const std::size_t slot = static_cast<std::size_t>(&info - infos.data());
+      metrics::MetricScores& scores = all_scores[k];
+      ScorerRun run{info.id, scorers[k], {}, {}};
+      add_columns(info, scores, keep, columns[slot], run.selected_keys);
+      if (info.needs == metrics::ScorerNeeds::kLabels) {
+        result.clinical = clinical_details(inputs.labels(), scores.statistics, inputs.n_distinct());
+        result.clinical->labeler_note = options.labeler->note();
+      }
+      run.statistics = std::move(scores.statistics);
+      runs[slot] = std::move(run);
     }
-    result.timings_seconds.emplace_back("score:" + info->id, seconds);
-    ScorerRun run{info->id, scorer, {}, {}};
-    add_columns(*info, scores, keep, columns[slot], run.selected_keys);
-    if (info->needs == metrics::ScorerNeeds::kLabels) {
-      result.clinical = clinical_details(inputs.labels(), scores.statistics, inputs.n_distinct());
-      result.clinical->labeler_note = options.labeler->note();
+    for (; events_reported < inputs.events().size(); ++events_reported) {
+      result.timings_seconds.push_back(inputs.events()[events_reported]);
     }
-    run.statistics = std::move(scores.statistics);
-    runs[slot] = std::move(run);
   }
   for (std::size_t slot = 0; slot < infos.size(); ++slot) {
     for (auto& column : columns[slot]) result.metrics.push_back(std::move(column));

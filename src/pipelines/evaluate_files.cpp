@@ -1,9 +1,12 @@
 // `rrg evaluate` on files (see evaluate_files.h).
 #include "rrg/pipelines/evaluate_files.h"
 
+#include <exception>
 #include <filesystem>
+#include <thread>
 #include <utility>
 
+#include "rrg/core/parallel.h"
 #include "rrg/io/atomic_file.h"
 
 namespace rrg::pipelines {
@@ -17,14 +20,37 @@ std::string file_stem(const std::string& path) {
 
 }  // namespace
 
-io::PairedReports read_paired_reports(const EvaluateFilesOptions& options,
-                                      EvaluationInputs& record) {
+io::PairedReports read_paired_reports(const EvaluateFilesOptions& options, EvaluationInputs& record,
+                                      std::size_t threads) {
   io::PairedReports paired;
   {
-    // The files' texts move into `paired` (no copy of a large corpus).
-    io::ReportFile predictions =
-        io::read_report_file(options.predictions, options.predictions_format);
-    io::ReportFile references = io::read_report_file(options.references, options.references_format);
+    // The files' texts move into `paired` (no copy of a large corpus). With two threads the
+    // references are parsed on a second thread while this one parses the predictions; both
+    // always finish, and the predictions' error comes first, exactly as when read in turn.
+    io::ReportFile predictions, references;
+    std::exception_ptr references_error;
+    const auto read_references = [&] {
+      try {
+        references = io::read_report_file(options.references, options.references_format);
+      } catch (...) {
+        references_error = std::current_exception();
+      }
+    };
+    std::thread second;
+    if (resolve_threads(threads) > 1) second = std::thread(read_references);
+    std::exception_ptr predictions_error;
+    try {
+      predictions = io::read_report_file(options.predictions, options.predictions_format);
+    } catch (...) {
+      predictions_error = std::current_exception();
+    }
+    if (second.joinable()) {
+      second.join();
+    } else if (!predictions_error) {
+      read_references();
+    }
+    if (predictions_error) std::rethrow_exception(predictions_error);
+    if (references_error) std::rethrow_exception(references_error);
     record.predictions_path = options.predictions;
     record.predictions_format = std::string(io::report_format_name(predictions.format));
     record.predictions_records = predictions.records.size();
@@ -48,7 +74,7 @@ io::PairedReports read_paired_reports(const EvaluateFilesOptions& options,
 
 EvaluationRun evaluate_files(const EvaluateFilesOptions& options, const EvaluateOptions& scoring) {
   EvaluationRun run;
-  io::PairedReports paired = read_paired_reports(options, run.inputs);
+  io::PairedReports paired = read_paired_reports(options, run.inputs, scoring.threads);
   run.inputs.coco_clean = scoring.coco_clean;
   run.inputs.seed_clean = scoring.seed_clean;
   run.inputs.command_line = options.command_line;

@@ -14,6 +14,7 @@
 #include "rrg/core/version.h"
 #include "rrg/io/atomic_file.h"
 #include "rrg/io/csv.h"
+#include "rrg/io/json_text.h"
 #include "rrg/io/xlsx_writer.h"
 #include "rrg/metrics/clinical/clinical.h"
 
@@ -217,12 +218,12 @@ void write_evaluation_json(const EvaluationResult& result, const EvaluationInput
   for (const auto& m : result.metrics) {
     if (m.per_sample.empty()) continue;
     columns.push_back(&m);
-    quoted_names.push_back(ordered_json(m.name).dump() + ": ");
+    quoted_names.push_back(io::json_string(m.name) + ": ");
   }
   std::string block = "\"per_sample\": {";
   for (std::size_t i = 0; i < result.ids.size(); ++i) {
     block += i == 0 ? "\n    " : ",\n    ";
-    block += ordered_json(result.ids[i]).dump();
+    io::append_json_string(result.ids[i], block);
     block += ": {";
     for (std::size_t c = 0; c < columns.size(); ++c) {
       if (c > 0) block += ", ";
@@ -230,8 +231,8 @@ void write_evaluation_json(const EvaluationResult& result, const EvaluationInput
       append_json_number(columns[c]->per_sample[i], block);
     }
     if (result.clinical && !result.clinical->errors[i].empty()) {
-      block += std::string(columns.empty() ? "" : ", ") +
-               "\"clinical_error\": " + ordered_json(result.clinical->errors[i]).dump();
+      block += columns.empty() ? "\"clinical_error\": " : ", \"clinical_error\": ";
+      io::append_json_string(result.clinical->errors[i], block);
     }
     block += "}";
     if (block.size() >= kSinkBlockBytes) {

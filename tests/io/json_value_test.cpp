@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <random>
+
+#include "rrg/text/utf8.h"
 
 namespace {
 
@@ -96,6 +100,71 @@ TEST(JsonValue, NumbersKeepTheirLiteral) {
   EXPECT_TRUE(v.items[0].integer);
   EXPECT_FALSE(v.items[1].integer);
   EXPECT_EQ(v.items[2].text, "-7");
+}
+
+// parse_json_members (JSONL records): accepts exactly what parse_json accepts, on the documents
+// above and on thousands of random mutations of record-like lines (long strings, escapes,
+// control characters, nested skipped members), and keeps the selected members as parse_json has
+// them, in order, repeats included.
+TEST(JsonValue, SelectedMembersParseLikeTheWholeDocument) {
+  const std::vector<std::string_view> keys = {"id", "report", "references", "error"};
+  const std::vector<std::string> seeds = {
+      R"({"id": "a", "report": "no effusion .", "model": "m", "usage": {"a": [1, {"b": null}]}})",
+      R"({"id": 12, "output": "x", "references": ["a", "b"], "latency_ms": -1.5e3})",
+      R"({"images": ["p1.jpg", "p2.jpg"], "id": "q\"x\u00e9\ud83d\ude00", "report": "a long )"
+      R"(report text with several words and punctuation, escapes \n\t\/ and more words"})",
+      R"({"error": {"message": "timeout", "code": 5}, "id": "e", "report": null, "id": "f"})",
+      R"([{"id": "not an object"}])",
+      R"({"report": "dup", "report": "last", "x": true, "y": false, "z": [], "w": {}})",
+  };
+  std::mt19937 rng(5);
+  const std::string alphabet = "{}[]\":,\\u0123456789abcdefnrtlse.-+E \t\x01\x7f\xc3\xa9";
+  std::size_t accepted = 0, checked = 0;
+  for (const auto& seed : seeds) {
+    for (int trial = 0; trial < 3000; ++trial) {
+      std::string doc = seed;
+      const int edits = trial == 0 ? 0 : 1 + trial % 3;
+      for (int e = 0; e < edits && !doc.empty(); ++e) {
+        const std::size_t at = std::uniform_int_distribution<std::size_t>(0, doc.size() - 1)(rng);
+        const char c =
+            alphabet[std::uniform_int_distribution<std::size_t>(0, alphabet.size() - 1)(rng)];
+        switch (trial % 3) {
+          case 0:
+            doc[at] = c;
+            break;
+          case 1:
+            doc.insert(doc.begin() + static_cast<std::ptrdiff_t>(at), c);
+            break;
+          default:
+            doc.erase(at, 1);
+            break;
+        }
+      }
+      if (rrg::text::find_invalid_utf8(doc) != std::string::npos) continue;  // callers check first
+      JsonValue whole, selected;
+      const bool ok = parse_json(doc, whole);
+      ASSERT_EQ(rrg::io::parse_json_members(doc, keys, selected), ok) << doc;
+      ++checked;
+      if (!ok) continue;
+      ++accepted;
+      ASSERT_EQ(selected.type, whole.type) << doc;
+      if (whole.type != JsonValue::Type::kObject) {
+        EXPECT_EQ(to_nlohmann(selected), to_nlohmann(whole)) << doc;
+        continue;
+      }
+      std::vector<std::pair<std::string, nlohmann::json>> expected, actual;
+      for (const auto& [key, value] : whole.members) {
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+          expected.emplace_back(key, to_nlohmann(value));
+        }
+      }
+      for (const auto& [key, value] : selected.members)
+        actual.emplace_back(key, to_nlohmann(value));
+      EXPECT_EQ(actual, expected) << doc;
+    }
+  }
+  EXPECT_GT(accepted, 500u);
+  EXPECT_GT(checked - accepted, 2000u);
 }
 
 }  // namespace

@@ -82,8 +82,7 @@ std::vector<std::string> generate(std::size_t count, std::size_t min_findings,
 }
 
 void run(benchmark::State& state, const std::vector<std::string>& reports) {
-  const auto labeler = rrg::labelers::make_rules_labeler({});
-  const auto& rules = dynamic_cast<const rrg::labelers::RulesLabeler&>(*labeler);
+  const rrg::labelers::RulesLabeler rules(rrg::labelers::embedded_rule_set());
   std::size_t chars = 0;
   for (const auto& report : reports) chars += report.size();
   for (auto _ : state) {

@@ -138,12 +138,22 @@ void run_annotate(const AnnotateFlags& flags) {
     return;
   }
   const pipelines::AnnotationResult result = pipelines::annotate(reports, *labeler);
-  const std::string content =
-      csv ? pipelines::annotation_csv(result, flags.csv_ids) : pipelines::annotation_jsonl(result);
-  if (flags.output == "-") {
-    std::cout << content;
+  if (csv) {
+    const std::string content = pipelines::annotation_csv(result, flags.csv_ids);
+    if (flags.output == "-") {
+      std::cout << content;
+    } else if (!flags.output.empty()) {
+      io::write_file_atomically(flags.output, content);
+    }
+  } else if (flags.output == "-") {
+    // JSONL is streamed in blocks: a million rows never sit in memory as one string.
+    pipelines::write_annotation_jsonl(
+        result, [](std::string_view block) { std::cout.write(block.data(), block.size()); });
   } else if (!flags.output.empty()) {
-    io::write_file_atomically(flags.output, content);
+    io::AtomicFile file(flags.output);
+    pipelines::write_annotation_jsonl(result,
+                                      [&file](std::string_view block) { file.write(block); });
+    file.commit();
   }
   if (!flags.quiet) {
     double seconds = 0;
@@ -194,6 +204,10 @@ void setup_annotate(CLI::App& app) {
   cmd->add_option("--agreement-json", flags->agreement_json,
                   "Also write the agreement as JSON (score_labels.py's layout) to FILE")
       ->type_name("FILE");
+  cmd->add_option("--threads", flags->labeler.threads,
+                  "Threads for the rules labeler (default: 0 = every core); no label depends on it")
+      ->type_name("N")
+      ->capture_default_str();
   cmd->add_flag("--csv-ids", flags->csv_ids,
                 "CSV output: add an \"id\" column before \"Report Impression\"");
   cmd->add_flag("-q,--quiet", flags->quiet, "Do not print the summary line on stderr");

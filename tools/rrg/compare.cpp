@@ -35,7 +35,6 @@ struct CompareFlags {
   double ci = 95;
   double alpha = 0.05;
   std::string layout = "auto";
-  unsigned threads = 0;
   std::string json_path;
   std::string out_dir;
   bool quiet = false;
@@ -78,7 +77,8 @@ void run_compare(const CompareFlags& flags) {
   options.p_value = stats::parse_p_value_convention(flags.ar_pvalue);
   options.bootstrap = flags.bootstrap;
   options.ci = flags.ci;
-  options.threads = flags.threads;
+  // One --threads (the scoring flags') for cleaning, scoring, the rules labeler and the tests.
+  options.threads = static_cast<unsigned>(flags.scoring.threads);
   options.command_line = command_line();
   options.on_message = [](const std::string& text) {
     std::cerr << "rrg compare: " << text << "\n";
@@ -90,8 +90,10 @@ void run_compare(const CompareFlags& flags) {
     throw InputError("--alpha must be between 0 and 1 (exclusive), e.g. 0.05");
   }
   pipelines::check_compare_options(options);
-  const std::unique_ptr<labelers::Labeler> labeler = make_labeler(flags.labeler);
-  options.scoring = resolve_scoring(flags.scoring, labeler.get(), flags.labeler);
+  LabelerFlags labeler_flags = flags.labeler;
+  labeler_flags.threads = flags.scoring.threads;
+  const std::unique_ptr<labelers::Labeler> labeler = make_labeler(labeler_flags);
+  options.scoring = resolve_scoring(flags.scoring, labeler.get(), labeler_flags);
 
   // One progress bar for the labelling (an LLM server), GREEN's requests and the trials.
   JobRelay job(labeler ? labeler->job() : nullptr);
@@ -188,9 +190,6 @@ void setup_compare(CLI::App& app) {
       ->group(tests);
   cmd->add_option("--ci", flags->ci, "Interval coverage in percent (default: 95)")->group(tests);
   cmd->add_option("--alpha", flags->alpha, "Mark p-values below it with '*' (default: 0.05)")
-      ->group(tests);
-  cmd->add_option("--threads", flags->threads,
-                  "Threads for the tests (default: every core; results do not depend on it)")
       ->group(tests);
   const char* out = "Output";
   cmd->add_option("--layout", flags->layout,

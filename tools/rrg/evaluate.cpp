@@ -47,8 +47,10 @@ void run_evaluate(const EvaluateFlags& flags) {
   std::optional<JobRunner> runner;
   if (may_run_jobs(flags.scoring, flags.labeler)) runner.emplace();
   // Resolve everything that can be wrong before reading any file.
-  const std::unique_ptr<labelers::Labeler> labeler = make_labeler(flags.labeler);
-  pipelines::EvaluateOptions scoring = resolve_scoring(flags.scoring, labeler.get(), flags.labeler);
+  LabelerFlags labeler_flags = flags.labeler;
+  labeler_flags.threads = flags.scoring.threads;
+  const std::unique_ptr<labelers::Labeler> labeler = make_labeler(labeler_flags);
+  pipelines::EvaluateOptions scoring = resolve_scoring(flags.scoring, labeler.get(), labeler_flags);
   pipelines::EvaluateFilesOptions files;
   files.predictions = flags.predictions;
   files.references = flags.references;

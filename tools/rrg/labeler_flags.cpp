@@ -30,6 +30,7 @@ std::unique_ptr<labelers::Labeler> make_labeler(const LabelerFlags& flags) {
   if (flags.labeler == "none") return nullptr;
   labelers::LabelerOptions options;
   options.rules_dir = flags.rules_dir;
+  options.threads = flags.threads;
   options.llm = flags.llm;
   options.chexbert = flags.chexbert;
   use_shared_cache_flags(flags.llm, options.chexbert);

@@ -4,6 +4,7 @@
 // chexbert_flags.h).
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,7 @@ namespace rrg::cli {
 struct LabelerFlags {
   std::string labeler = "auto";
   std::string rules_dir;
+  std::size_t threads = 0;  // rules: set from the subcommand's --threads (0 = every core)
   labelers::LlmLabelerOptions llm;
   labelers::ChexbertOptions chexbert;
 };

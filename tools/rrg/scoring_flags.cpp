@@ -29,6 +29,11 @@ void add_scoring_flags(CLI::App& cmd, ScoringFlags& flags) {
                  "WordNet 3.0 database for METEOR (default: $RRG_WORDNET_DIR, then "
                  "/usr/share/wordnet from Debian's wordnet-base)")
       ->type_name("DIR");
+  cmd.add_option("--threads", flags.threads,
+                 "Threads for cleaning, scoring and the rules labeler (default: 0 = every core); "
+                 "no number depends on it")
+      ->type_name("N")
+      ->capture_default_str();
   cmd.add_flag("--list-metrics", flags.list_metrics,
                "List every metric, scorer and family, then exit");
 
@@ -194,6 +199,7 @@ pipelines::EvaluateOptions resolve_scoring(const ScoringFlags& flags, labelers::
   options.scorer_options.wordnet_dir = flags.wordnet_dir;
   options.scorer_options.green = green_options(flags, labeler_flags.llm.server);
   options.scorer_options.bertscore = bertscore_options(flags, labeler_flags);
+  options.threads = flags.threads;
   options.labeler = labeler;
   // Throws for bad names and for metrics nothing configures.
   const metrics::MetricSelection selection =

@@ -1,9 +1,10 @@
 // The flags that say what to score and how, defined once for every subcommand that scores
-// (`rrg evaluate`, `rrg compare`): --metrics, --clean, --no-clean, --wordnet-dir, --list-metrics,
-// and the model-based metrics' flags: --green-* (the judge server; the other server flags are
-// shared with --labeler llm) and --bertscore-*.
+// (`rrg evaluate`, `rrg compare`): --metrics, --clean, --no-clean, --wordnet-dir, --threads,
+// --list-metrics, and the model-based metrics' flags: --green-* (the judge server; the other
+// server flags are shared with --labeler llm) and --bertscore-*.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@ struct ScoringFlags {
   std::string clean = "none";
   bool no_clean = false;
   std::string wordnet_dir;
+  std::size_t threads = 0;  // 0 = every core
   bool list_metrics = false;
   // GREEN (docs/green.md).
   std::vector<std::string> green_base_urls;

@@ -22,10 +22,9 @@ namespace {
 
 int run(const std::string& in_path, const std::string& out_path, const std::string& rules_dir,
         const std::string& field, bool explain) {
-  rrg::labelers::LabelerOptions options;
-  options.rules_dir = rules_dir;
-  const auto labeler = rrg::labelers::make_rules_labeler(options);
-  const auto& rules = dynamic_cast<const rrg::labelers::RulesLabeler&>(*labeler);
+  // The concrete labeler: this tool explains matches, which only the rules labeler can.
+  const rrg::labelers::RulesLabeler rules(rules_dir.empty() ? rrg::labelers::embedded_rule_set()
+                                                            : rrg::labelers::load_rule_dir(rules_dir));
 
   std::ifstream file;
   if (in_path != "-") {
@@ -76,7 +75,7 @@ int run(const std::string& in_path, const std::string& out_path, const std::stri
   } else {
     rrg::io::write_file_atomically(out_path, output);
   }
-  std::cerr << "rules-dev: labeled " << line_number << " lines with " << labeler->identity()
+  std::cerr << "rules-dev: labeled " << line_number << " lines with " << rules.identity()
             << "\n";
   return 0;
 }

@@ -25,11 +25,19 @@ struct JsonValue {
 
   // The member called `key` (the last one when repeated, as nlohmann does), or nullptr.
   const JsonValue* find(std::string_view key) const;
+  JsonValue* find(std::string_view key);
 };
 
 // Parses exactly one JSON value (surrounding whitespace allowed). Returns false on any syntax
 // error, leaving `out` unspecified. `text` must be valid UTF-8.
 bool parse_json(std::string_view text, JsonValue& out);
+
+// parse_json() for a document read only for a few members (a JSONL record): when it is an
+// object, only the members whose key is in `keys` are kept (in document order, repeats
+// included); every other member is checked for syntax exactly as parse_json() would and
+// dropped. Accepts and rejects exactly what parse_json() does; a non-object is parsed whole.
+bool parse_json_members(std::string_view text, const std::vector<std::string_view>& keys,
+                        JsonValue& out);
 
 // "null", "a boolean", "a number", "a string", "an array" or "an object", for messages.
 const char* json_type_name(const JsonValue& value);

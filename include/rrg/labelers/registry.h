@@ -1,6 +1,7 @@
 // The explicit list of labelers rrg knows (one line per labeler in registry.cpp).
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@ namespace rrg::labelers {
 struct LabelerOptions {
   // rules: directory with the phrase and cue lists; empty = the lists compiled into rrg.
   std::string rules_dir;
+  // rules: threads that label a batch of reports (0 = every core); labels do not depend on it.
+  std::size_t threads = 0;
   // llm: server, model, request fields, prompt, label scheme and cache (see llm_labeler.h).
   LlmLabelerOptions llm;
   // chexbert: checkpoint, vocabulary, threads, batch size, int8, cache (see chexbert.h).

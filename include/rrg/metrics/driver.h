@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,9 +28,25 @@ struct MetricScores {
 // sample order and the per-sample values of every key.
 MetricScores run_scorer(const Scorer& scorer, ScoringInputs& inputs);
 
-// run_scorer() on a ready corpus (every text convention sees it as given; see CorpusInputs).
+// run_scorer() for every scorer of `scorers` on the same inputs, with the same results, sharing
+// work: the scorers that come from the lexical sample loop (Scorer::loop_scorer()) run in one
+// loop per text convention and tokenizer, so each text is tokenized once for all of them (coco
+// BLEU + CIDEr-D; NLTK BLEU + METEOR), and every stage uses inputs.threads() threads.
+// Signatures are built first, scorer by scorer (a signature may make lazy inputs prepare texts
+// or labels); after_sign(k), when given, is called once scorer k's are built. `seconds`, when
+// given, receives each scorer's wall seconds; a shared loop is divided in proportion to each
+// scorer's own work in it.
+struct ScorerTimes {
+  std::vector<double> seconds;  // per scorer, in order
+};
+std::vector<MetricScores> run_scorers(const std::vector<const Scorer*>& scorers,
+                                      ScoringInputs& inputs, ScorerTimes* times = nullptr,
+                                      const std::function<void(std::size_t)>& after_sign = {});
+
+// run_scorer() on a ready corpus (every text convention sees it as given; see CorpusInputs),
+// on `threads` threads.
 MetricScores score_corpus(const Scorer& scorer, const TextCorpus& corpus,
-                          const std::string& cleaner = "");
+                          const std::string& cleaner = "", std::size_t threads = 1);
 
 // The corpus value of every key from the rows `rows` of `statistics` (a resample).
 std::vector<double> aggregate_rows(const Scorer& scorer, const SampleStatistics& statistics,

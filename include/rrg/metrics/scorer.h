@@ -15,7 +15,8 @@
 //
 // The shared driver (rrg/metrics/driver.h) runs a scorer: it allocates the outputs, extracts
 // per-sample values, aggregates and builds every signature with a fixed key order. Scorers are
-// stateless after construction and may be used from several threads.
+// stateless after construction and may be used from several threads; statistics() may itself use
+// ScoringInputs::threads() threads, with results that do not depend on how many.
 #pragma once
 
 #include <cstddef>
@@ -80,6 +81,9 @@ struct KeyAggregation {
 // cleaners and the labeler; see rrg/metrics/scoring_inputs.h).
 class ScoringInputs;
 
+// The lexical sample loop's view of a scorer (rrg/metrics/lexical/sample_loop.h).
+class LoopScorer;
+
 class Scorer {
  public:
   virtual ~Scorer() = default;
@@ -106,6 +110,12 @@ class Scorer {
 
   // The closed form of key `key`'s aggregation (Kind::kNone when it has none).
   virtual KeyAggregation aggregation(std::size_t key) const = 0;
+
+  // Optional capability: a scorer whose statistics come from the lexical sample loop returns
+  // its loop view (nullptr = none). run_scorers() (driver.h) then tokenizes each text once for
+  // every such scorer of the same text convention and tokenizer; statistics() gives the same
+  // rows either way.
+  virtual const LoopScorer* loop_scorer() const { return nullptr; }
 
   // Optional capability of a scorer whose statistics take a while (an LLM judge): its progress
   // and cancellation while statistics() runs; nullptr for the others.

@@ -57,24 +57,30 @@ class ScoringInputs {
   // Embeddings of the predictions and first references by the labeler's model (CheXbert's
   // [CLS] vectors). Throws rrg::InputError when the labeler has none.
   virtual const PairEmbeddings& embeddings() = 0;
+
+  // How many threads scorers may use for their statistics (1 = the calling thread only). No
+  // result depends on it: samples are scored independently and every reduction keeps its order.
+  virtual std::size_t threads() const { return 1; }
 };
 
 // Inputs made of one ready corpus: every convention sees `corpus` as given (the caller has
-// prepared it), under the cleaner name `cleaner`; no labels, no embeddings.
+// prepared it), under the cleaner name `cleaner`; no labels, no embeddings; `threads` threads.
 class CorpusInputs final : public ScoringInputs {
  public:
-  explicit CorpusInputs(const TextCorpus& corpus, std::string cleaner = "")
-      : corpus_(corpus), cleaner_(std::move(cleaner)) {}
+  explicit CorpusInputs(const TextCorpus& corpus, std::string cleaner = "", std::size_t threads = 1)
+      : corpus_(corpus), cleaner_(std::move(cleaner)), threads_(threads) {}
 
   std::size_t size() const override { return corpus_.size(); }
   const TextCorpus& texts(TextConvention) override { return corpus_; }
   std::string cleaner(TextConvention) const override { return cleaner_; }
   const PairLabels& labels() override;
   const PairEmbeddings& embeddings() override;
+  std::size_t threads() const override { return threads_; }
 
  private:
   const TextCorpus& corpus_;
   std::string cleaner_;
+  std::size_t threads_;
 };
 
 }  // namespace rrg::metrics

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -58,6 +59,11 @@ AgreementRun agreement_with_gold(const AnnotationResult& result, const chexpert:
 // One {"id", "labels": {observation: 1|0|-1|null}} object per line ("error" added when the
 // labeler could not label the report; its labels are then all null).
 std::string annotation_jsonl(const AnnotationResult& result);
+// The same bytes handed to `sink` in blocks of about `block_bytes` (the whole output is never
+// held in memory at once).
+void write_annotation_jsonl(const AnnotationResult& result,
+                            const std::function<void(std::string_view)>& sink,
+                            std::size_t block_bytes = std::size_t{1} << 20);
 
 // CheXbert's labeled_reports.csv layout: "Report Impression" + the 14 observation columns with
 // 1.0 / 0.0 / -1.0 / empty; `with_ids` prepends an "id" column.

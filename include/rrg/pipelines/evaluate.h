@@ -48,6 +48,9 @@ struct EvaluateOptions {
   // job.h) before labelling, a scorer's job (GREEN's requests) before its statistics — and with
   // nullptr when it ends, so that a caller can show progress and cancel it. Optional.
   std::function<void(Job*, const std::string& what)> on_job;
+  // Threads for cleaning and scoring (0 = every core). No value depends on it. (The labeler has
+  // its own setting, e.g. LabelerOptions::threads.)
+  std::size_t threads = 0;
 };
 
 struct MetricColumn {
@@ -87,7 +90,9 @@ struct EvaluationResult {
   std::size_t n_samples = 0;          // ids scored
   std::size_t n_valid = 0;            // of which the prediction is non-empty and has no error
   std::optional<ClinicalDetails> clinical;
-  // Wall seconds per stage ("score:coco-bleu", ...), in execution order.
+  // Wall seconds per stage ("prepare:seed", "label:rules", "score:coco-bleu", ...), in execution
+  // order: a scorer's line follows the preparation its signatures triggered. Scorers that share
+  // a sample loop (rrg/metrics/driver.h, run_scorers) share its time in proportion to their work.
   std::vector<std::pair<std::string, double>> timings_seconds;
 };
 

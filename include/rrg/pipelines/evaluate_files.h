@@ -31,9 +31,11 @@ struct EvaluateFilesOptions {
 };
 
 // Reads and pairs the two files, filling the input half of `record` (paths, formats, record
-// counts, pairing). Throws rrg::InputError naming the file and record for bad input.
-io::PairedReports read_paired_reports(const EvaluateFilesOptions& options,
-                                      EvaluationInputs& record);
+// counts, pairing). Throws rrg::InputError naming the file and record for bad input (the
+// predictions' error first when both files are bad). With threads > 1 (0 = every core) the two
+// files are parsed at the same time.
+io::PairedReports read_paired_reports(const EvaluateFilesOptions& options, EvaluationInputs& record,
+                                      std::size_t threads = 1);
 
 struct EvaluationRun {
   EvaluationResult result;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "rrg/core/parallel.h"
 #include "rrg/labelers/vocabulary.h"
 
 namespace rrg::labelers {
@@ -153,15 +154,21 @@ struct RulesLabeler::Scratch {
   std::vector<std::uint32_t> commas_before;  // commas_before[i]: ',' tokens before token i
 };
 
-RulesLabeler::RulesLabeler(RuleSet rules)
+RulesLabeler::RulesLabeler(RuleSet rules, std::size_t threads)
     : rules_(std::move(rules)),
       matcher_(rules_.rules),
       max_phrase_tokens_(longest_phrase(rules_.rules)),
-      identity_("rules@" + short_hash(std::string(kEngineVersion) + "|" + rules_.hash)) {}
+      identity_("rules@" + short_hash(std::string(kEngineVersion) + "|" + rules_.hash)),
+      threads_(resolve_threads(threads)) {}
 
 std::vector<LabelResult> RulesLabeler::label(const std::vector<std::string>& texts) {
+  // Reports are independent: blocks of them on every thread, each result in its own slot.
+  constexpr std::size_t kBlock = 64;
   std::vector<LabelResult> results(texts.size());
-  for (std::size_t i = 0; i < texts.size(); ++i) results[i].labels = label_one(texts[i]);
+  parallel_for((texts.size() + kBlock - 1) / kBlock, threads_, [&](std::size_t task, std::size_t) {
+    const std::size_t last = std::min(texts.size(), (task + 1) * kBlock);
+    for (std::size_t i = task * kBlock; i < last; ++i) results[i].labels = label_one(texts[i]);
+  });
   return results;
 }
 
@@ -507,8 +514,10 @@ std::string RulesLabeler::note() const {
 }
 
 std::unique_ptr<Labeler> make_rules_labeler(const LabelerOptions& options) {
-  if (options.rules_dir.empty()) return std::make_unique<RulesLabeler>(embedded_rule_set());
-  return std::make_unique<RulesLabeler>(load_rule_dir(options.rules_dir));
+  if (options.rules_dir.empty()) {
+    return std::make_unique<RulesLabeler>(embedded_rule_set(), options.threads);
+  }
+  return std::make_unique<RulesLabeler>(load_rule_dir(options.rules_dir), options.threads);
 }
 
 }  // namespace rrg::labelers

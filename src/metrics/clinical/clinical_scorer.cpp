@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "rrg/core/parallel.h"
 #include "rrg/metrics/python_math.h"
 
 namespace rrg::metrics {
@@ -73,22 +74,27 @@ SampleStatistics ClinicalScorer::statistics(ScoringInputs& inputs) const {
   const PairLabels& labels = inputs.labels();
   const std::size_t n = labels.predictions.size();
   SampleStatistics stats(n, kSampleValues + kSampleCount);
-  for (std::size_t i = 0; i < n; ++i) {
-    double* row = stats.row(i);
-    const bool valid = i >= labels.errors.size() || labels.errors[i].empty();
-    row[kValid] = valid ? 1.0 : 0.0;
-    for (std::size_t k = 0; k < kNumObservations; ++k) {
-      row[kPrediction + k] = static_cast<double>(static_cast<int>(labels.predictions[i][k]));
-      row[kReference + k] = static_cast<double>(static_cast<int>(labels.references[i][k]));
+  // Rows are independent: blocks of samples on inputs.threads() threads.
+  constexpr std::size_t kBlock = 1024;
+  parallel_for((n + kBlock - 1) / kBlock, inputs.threads(), [&](std::size_t block, std::size_t) {
+    const std::size_t last = std::min(n, (block + 1) * kBlock);
+    for (std::size_t i = block * kBlock; i < last; ++i) {
+      double* row = stats.row(i);
+      const bool valid = i >= labels.errors.size() || labels.errors[i].empty();
+      row[kValid] = valid ? 1.0 : 0.0;
+      for (std::size_t k = 0; k < kNumObservations; ++k) {
+        row[kPrediction + k] = static_cast<double>(static_cast<int>(labels.predictions[i][k]));
+        row[kReference + k] = static_cast<double>(static_cast<int>(labels.references[i][k]));
+      }
+      if (!valid) {
+        std::fill(row + kSampleValues, row + kSampleValues + kSampleCount, kNone);
+        continue;
+      }
+      const std::vector<double> values =
+          clinical_sample_values(clinical_sample(labels.predictions[i], labels.references[i]));
+      std::copy(values.begin(), values.end(), row + kSampleValues);
     }
-    if (!valid) {
-      std::fill(row + kSampleValues, row + kSampleValues + kSampleCount, kNone);
-      continue;
-    }
-    const std::vector<double> values =
-        clinical_sample_values(clinical_sample(labels.predictions[i], labels.references[i]));
-    std::copy(values.begin(), values.end(), row + kSampleValues);
-  }
+  });
   return stats;
 }
 

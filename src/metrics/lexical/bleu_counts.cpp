@@ -141,9 +141,13 @@ BleuCounts bleu_counts_of_row(const double* row) {
   return counts;
 }
 
-SampleStatistics bleu_statistics(const TextCorpus& corpus, Tokenizer tokenizer) {
-  return sample_statistics(corpus, tokenizer, kBleuRowWidth,
-                           [] { return std::make_unique<BleuWorker>(); });
+std::unique_ptr<SampleWorker> make_bleu_worker() {
+  return std::make_unique<BleuWorker>();
+}
+
+SampleStatistics bleu_statistics(const TextCorpus& corpus, Tokenizer tokenizer,
+                                 std::size_t threads) {
+  return sample_statistics(corpus, tokenizer, kBleuRowWidth, make_bleu_worker, threads);
 }
 
 }  // namespace rrg::metrics

@@ -36,6 +36,13 @@ std::array<double, kBleuMaxOrder> coco_bleu(const std::array<std::uint64_t, kBle
 
 }  // namespace
 
+CocoBleuScorer::CocoBleuScorer()
+    : RowLoopScorer(TextConvention::kCoco, Tokenizer::kPythonSplit, kBleuRowWidth) {}
+
+std::unique_ptr<SampleWorker> CocoBleuScorer::make_worker() const {
+  return make_bleu_worker();
+}
+
 std::vector<KeyInfo> CocoBleuScorer::keys() const {
   return {{"Bleu_1"}, {"Bleu_2"}, {"Bleu_3"}, {"Bleu_4"}};
 }
@@ -49,7 +56,7 @@ void CocoBleuScorer::sign(std::size_t, ScoringInputs& inputs, Signature& signatu
 }
 
 SampleStatistics CocoBleuScorer::statistics(ScoringInputs& inputs) const {
-  return bleu_statistics(inputs.texts(TextConvention::kCoco), Tokenizer::kPythonSplit);
+  return loop_statistics(*this, inputs);
 }
 
 // [correct_1..4, guess_1..4, testlen, reflen]: BleuScorer's totals.

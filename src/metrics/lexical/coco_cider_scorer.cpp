@@ -1,11 +1,20 @@
 // pycocoevalcap CIDEr-D (see coco_cider_scorer.h).
 //
-// Two passes over the corpus. Pass 1 gives every reference n-gram an exact integer id and counts
-// document frequencies. Pass 2 builds, per sample, the hypothesis vectors and each reference's
-// vectors and accumulates the similarity in exactly the order cider_scorer.py does: n-grams of
-// one order in order of first occurrence in the text (Python dict insertion order), references in
-// input order. The n-gram ids of the first chunks are kept between the passes; beyond a fixed
-// budget, texts are tokenized again in pass 2, so memory stays bounded on huge corpora.
+// Two passes over the corpus. Pass 1 (the shared sample loop, rrg/metrics/lexical/sample_loop.h)
+// gives every n-gram an exact integer id and counts document frequencies. Pass 2 builds, per
+// sample, the hypothesis vectors and each reference's vectors and accumulates the similarity in
+// exactly the order cider_scorer.py does: n-grams of one order in order of first occurrence in
+// the text (Python dict insertion order), references in input order. The n-gram ids of chunks
+// are kept between the passes up to a fixed budget; beyond it, texts are tokenized again in
+// pass 2, so memory stays bounded on huge corpora.
+//
+// Threads: each lane of the loop numbers tokens and n-grams on its own and counts the document
+// frequencies of its samples. Between the passes every lane's n-grams are mapped to one global
+// numbering (token strings, then (prefix, token) pairs, order by order), the lanes' counts are
+// added there, and each lane gets the exact corpus-wide frequency of each of its own ids. Pass 2
+// then runs per lane on the chunks that lane tokenized, so the values are those of one thread
+// bit for bit: document frequencies are exact integers and every floating-point sum keeps the
+// order of one text's n-grams.
 //
 // Last-bit note: the idf weights use the C library's log(), which is what np.log calls on
 // machines without AVX-512 (this one included). A line-by-line Python restatement of
@@ -16,12 +25,14 @@
 // 1e-9 acceptance tolerance and cannot be reproduced portably.
 #include "rrg/metrics/lexical/coco_cider_scorer.h"
 
-#include "rrg/metrics/lexical/sample_loop.h"
-
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <utility>
+
+#include "rrg/core/parallel.h"
+#include "rrg/metrics/lexical/sample_loop.h"
 
 #include "rrg/metrics/lexical/token_ids.h"
 #include "rrg/metrics/python_math.h"
@@ -59,6 +70,15 @@ class NgramIds {
     }
   }
   std::size_t count(std::size_t order) const { return tables_[order - 2].used; }
+  // The (prefix id, last token id) key of every n-gram id of `order`, by id.
+  std::vector<std::uint64_t> keys(std::size_t order) const {
+    const Table& table = tables_[order - 2];
+    std::vector<std::uint64_t> out(table.used);
+    for (const Slot& slot : table.slots) {
+      if (slot.value != kNone) out[slot.value] = slot.key;
+    }
+    return out;
+  }
 
  private:
   struct Slot {
@@ -212,85 +232,175 @@ void CocoCiderScorer::sign(std::size_t, ScoringInputs& inputs, Signature& signat
   sign_text_inputs(inputs, TextConvention::kCoco, false, signature);
 }
 
-SampleStatistics CocoCiderScorer::statistics(ScoringInputs& inputs) const {
-  const TextCorpus& corpus = inputs.texts(TextConvention::kCoco);
-  SampleStatistics out(corpus.size(), 1);
-  const std::size_t n_samples = corpus.size();
-  if (n_samples == 0) return out;
+namespace {
 
-  CorpusTokenizer tokenizer(Tokenizer::kPythonSplit);
-  TokenChunk chunk;
-  NgramIds ngram_ids;
+// Pass 1 in the sample loop, pass 2 in finish().
+class CiderConsumer final : public LoopConsumer {
+ public:
+  CiderConsumer(std::size_t n_samples, std::size_t lanes, std::size_t kept_id_budget)
+      : n_samples_(n_samples), budget_(kept_id_budget), lanes_(lanes) {}
 
   // Pass 1: n-gram ids of every text, and document frequency = number of samples whose
-  // references contain the n-gram. The n-gram ids of the first chunks are kept for pass 2 while
-  // they fit in the budget; later chunks are tokenized again in pass 2 (bounded memory).
-  std::vector<ChunkNgrams> kept;
-  std::size_t kept_ids = 0;
-  ChunkNgrams scratch;
-  std::array<std::vector<std::uint32_t>, kOrders> df, last_sample;
-  for (std::size_t first = 0; first < n_samples; first += kChunkSamples) {
-    const std::size_t last = std::min(n_samples, first + kChunkSamples);
-    tokenizer.tokenize(corpus, first, last, chunk);
-    scratch.compute(chunk, ngram_ids);
-    for (std::size_t i = 0; i < scratch.size(); ++i) {
-      const auto sample_mark = static_cast<std::uint32_t>(first + i + 1);
-      for (std::size_t r = 0; r < scratch.reference_count(i); ++r) {
+  // references contain the n-gram (counted per lane). The n-gram ids of a chunk are kept for
+  // pass 2 while they fit in the budget; other chunks are tokenized again (bounded memory).
+  void consume(const LoopChunk& chunk) override {
+    Lane& lane = lanes_[chunk.lane];
+    lane.scratch.compute(*chunk.tokens, lane.ngram_ids);
+    const ChunkNgrams& ngrams = lane.scratch;
+    for (std::size_t i = 0; i < ngrams.size(); ++i) {
+      const auto sample_mark = static_cast<std::uint32_t>(chunk.first + i + 1);
+      for (std::size_t r = 0; r < ngrams.reference_count(i); ++r) {
         for (std::size_t k = 0; k < kOrders; ++k) {
-          for (std::uint32_t id : scratch.ids(i, r + 1, k + 1)) {
-            if (id >= df[k].size()) {
-              const std::size_t size = std::max<std::size_t>(id + 1, df[k].size() * 2);
-              df[k].resize(size, 0);
-              last_sample[k].resize(size, 0);
+          auto& df = lane.df[k];
+          auto& last_sample = lane.last_sample[k];
+          for (std::uint32_t id : ngrams.ids(i, r + 1, k + 1)) {
+            if (id >= df.size()) {
+              const std::size_t size = std::max<std::size_t>(id + 1, df.size() * 2);
+              df.resize(size, 0);
+              last_sample.resize(size, 0);
             }
-            if (last_sample[k][id] != sample_mark) {
-              last_sample[k][id] = sample_mark;
-              ++df[k][id];
+            if (last_sample[id] != sample_mark) {
+              last_sample[id] = sample_mark;
+              ++df[id];
             }
           }
         }
       }
     }
-    if (kept.size() * kChunkSamples == first && kept_ids + scratch.id_count() <= kept_id_budget_) {
-      kept_ids += scratch.id_count();
-      kept.push_back(std::move(scratch));
-      scratch = ChunkNgrams();
+    if (reserve_budget(ngrams.id_count())) {
+      lane.kept_chunks.push_back(chunk.index);
+      lane.kept.push_back(std::move(lane.scratch));
+      lane.scratch = ChunkNgrams();
     }
   }
-  for (auto& marks : last_sample) std::vector<std::uint32_t>().swap(marks);
 
-  // idf[d] = ref_len - np.log(max(1.0, d)) for every possible document frequency d.
-  const double ref_len = std::log(static_cast<double>(n_samples));
-  std::vector<double> idf(n_samples + 1), idf_squared(n_samples + 1);
-  for (std::size_t d = 0; d <= n_samples; ++d) {
-    idf[d] = ref_len - std::log(std::max(1.0, static_cast<double>(d)));
-    idf_squared[d] = python_square(idf[d]);
-  }
-  const double two_sigma_squared = 2.0 * python_pow(kSigma, 2.0);
-
-  // Pass 2: scores.
-  std::array<NgramVector, kOrders> hyp_vectors, ref_vectors;
-  for (std::size_t first = 0, c = 0; first < n_samples; first += kChunkSamples, ++c) {
-    const ChunkNgrams* ngrams = &scratch;
-    if (c < kept.size()) {
-      ngrams = &kept[c];
-    } else {
-      tokenizer.tokenize(corpus, first, std::min(n_samples, first + kChunkSamples), chunk);
-      scratch.compute(chunk, ngram_ids);
+  SampleStatistics finish(SampleLoop& loop) override {
+    SampleStatistics out(n_samples_, 1);
+    if (n_samples_ == 0) return out;
+    for (Lane& lane : lanes_) {
+      for (auto& marks : lane.last_sample) std::vector<std::uint32_t>().swap(marks);
     }
-    for (std::size_t i = 0; i < ngrams->size(); ++i) {
-      for (std::size_t k = 0; k < kOrders; ++k) {
-        hyp_vectors[k].build(ngrams->ids(i, 0, k + 1), df[k], idf, idf_squared);
+    if (lanes_.size() > 1) merge_document_frequencies(loop);
+
+    // idf[d] = ref_len - np.log(max(1.0, d)) for every possible document frequency d.
+    const double ref_len = std::log(static_cast<double>(n_samples_));
+    std::vector<double> idf(n_samples_ + 1), idf_squared(n_samples_ + 1);
+    for (std::size_t d = 0; d <= n_samples_; ++d) {
+      idf[d] = ref_len - std::log(std::max(1.0, static_cast<double>(d)));
+      idf_squared[d] = python_square(idf[d]);
+    }
+
+    // Pass 2, each lane on the chunks it tokenized in pass 1 (its ids are its own).
+    parallel_for(lanes_.size(), lanes_.size(), [&](std::size_t l, std::size_t) {
+      Lane& lane = lanes_[l];
+      std::size_t next_kept = 0;
+      TokenChunk tokens;
+      std::array<NgramVector, kOrders> hyp_vectors, ref_vectors;
+      for (std::size_t c = 0; c < loop.chunks(); ++c) {
+        if (loop.owner(c) != l) continue;
+        const ChunkNgrams* ngrams = &lane.scratch;
+        if (next_kept < lane.kept_chunks.size() && lane.kept_chunks[next_kept] == c) {
+          ngrams = &lane.kept[next_kept++];
+        } else {
+          loop.tokenize(l, c, tokens);
+          lane.scratch.compute(tokens, lane.ngram_ids);
+        }
+        score_chunk(*ngrams, lane.df, idf, idf_squared, hyp_vectors, ref_vectors,
+                    out.row(loop.chunk_first(c)));
       }
-      const double hyp_length = static_cast<double>(ngrams->ids(i, 0, 2).size);  // bigrams
+    });
+    return out;
+  }
 
-      const std::size_t n_refs = ngrams->reference_count(i);
+ private:
+  struct Lane {
+    NgramIds ngram_ids;
+    std::array<std::vector<std::uint32_t>, kOrders> df, last_sample;  // by the lane's n-gram id
+    ChunkNgrams scratch;
+    std::vector<std::size_t> kept_chunks;  // chunks whose n-gram ids are kept, in order
+    std::vector<ChunkNgrams> kept;
+  };
+
+  bool reserve_budget(std::size_t ids) {
+    std::size_t current = kept_ids_.load(std::memory_order_relaxed);
+    while (current + ids <= budget_) {
+      if (kept_ids_.compare_exchange_weak(current, current + ids)) return true;
+    }
+    return false;
+  }
+
+  // Replaces every lane's document frequencies (of the lane's own samples) by the corpus-wide
+  // ones of the same n-grams: lane ids are mapped to a global numbering by their token strings
+  // and, order by order, by their (prefix, last token) pairs.
+  void merge_document_frequencies(SampleLoop& loop) {
+    TokenVocabulary tokens;
+    NgramIds ngrams;
+    std::array<std::vector<std::uint32_t>, kOrders> global_df;
+    std::vector<std::array<std::vector<std::uint32_t>, kOrders>> maps(lanes_.size());
+    for (std::size_t l = 0; l < lanes_.size(); ++l) {
+      Lane& lane = lanes_[l];
+      auto& map = maps[l];
+      const TokenVocabulary& vocabulary = loop.vocabulary(l);
+      map[0].resize(vocabulary.size());
+      for (TokenId id = 0; id < vocabulary.size(); ++id) {
+        map[0][id] = tokens.intern(vocabulary.token(id));
+      }
+      for (std::size_t order = 2; order <= kOrders; ++order) {
+        const std::vector<std::uint64_t> keys = lane.ngram_ids.keys(order);
+        auto& current = map[order - 1];
+        const auto& prefixes = map[order - 2];
+        current.resize(keys.size());
+        for (std::size_t id = 0; id < keys.size(); ++id) {
+          const auto prefix = static_cast<std::uint32_t>(keys[id] >> 32);
+          const auto token = static_cast<TokenId>(keys[id] & 0xFFFFFFFFu);
+          current[id] = ngrams.get_or_add(order, prefixes[prefix], map[0][token]);
+        }
+      }
+      for (std::size_t k = 0; k < kOrders; ++k) {
+        const auto& df = lane.df[k];
+        for (std::size_t id = 0; id < df.size(); ++id) {
+          if (df[id] == 0) continue;
+          const std::uint32_t global = map[k][id];
+          if (global >= global_df[k].size()) {
+            global_df[k].resize(std::max<std::size_t>(global + 1, global_df[k].size() * 2), 0);
+          }
+          global_df[k][global] += df[id];
+        }
+      }
+    }
+    for (std::size_t l = 0; l < lanes_.size(); ++l) {
+      for (std::size_t k = 0; k < kOrders; ++k) {
+        const auto& map = maps[l][k];
+        std::vector<std::uint32_t> df(map.size());
+        for (std::size_t id = 0; id < map.size(); ++id) {
+          df[id] = map[id] < global_df[k].size() ? global_df[k][map[id]] : 0;
+        }
+        lanes_[l].df[k].swap(df);
+        std::vector<std::uint32_t>().swap(maps[l][k]);
+      }
+    }
+  }
+
+  // The CIDEr-D of every sample of one chunk, into rows[0..] (one number per sample).
+  static void score_chunk(const ChunkNgrams& ngrams,
+                          const std::array<std::vector<std::uint32_t>, kOrders>& df,
+                          const std::vector<double>& idf, const std::vector<double>& idf_squared,
+                          std::array<NgramVector, kOrders>& hyp_vectors,
+                          std::array<NgramVector, kOrders>& ref_vectors, double* rows) {
+    const double two_sigma_squared = 2.0 * python_pow(kSigma, 2.0);
+    for (std::size_t i = 0; i < ngrams.size(); ++i) {
+      for (std::size_t k = 0; k < kOrders; ++k) {
+        hyp_vectors[k].build(ngrams.ids(i, 0, k + 1), df[k], idf, idf_squared);
+      }
+      const double hyp_length = static_cast<double>(ngrams.ids(i, 0, 2).size);  // bigrams
+
+      const std::size_t n_refs = ngrams.reference_count(i);
       double score[kOrders] = {0.0, 0.0, 0.0, 0.0};
       for (std::size_t r = 0; r < n_refs; ++r) {
         for (std::size_t k = 0; k < kOrders; ++k) {
-          ref_vectors[k].build(ngrams->ids(i, r + 1, k + 1), df[k], idf, idf_squared);
+          ref_vectors[k].build(ngrams.ids(i, r + 1, k + 1), df[k], idf, idf_squared);
         }
-        const double delta = hyp_length - static_cast<double>(ngrams->ids(i, r + 1, 2).size);
+        const double delta = hyp_length - static_cast<double>(ngrams.ids(i, r + 1, 2).size);
         const double penalty = python_pow(kE, -python_pow(delta, 2.0) / two_sigma_squared);
         for (std::size_t k = 0; k < kOrders; ++k) {
           double val = 0.0;
@@ -312,10 +422,25 @@ SampleStatistics CocoCiderScorer::statistics(ScoringInputs& inputs) const {
         sample /= static_cast<double>(n_refs);
         sample *= 10.0;
       }
-      out.row(first + i)[0] = sample;
+      rows[i] = sample;
     }
   }
-  return out;
+
+  std::size_t n_samples_;
+  std::size_t budget_;
+  std::vector<Lane> lanes_;
+  std::atomic<std::size_t> kept_ids_{0};
+};
+
+}  // namespace
+
+SampleStatistics CocoCiderScorer::statistics(ScoringInputs& inputs) const {
+  return loop_statistics(*this, inputs);
+}
+
+std::unique_ptr<LoopConsumer> CocoCiderScorer::make_consumer(const TextCorpus& corpus,
+                                                             std::size_t lanes) const {
+  return std::make_unique<CiderConsumer>(corpus.size(), lanes, kept_id_budget_);
 }
 
 }  // namespace rrg::metrics

@@ -37,6 +37,13 @@ class CocoRougeWorker final : public SampleWorker {
 
 }  // namespace
 
+CocoRougeScorer::CocoRougeScorer()
+    : RowLoopScorer(TextConvention::kCoco, Tokenizer::kSplitOnSpace, 1) {}
+
+std::unique_ptr<SampleWorker> CocoRougeScorer::make_worker() const {
+  return std::make_unique<CocoRougeWorker>();
+}
+
 std::vector<KeyInfo> CocoRougeScorer::keys() const {
   return {{"ROUGE_L"}};
 }
@@ -50,8 +57,7 @@ void CocoRougeScorer::sign(std::size_t, ScoringInputs& inputs, Signature& signat
 }
 
 SampleStatistics CocoRougeScorer::statistics(ScoringInputs& inputs) const {
-  return sample_statistics(inputs.texts(TextConvention::kCoco), Tokenizer::kSplitOnSpace, 1,
-                           [] { return std::make_unique<CocoRougeWorker>(); });
+  return loop_statistics(*this, inputs);
 }
 
 }  // namespace rrg::metrics

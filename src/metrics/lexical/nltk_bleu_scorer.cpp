@@ -49,6 +49,13 @@ std::array<double, kBleuMaxOrder> nltk_bleu(const NltkTotals& t) {
 
 }  // namespace
 
+NltkBleuScorer::NltkBleuScorer()
+    : RowLoopScorer(TextConvention::kSeed, Tokenizer::kLowerPythonSplit, kBleuRowWidth) {}
+
+std::unique_ptr<SampleWorker> NltkBleuScorer::make_worker() const {
+  return make_bleu_worker();
+}
+
 std::vector<KeyInfo> NltkBleuScorer::keys() const {
   return {{"BLEU-1"}, {"BLEU-2"}, {"BLEU-3"}, {"BLEU-4"}};
 }
@@ -62,7 +69,7 @@ void NltkBleuScorer::sign(std::size_t, ScoringInputs& inputs, Signature& signatu
 }
 
 SampleStatistics NltkBleuScorer::statistics(ScoringInputs& inputs) const {
-  return bleu_statistics(inputs.texts(TextConvention::kSeed), Tokenizer::kLowerPythonSplit);
+  return loop_statistics(*this, inputs);
 }
 
 // [numerators 1..4, denominators 1..4, hyp_length, ref_length]: corpus_bleu's totals.

@@ -196,8 +196,10 @@ class MeteorSession {
 
 }  // namespace
 
+// The seed's text.lower().split(), one value per sample.
 NltkMeteorScorer::NltkMeteorScorer(const std::string& wordnet_dir)
-    : wordnet_(std::make_shared<text::WordNet>(wordnet_dir)) {}
+    : RowLoopScorer(TextConvention::kSeed, Tokenizer::kLowerPythonSplit, 1),
+      wordnet_(std::make_shared<text::WordNet>(wordnet_dir)) {}
 
 namespace {
 
@@ -216,6 +218,10 @@ class MeteorWorker final : public SampleWorker {
 
 }  // namespace
 
+std::unique_ptr<SampleWorker> NltkMeteorScorer::make_worker() const {
+  return std::make_unique<MeteorWorker>(*wordnet_);
+}
+
 std::vector<KeyInfo> NltkMeteorScorer::keys() const {
   return {{"METEOR"}};
 }
@@ -232,9 +238,7 @@ void NltkMeteorScorer::sign(std::size_t, ScoringInputs& inputs, Signature& signa
 }
 
 SampleStatistics NltkMeteorScorer::statistics(ScoringInputs& inputs) const {
-  // the seed's text.lower().split()
-  return sample_statistics(inputs.texts(TextConvention::kSeed), Tokenizer::kLowerPythonSplit, 1,
-                           [this] { return std::make_unique<MeteorWorker>(*wordnet_); });
+  return loop_statistics(*this, inputs);
 }
 
 }  // namespace rrg::metrics

@@ -140,6 +140,13 @@ class RougeScoreWorker final : public SampleWorker {
 
 }  // namespace
 
+// rouge-score tokenizes the texts itself (Tokenizer::kNone).
+RougeScoreScorer::RougeScoreScorer() : RowLoopScorer(TextConvention::kSeed, Tokenizer::kNone, 1) {}
+
+std::unique_ptr<SampleWorker> RougeScoreScorer::make_worker() const {
+  return std::make_unique<RougeScoreWorker>();
+}
+
 std::vector<KeyInfo> RougeScoreScorer::keys() const {
   return {{"ROUGE-L"}};
 }
@@ -150,8 +157,7 @@ void RougeScoreScorer::sign(std::size_t, ScoringInputs& inputs, Signature& signa
 }
 
 SampleStatistics RougeScoreScorer::statistics(ScoringInputs& inputs) const {
-  return sample_statistics(inputs.texts(TextConvention::kSeed), Tokenizer::kNone, 1,
-                           [] { return std::make_unique<RougeScoreWorker>(); });
+  return loop_statistics(*this, inputs);
 }
 
 }  // namespace rrg::metrics

@@ -15,7 +15,8 @@
 // The phrase and cue lists are data (rule_set.h); heart failure's uncertain Cardiomegaly vote is
 // the "[uncertain]" flag on those phrases in mention/cardiomegaly.txt.
 //
-// A RulesLabeler is immutable after construction; label_one() and explain() are thread-safe.
+// A RulesLabeler is immutable after construction; label_one() and explain() are thread-safe, and
+// label() spreads a batch over `threads` threads.
 #pragma once
 
 #include <cstdint>
@@ -43,7 +44,8 @@ struct MentionTrace {
 
 class RulesLabeler final : public Labeler {
  public:
-  explicit RulesLabeler(RuleSet rules);
+  // `threads`: threads label() uses for a batch (0 = every core).
+  explicit RulesLabeler(RuleSet rules, std::size_t threads = 1);
 
   std::string name() const override { return "rules"; }
   // "rules@<8 hex digits>" over the parsed lists and the engine version.
@@ -82,6 +84,7 @@ class RulesLabeler final : public Labeler {
   PhraseMatcher matcher_;
   std::uint32_t max_phrase_tokens_ = 1;  // tokens of the longest phrase
   std::string identity_;
+  std::size_t threads_;
 };
 
 // Builds the labeler from the compiled-in lists, or from options.rules_dir when it is set.

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "rrg/metrics/lexical/token_ids.h"
@@ -51,7 +52,12 @@ class BleuCounter {
 inline constexpr std::size_t kBleuRowWidth = 2 + kBleuMaxOrder;
 BleuCounts bleu_counts_of_row(const double* row);
 
+// The sample loop's worker that writes those rows (rrg/metrics/lexical/sample_loop.h).
+class SampleWorker;
+std::unique_ptr<SampleWorker> make_bleu_worker();
+
 // Every sample's BLEU counts, texts tokenized with `tokenizer`, all references of each sample.
-SampleStatistics bleu_statistics(const TextCorpus& corpus, Tokenizer tokenizer);
+SampleStatistics bleu_statistics(const TextCorpus& corpus, Tokenizer tokenizer,
+                                 std::size_t threads = 1);
 
 }  // namespace rrg::metrics

@@ -16,12 +16,13 @@
 #include <string>
 #include <vector>
 
+#include "rrg/metrics/lexical/sample_loop.h"
 #include "rrg/metrics/scorer.h"
 #include "rrg/metrics/scoring_inputs.h"
 
 namespace rrg::metrics {
 
-class CocoCiderScorer final : public MeanScorer {
+class CocoCiderScorer final : public MeanScorer, public LoopScorer {
  public:
   // Between its two passes the scorer keeps the n-gram ids of the first samples, up to
   // `kept_id_budget` ids (4 bytes each); the remaining samples are tokenized again. The result
@@ -36,6 +37,13 @@ class CocoCiderScorer final : public MeanScorer {
   // references: a resample keeps the test set's df (a property of the reference set, as
   // bert_score's idf is), so its value is the mean of the resampled per-sample scores.
   SampleStatistics statistics(ScoringInputs& inputs) const override;
+
+  // In the sample loop: str.split() of the coco texts (shared with coco BLEU).
+  const LoopScorer* loop_scorer() const override { return this; }
+  TextConvention loop_convention() const override { return TextConvention::kCoco; }
+  Tokenizer loop_tokenizer() const override { return Tokenizer::kPythonSplit; }
+  std::unique_ptr<LoopConsumer> make_consumer(const TextCorpus& corpus,
+                                              std::size_t lanes) const override;
 
  private:
   std::size_t kept_id_budget_;

@@ -12,16 +12,22 @@
 #include <string>
 #include <vector>
 
+#include "rrg/metrics/lexical/sample_loop.h"
 #include "rrg/metrics/scorer.h"
 #include "rrg/metrics/scoring_inputs.h"
 
 namespace rrg::metrics {
 
-class CocoRougeScorer final : public MeanScorer {
+class CocoRougeScorer final : public MeanScorer, public RowLoopScorer {
  public:
+  CocoRougeScorer();
   std::vector<KeyInfo> keys() const override;
   void sign(std::size_t key, ScoringInputs& inputs, Signature& signature) const override;
   SampleStatistics statistics(ScoringInputs& inputs) const override;
+  const LoopScorer* loop_scorer() const override { return this; }
+
+ protected:
+  std::unique_ptr<SampleWorker> make_worker() const override;
 };
 
 }  // namespace rrg::metrics

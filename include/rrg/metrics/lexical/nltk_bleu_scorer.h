@@ -16,18 +16,22 @@
 #include <string>
 #include <vector>
 
+#include "rrg/metrics/lexical/sample_loop.h"
 #include "rrg/metrics/scorer.h"
 #include "rrg/metrics/scoring_inputs.h"
 
 namespace rrg::metrics {
 
-class NltkBleuScorer final : public SumsScorer {
+class NltkBleuScorer final : public SumsScorer, public RowLoopScorer {
  public:
+  NltkBleuScorer();
   std::vector<KeyInfo> keys() const override;
   void sign(std::size_t key, ScoringInputs& inputs, Signature& signature) const override;
   SampleStatistics statistics(ScoringInputs& inputs) const override;
+  const LoopScorer* loop_scorer() const override { return this; }
 
  protected:
+  std::unique_ptr<SampleWorker> make_worker() const override;
   std::size_t sums_width() const override;
   void project(const double* row, double* out) const override;
   void finish(const double* sums, std::size_t n_rows, double* out) const override;

@@ -30,13 +30,14 @@
 #include <string>
 #include <vector>
 
+#include "rrg/metrics/lexical/sample_loop.h"
 #include "rrg/metrics/scorer.h"
 #include "rrg/metrics/scoring_inputs.h"
 #include "rrg/text/wordnet.h"
 
 namespace rrg::metrics {
 
-class NltkMeteorScorer final : public MeanScorer {
+class NltkMeteorScorer final : public MeanScorer, public RowLoopScorer {
  public:
   // NLTK's defaults (meteor_score's keyword arguments).
   static constexpr double kAlpha = 0.9;
@@ -52,6 +53,12 @@ class NltkMeteorScorer final : public MeanScorer {
   // beta:3|gamma:0.5|nrefs:1|version:..."
   void sign(std::size_t key, ScoringInputs& inputs, Signature& signature) const override;
   SampleStatistics statistics(ScoringInputs& inputs) const override;
+  const LoopScorer* loop_scorer() const override { return this; }
+
+ protected:
+  // One METEOR session per lane: its stem and synonym caches are the lane's own; WordNet is
+  // shared (immutable, thread-safe).
+  std::unique_ptr<SampleWorker> make_worker() const override;
 
  private:
   std::shared_ptr<const text::WordNet> wordnet_;

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rrg/metrics/lexical/sample_loop.h"
 #include "rrg/metrics/scorer.h"
 #include "rrg/metrics/scoring_inputs.h"
 
@@ -33,11 +34,17 @@ double rouge_lcs_fmeasure(std::size_t lcs, std::size_t target_length,
                           std::size_t prediction_length);
 
 // "ROUGE-L|conv:rouge-score-0.1.2|tok:rouge-score|stem:porter-nltk|clean:seed|nrefs:1|version:..."
-class RougeScoreScorer final : public MeanScorer {
+class RougeScoreScorer final : public MeanScorer, public RowLoopScorer {
  public:
+  RougeScoreScorer();
   std::vector<KeyInfo> keys() const override;
   void sign(std::size_t key, ScoringInputs& inputs, Signature& signature) const override;
   SampleStatistics statistics(ScoringInputs& inputs) const override;
+  const LoopScorer* loop_scorer() const override { return this; }
+
+ protected:
+  // One tokenizer (with its stem cache) per lane.
+  std::unique_ptr<SampleWorker> make_worker() const override;
 };
 
 }  // namespace rrg::metrics
