@@ -11,6 +11,7 @@ set(RRG_LAYERS
   "rrg_labelers"
   "rrg_metric_registry"
   "rrg_image_api"
+  "rrg_report"
   "rrg_pipelines"
 )
 
