@@ -32,6 +32,9 @@ packages=(
   # (tests/pipelines/encoder_reference.py)
   python3-opencv
 )
+# Extra packages a caller asks for (scripts/test.sh: the browser tests' Chromium).
+read -r -a extra_packages <<<"${RRG_EXTRA_PACKAGES:-}"
+packages+=("${extra_packages[@]}")
 
 if [[ "${RRG_SKIP_INSTALL:-0}" != "1" ]]; then
   missing=()
