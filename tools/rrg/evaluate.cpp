@@ -47,7 +47,8 @@ void run_evaluate(const EvaluateFlags& flags) {
     throw InputError("evaluate needs --pred FILE and --ref FILE (see `rrg evaluate --help`)");
   }
   // Resolve everything that can be wrong before reading any file.
-  const bool html = flags.html_option->count() > 0;
+  // Asked for on the command line (with or without FILE) or by the configuration file (a FILE).
+  const bool html = flags.html_option->count() > 0 || !flags.html_path.empty();
   if (html && flags.html_path.empty() && flags.out_dir.empty()) {
     throw InputError("--html needs a FILE, or --out-dir DIR to write <prefix>_report.html there");
   }
