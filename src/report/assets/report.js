@@ -55,10 +55,13 @@
     parent.appendChild(document.createTextNode(text.slice(at)));
   }
 
-  // The labels of one side as chips: the observations it or `others` mention, marked where
-  // the raw labels differ.
+  var allLabels = document.getElementById('all-labels');
+
+  // The labels of one side as chips: the observations it or `others` mention (all 14 when
+  // "all 14 labels" is ticked), marked where the raw labels differ.
   function appendChips(parent, side, others) {
     var box = null;
+    var every = allLabels !== null && allLabels.checked;
     for (var k = 0; k < data.observations.length; k++) {
       var code = side.charAt(k), mentioned = code !== '.', differs = false;
       for (var j = 0; j < others.length; j++) {
@@ -66,7 +69,7 @@
         if (other !== '.') mentioned = true;
         if (other !== code) differs = true;
       }
-      if (!mentioned) continue;
+      if (!mentioned && !every) continue;
       if (!box) box = element('span', 'lb');
       box.appendChild(element('i', LABEL_CLASS[code] + (differs ? ' x' : ''), data.observations[k]));
     }
@@ -285,9 +288,21 @@
     details.setAttribute('data-drawn', '');
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll('details.worst'), function (details) {
+  var worstLists = document.querySelectorAll('details.worst');
+  Array.prototype.forEach.call(worstLists, function (details) {
     details.addEventListener('toggle', function () {
       if (details.open && !details.hasAttribute('data-drawn')) drawWorst(details);
+    });
+  });
+
+  // Redraws the table page and the open worst lists (closed ones redraw when opened).
+  allLabels.addEventListener('change', function () {
+    render();
+    Array.prototype.forEach.call(worstLists, function (details) {
+      if (!details.hasAttribute('data-drawn')) return;
+      details.removeChild(details.querySelector('table.worst'));
+      details.removeAttribute('data-drawn');
+      if (details.open) drawWorst(details);
     });
   });
 

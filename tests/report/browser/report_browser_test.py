@@ -216,7 +216,12 @@ class ReportInBrowser(unittest.TestCase):
         self.assertIn("Lungs are clear. No pleural effusion or pneumothorax is", first["marks"])
         self.assertTrue(first["text"].startswith("Heart size is normal."))
         self.assertGreater(first["chips"], 0)
+        self.assertLess(first["chips"], 14)
         self.assertEqual(first["heading"], '"prediction"')
+        self.driver.find_element("id", "all-labels").click()
+        chips = self.js("""return Array.from(document.querySelectorAll(
+            '#sample-table tbody:first-of-type .pair > div')).map(d => d.querySelectorAll('.lb i').length)""")
+        self.assertEqual(chips, [14, 14])
 
     def test_paging(self):
         self.open(self.reports.paged)
