@@ -22,6 +22,9 @@ What is extracted, and why it is enough:
     A case-ignorable code point is always skipped, so its Cased property can never influence
     lower(); three classes therefore describe Python exactly: 1 = case-ignorable,
     2 = cased and not case-ignorable, 0 = neither.
+  * decimal: the code points for which chr(cp).isdecimal() is true (what `\\d` matches in
+    Python's `re` for str patterns, and the digits int() accepts), stored as the zero of each run
+    of ten consecutive digits 0..9 (Unicode assigns every decimal digit that way).
 The script re-derives every mapping from the emitted tables and fails if anything differs.
 """
 
@@ -71,6 +74,19 @@ def lower_tables():
         ranges.append((first, last, stride, delta))
         i = j
     return ranges, specials
+
+
+def decimal_zeros():
+    """The code points of digit zero of every run of decimal digits."""
+    zeros = [cp for cp in code_points() if chr(cp).isdecimal() and unicodedata.decimal(chr(cp)) == 0]
+    covered = {z + k: k for z in zeros for k in range(10)}
+    for cp in code_points():
+        c = chr(cp)
+        if c.isdecimal() != (cp in covered):
+            sys.exit(f"gen_unicode_tables: decimal digit U+{cp:04X} outside a run of ten")
+        if c.isdecimal() and unicodedata.decimal(c) != covered[cp]:
+            sys.exit(f"gen_unicode_tables: digit value mismatch at U+{cp:04X}")
+    return zeros
 
 
 def case_class(cp):
@@ -138,6 +154,7 @@ def main():
     ranges, specials = lower_tables()
     classes = case_ranges()
     self_check(spaces, ranges, specials, classes)
+    zeros = decimal_zeros()
     # The lookup code binary-searches on `first` and then checks `last`, so every range must
     # start after the previous one ends.
     for table in (ranges, classes):
@@ -177,6 +194,13 @@ def main():
     out.write("constexpr CaseRange kCaseRanges[] = {\n")
     for first, last, cls in classes:
         out.write(f"    {{0x{first:04X}, 0x{last:04X}, {cls}}},\n")
+    out.write("};\n\n")
+
+    out.write("// Decimal digits (chr(c).isdecimal(), Python's `\\d`): the zero of each run of ten\n")
+    out.write("// consecutive digits 0..9, ascending.\n")
+    out.write("constexpr char32_t kDecimalZeros[] = {\n")
+    for k in range(0, len(zeros), 8):
+        out.write("    " + ", ".join(f"0x{cp:04X}" for cp in zeros[k:k + 8]) + ",\n")
     out.write("};\n")
 
 

@@ -3,6 +3,7 @@
 corpus) and on full reports (the full-report corpus, the IU X-Ray references of iu_number_beam1).
 
     /usr/bin/python3 scripts/rules_accuracy.py [--build build] [--rules-dir DIR] [--quiet]
+                                               [--mrg-rl DIR]
 
 1. Labels ../shared/labels/iu_chexbert_dev.jsonl (or $RRG_SHARED_DIR/labels/...) with
    build/rules-dev and scores it with the reference scorer score_labels.py: the whole set, then
@@ -20,6 +21,19 @@ corpus) and on full reports (the full-report corpus, the IU X-Ray references of 
    number of positive labels per observation with CheXbert's published counts for the same
    texts (CHEXBERT_IU_REFERENCE_POSITIVES): the total absolute distance is the figure of
    issue 10.
+
+5. With --mrg-rl DIR (a clone of github.com/WangXuanmin/MRG_RL, the repository the
+   iu_number_beam1 case comes from; read in place, nothing is copied), two more checks against
+   CheXbert outputs published there for the same 382 test studies:
+   - another model's generated reports (its beam-3 run, MRG_RL_BEAM3): CheXbert's positive counts
+     of those 382 reports (tp + fp per observation) and, per observation, the number of studies
+     where both the reference and the generated report are positive (tp), from its
+     clinical_metrics.json;
+   - the clinical oracles (MRG_RL_ORACLES): for every reference, the retrieved training report
+     (of 50, or of 20) that maximises BLEU-4 + ROUGE-L + CheXbert F1 against it; CheXbert's micro
+     tp / fp / fn between references and oracle picks. The oracles chose the picks with
+     CheXbert's per-report labels, so a labeler that agrees with CheXbert reproduces these
+     counts.
 
 --rules-dir passes edited lists to rules-dev, so a change can be measured without rebuilding.
 Temporary files go to a fresh directory under /tmp that is removed at the end.
@@ -39,6 +53,17 @@ CODES = ["ECM", "CM", "LO", "LL", "ED", "CO", "PNA", "AT", "PTX", "PE", "PO", "F
 
 # CheXbert's positive labels (value 1) per observation on the 382 iu_number_beam1 references.
 CHEXBERT_IU_REFERENCE_POSITIVES = [8, 39, 42, 14, 10, 4, 3, 23, 2, 13, 5, 17, 18, 140]
+
+# Files of github.com/WangXuanmin/MRG_RL (commit 7394efd617be62347f94c3b6efee764b68bb75a7).
+MRG_RL_BEAM3 = "save/iu_xray/qwen_dino_sft_rag_top20_copy_oracle_cw1_lr2e5_test_beam3"
+# The clinical oracles: per reference, the retrieved training report (of the top 50, or of the
+# top 20) that maximises BLEU-4 + ROUGE-L + CheXbert F1, with CheXbert's micro tp / fp / fn
+# between references and picks (rag_top50_clinical_oracle/test_summary.json "cw1.0_rf0.0";
+# rag_top20_copy_oracle_cw1/build_summary.json, test split).
+MRG_RL_ORACLES = [
+    ("top-50", "save/iu_xray/rag_top50_clinical_oracle/test_cw1.0_rf0.0_preds.json", (281, 97, 57)),
+    ("top-20", "save/iu_xray/rag_top20_copy_oracle_cw1/test_oracle_preds.json", (256, 126, 82)),
+]
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -79,11 +104,66 @@ def write_jsonl(path, records):
             f.write(json.dumps(r) + "\n")
 
 
+def label_texts(args, tmp, name, items):
+    """Labels (id, text) pairs with rules-dev after collapsing white space; id -> labels."""
+    src = os.path.join(tmp, name + ".jsonl")
+    write_jsonl(src, ({"id": i, "report": " ".join(t.split())} for i, t in items))
+    out = os.path.join(tmp, name + "_pred.jsonl")
+    run_rules_dev(args, src, out)
+    return {r["id"]: r["labels"] for r in (json.loads(l) for l in open(out, encoding="utf-8"))}
+
+
+def mrg_rl_checks(args, tmp):
+    def load(rel):
+        with open(os.path.join(args.mrg_rl, rel), encoding="utf-8") as f:
+            return json.load(f)
+    refs = load(MRG_RL_BEAM3 + "/result/test_refs.json")
+    hyps = load(MRG_RL_BEAM3 + "/result/test_result.json")
+    chexbert = load(MRG_RL_BEAM3 + "/clinical_metrics.json")["chexbert"]["per_label"]
+    ref_labels = label_texts(args, tmp, "beam3_refs", ((k, v[0]) for k, v in refs.items()))
+    hyp_labels = label_texts(args, tmp, "beam3_hyps", ((k, v[0]) for k, v in hyps.items()))
+    print(f"== MRG_RL beam-3 generated reports ({len(hyp_labels)}): positive labels; "
+          "studies positive in both reference and report")
+    count_distance = tp_distance = 0
+    for name in OBS:
+        rules = sum(1 for r in hyp_labels.values() if r[name] == 1)
+        rules_tp = sum(1 for k in ref_labels if ref_labels[k][name] == 1 and
+                       hyp_labels[k][name] == 1)
+        cb = chexbert[name]["tp"] + chexbert[name]["fp"]
+        count_distance += abs(rules - cb)
+        tp_distance += abs(rules_tp - chexbert[name]["tp"])
+        if not args.quiet:
+            print(f"{name:28s} rules {rules:4d}  CheXbert {cb:4d}  {rules - cb:+4d}   "
+                  f"both: rules {rules_tp:3d}  CheXbert {chexbert[name]['tp']:3d}")
+    print(f"total absolute distance: positive counts {count_distance}, both-positive counts "
+          f"{tp_distance}")
+    with open(os.path.join(shared_dir(), "parity", "nlg", "cases", "iu_number_beam1",
+                           "ref.jsonl"), encoding="utf-8") as f:
+        iu_refs = [json.loads(l) for l in f if l.strip()]
+    ref_labels = label_texts(args, tmp, "oracle_refs", ((r["id"], r["report"]) for r in iu_refs))
+    for name, rel, cb in MRG_RL_ORACLES:
+        picks = load(rel)
+        pick_labels = label_texts(args, tmp, "oracle_picks_" + name,
+                                  ((k, v[0]) for k, v in picks.items()))
+        tp = fp = fn = 0
+        for k, ref in ref_labels.items():
+            for obs in OBS:
+                a, b = ref[obs] == 1, pick_labels[k][obs] == 1
+                tp += a and b
+                fp += b and not a
+                fn += a and not b
+        print(f"== MRG_RL {name} clinical oracle: references vs picks, micro tp/fp/fn rules "
+              f"{tp}/{fp}/{fn} F1 {2 * tp / (2 * tp + fp + fn):.3f}, CheXbert "
+              f"{cb[0]}/{cb[1]}/{cb[2]} F1 {2 * cb[0] / (2 * cb[0] + cb[1] + cb[2]):.3f}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--rules-dir")
     ap.add_argument("--quiet", action="store_true", help="only the summary line of each score")
+    ap.add_argument("--mrg-rl", help="a clone of github.com/WangXuanmin/MRG_RL: two more checks "
+                    "against CheXbert outputs on the same IU X-Ray test studies")
     args = ap.parse_args()
 
     scorer = os.path.join(shared_dir(), "labels", "score_labels.py")
@@ -143,6 +223,8 @@ def main():
             print(f"total absolute distance to CheXbert's counts {distance}")
         else:
             print(f"{refs} is absent: the iu_number_beam1 comparison is skipped", file=sys.stderr)
+        if args.mrg_rl:
+            mrg_rl_checks(args, tmp)
     return 0
 
 

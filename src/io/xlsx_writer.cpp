@@ -4,6 +4,7 @@
 
 #include <xlsxwriter.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "rrg/io/atomic_file.h"
@@ -17,6 +18,9 @@ void write_xlsx(const std::string& path, const std::vector<XlsxSheet>& sheets) {
   if (workbook == nullptr) throw std::runtime_error(path + ": cannot create spreadsheet");
   lxw_format* bold = workbook_add_format(workbook);
   format_set_bold(bold);
+  lxw_format* highlight = workbook_add_format(workbook);
+  format_set_bold(highlight);
+  format_set_bg_color(highlight, 0xC6EFCE);
   for (const auto& sheet : sheets) {
     lxw_worksheet* ws = workbook_add_worksheet(workbook, sheet.name.c_str());
     if (ws == nullptr) {
@@ -31,10 +35,13 @@ void write_xlsx(const std::string& path, const std::vector<XlsxSheet>& sheets) {
       for (std::size_t c = 0; c < sheet.rows[r].size(); ++c) {
         const auto col = static_cast<lxw_col_t>(c);
         const XlsxCell& cell = sheet.rows[r][c];
+        const bool marked = std::find(sheet.highlighted.begin(), sheet.highlighted.end(),
+                                      std::make_pair(r, c)) != sheet.highlighted.end();
+        lxw_format* format = marked ? highlight : nullptr;
         if (const auto* text = std::get_if<std::string>(&cell)) {
-          worksheet_write_string(ws, row, col, text->c_str(), nullptr);
+          worksheet_write_string(ws, row, col, text->c_str(), format);
         } else if (const auto* number = std::get_if<double>(&cell)) {
-          worksheet_write_number(ws, row, col, *number, nullptr);
+          worksheet_write_number(ws, row, col, *number, format);
         }
       }
     }

@@ -149,6 +149,26 @@ std::string chat_completions_url(const std::string& base_url) {
   return url + std::string(kPath);
 }
 
+std::string completions_url(const std::string& base_url) {
+  std::string url = base_url;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  const auto ends_with = [&](std::string_view suffix) {
+    return url.size() >= suffix.size() &&
+           url.compare(url.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (ends_with("/chat/completions")) {
+    url.resize(url.size() - std::string_view("/chat/completions").size());
+  } else if (ends_with("/completions")) {
+    return url;
+  }
+  return url + "/completions";
+}
+
+std::string endpoint_url(const std::string& base_url, ApiEndpoint endpoint) {
+  return endpoint == ApiEndpoint::kCompletions ? completions_url(base_url)
+                                               : chat_completions_url(base_url);
+}
+
 struct ChatClient::Impl {
   ClientOptions options;
   CURLM* multi = nullptr;
@@ -269,7 +289,9 @@ struct ChatClient::Impl {
   void start_job(ChatJob job, Clock::time_point now) {
     auto transfer = std::make_unique<Transfer>();
     const RequestOptions& request = job.options ? *job.options : options.request;
-    transfer->body = build_request_body(job.messages, request).dump();
+    transfer->body = options.endpoint == ApiEndpoint::kCompletions
+                         ? build_completion_body(job.prompt, request).dump()
+                         : build_request_body(job.messages, request).dump();
     transfer->job = std::move(job);
     transfer->sequence = next_sequence++;
     ++started;
@@ -401,7 +423,7 @@ ChatClient::ChatClient(ClientOptions options) : impl_(std::make_unique<Impl>()) 
       throw InputError("llm: base URL '" + base +
                        "' must start with http:// or https:// (e.g. http://127.0.0.1:8000/v1)");
     }
-    s.endpoints.push_back({base, chat_completions_url(base)});
+    s.endpoints.push_back({base, endpoint_url(base, s.options.endpoint)});
   }
   if (s.options.concurrency < 1) {
     throw InputError("llm: --concurrency must be at least 1 (got " +

@@ -28,6 +28,18 @@ StructuredMode parse_structured_mode(std::string_view name) {
                    "' (expected json_schema, vllm, guided_json or none)");
 }
 
+std::string_view api_endpoint_name(ApiEndpoint endpoint) {
+  return endpoint == ApiEndpoint::kCompletions ? "completions" : "chat";
+}
+
+ApiEndpoint parse_api_endpoint(std::string_view name) {
+  for (auto endpoint : {ApiEndpoint::kChatCompletions, ApiEndpoint::kCompletions}) {
+    if (api_endpoint_name(endpoint) == name) return endpoint;
+  }
+  throw InputError("unknown API endpoint '" + std::string(name) +
+                   "' (expected chat for /chat/completions or completions for /completions)");
+}
+
 nlohmann::json answer_parameters(const RequestOptions& options) {
   nlohmann::json body = nlohmann::json::object();
   body["model"] = options.model;
@@ -66,6 +78,16 @@ nlohmann::json answer_parameters(const RequestOptions& options) {
 nlohmann::json build_request_body(const nlohmann::json& messages, const RequestOptions& options) {
   nlohmann::json body = answer_parameters(options);
   body["messages"] = messages;
+  if (options.stream) {
+    body["stream"] = true;
+    body["stream_options"] = {{"include_usage", true}};
+  }
+  return body;
+}
+
+nlohmann::json build_completion_body(const std::string& prompt, const RequestOptions& options) {
+  nlohmann::json body = answer_parameters(options);
+  body["prompt"] = prompt;
   if (options.stream) {
     body["stream"] = true;
     body["stream_options"] = {{"include_usage", true}};

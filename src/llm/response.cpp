@@ -121,14 +121,20 @@ ParsedResponse parse_chat_response(std::string_view body) {
     return out;
   }
   const auto& choice = (*choices)[0];
-  const auto message = choice.find("message");
-  if (message == choice.end() || !message->is_object()) {
-    out.error = "the server's response has no choices[0].message";
-    return out;
-  }
   out.answer.finish_reason = string_field(choice, "finish_reason");
   out.answer.model = string_field(json, "model");
   if (const auto usage = json.find("usage"); usage != json.end()) out.answer.usage = *usage;
+  const auto message = choice.find("message");
+  if (message == choice.end() || !message->is_object()) {
+    // A Completions answer carries its text in choices[0].text.
+    if (const auto text = choice.find("text"); text != choice.end() && text->is_string()) {
+      finish_answer(out.answer, text->get<std::string>(), "");
+      out.status = ResponseStatus::kOk;
+      return out;
+    }
+    out.error = "the server's response has no choices[0].message (nor choices[0].text)";
+    return out;
+  }
   std::string reasoning = string_field(*message, "reasoning_content");
   if (reasoning.empty()) reasoning = string_field(*message, "reasoning");
   const auto content = message->find("content");
@@ -178,6 +184,10 @@ ParsedResponse parse_chat_stream(std::string_view body) {
     const auto& choice = (*choices)[0];
     if (const auto reason = string_field(choice, "finish_reason"); !reason.empty()) {
       out.answer.finish_reason = reason;
+    }
+    // Completions streams carry their pieces in choices[0].text.
+    if (const auto text = choice.find("text"); text != choice.end() && text->is_string()) {
+      content += text->get<std::string>();
     }
     const auto delta = choice.find("delta");
     if (delta == choice.end() || !delta->is_object()) continue;

@@ -86,50 +86,24 @@ double python_fsum(const double* values, std::size_t count) {
   return hi;
 }
 
-namespace {
-
-// NumPy's pairwise_sum (numpy/core/src/umath/loops_utils.h.src) for a contiguous double array.
-double pairwise_sum(const double* a, std::size_t n) {
-  constexpr std::size_t kBlock = 128;  // PW_BLOCKSIZE
-  if (n < 8) {
-    double sum = 0.0;
-    for (std::size_t i = 0; i < n; ++i) sum += a[i];
-    return sum;
-  }
-  if (n <= kBlock) {
-    double r[8];
-    for (std::size_t j = 0; j < 8; ++j) r[j] = a[j];
-    std::size_t i = 8;
-    for (; i < n - (n % 8); i += 8) {
-      for (std::size_t j = 0; j < 8; ++j) r[j] += a[i + j];
-    }
-    double sum = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-    for (; i < n; ++i) sum += a[i];
-    return sum;
-  }
-  std::size_t half = n / 2;
-  half -= half % 8;
-  return pairwise_sum(a, half) + pairwise_sum(a + half, n - half);
-}
-
-}  // namespace
-
 double numpy_sum(const double* values, std::size_t count) {
-  // The reduction starts from the identity 0.0 and adds the pairwise sum of each buffer-sized
-  // chunk (NPY_BUFSIZE = 8192 elements) in turn; verified against NumPy 1.24 on arrays of up to
-  // 10^6 elements (tests/metrics/python_math_test.cpp compares with NumPy at test time).
-  constexpr std::size_t kChunk = 8192;
-  double sum = 0.0;
-  for (std::size_t start = 0; start < count; start += kChunk) {
-    const std::size_t n = count - start < kChunk ? count - start : kChunk;
-    sum += pairwise_sum(values + start, n);
-  }
-  return sum;
+  return numpy_sum_by(count, [values](std::size_t i) { return values[i]; });
 }
 
 double numpy_mean(const double* values, std::size_t count) {
   if (count == 0) return std::numeric_limits<double>::quiet_NaN();
   return numpy_sum(values, count) / static_cast<double>(count);
+}
+
+double numpy_std(const std::vector<double>& values) {
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const double mean = numpy_mean(values);
+  std::vector<double> squares(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double deviation = values[i] - mean;
+    squares[i] = deviation * deviation;
+  }
+  return std::sqrt(numpy_sum(squares.data(), squares.size()) / static_cast<double>(values.size()));
 }
 
 }  // namespace rrg::metrics

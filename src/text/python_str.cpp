@@ -131,6 +131,35 @@ bool python_isspace(char32_t code_point) {
   return std::binary_search(std::begin(kSpaces), std::end(kSpaces), code_point);
 }
 
+int python_decimal_value(char32_t code_point) {
+  if (code_point < 0x80) {
+    return code_point >= '0' && code_point <= '9' ? static_cast<int>(code_point - '0') : -1;
+  }
+  // The last run starting at or before the code point.
+  const auto* next =
+      std::upper_bound(std::begin(kDecimalZeros), std::end(kDecimalZeros), code_point);
+  if (next == std::begin(kDecimalZeros)) return -1;
+  const char32_t offset = code_point - *(next - 1);
+  return offset < 10 ? static_cast<int>(offset) : -1;
+}
+
+std::size_t python_decimal_length(std::string_view utf8, std::size_t pos, int& value) {
+  if (pos >= utf8.size()) return 0;
+  const auto b = static_cast<unsigned char>(utf8[pos]);
+  if (b < 0x80) {
+    if (b < '0' || b > '9') return 0;
+    value = b - '0';
+    return 1;
+  }
+  char32_t cp;
+  const std::size_t len = decode_at(utf8, pos, cp);
+  if (cp == 0xFFFD && len == 1) return 0;
+  const int digit = python_decimal_value(cp);
+  if (digit < 0) return 0;
+  value = digit;
+  return len;
+}
+
 std::string python_lower(std::string_view utf8) {
   std::string out;
   out.reserve(utf8.size());

@@ -2,7 +2,7 @@
 // server (tools/llm-dev/fake_openai_server.h), issue 4 "Tests with a real server": exact attempt
 // counts, Retry-After honoured (measured on the server, lower bounds only), 500/503, timeouts,
 // dropped connections, malformed bodies, <think> blocks, SSE streaming, key redaction, TLS with
-// an extra root, several servers, and no lost or duplicated results.
+// an extra root, several servers, no lost or duplicated results, and the Completions endpoint.
 #include "rrg/llm/client.h"
 
 #include <gtest/gtest.h>
@@ -318,6 +318,49 @@ TEST_F(ClientTest, StreamingAssemblesTheAnswer) {
   EXPECT_EQ(result.answer.reasoning, "The report mentions {braces} and findings.");
 }
 
+TEST_F(ClientTest, CompletionsEndpointSendsAPromptAndReadsText) {
+  auto options = fast_options(server_.base_url());
+  options.endpoint = ApiEndpoint::kCompletions;
+  options.request.seed = 3;
+  options.request.max_tokens = 64;
+  ChatClient client(options);
+  std::vector<ChatJob> jobs;
+  for (const char* text : {"plain prompt", "retried prompt [[rrg-test:500x2,429msx1:20]]",
+                           "thinking prompt [[rrg-test:think]]"}) {
+    ChatJob one;
+    one.id = text;
+    one.prompt = text;
+    jobs.push_back(std::move(one));
+  }
+  const auto results = client.run_all(std::move(jobs));
+  for (const auto& result : results) {
+    ASSERT_TRUE(result.ok) << result.id << ": " << result.error;
+    EXPECT_EQ(result.answer.content, "echo: " + result.id);
+    EXPECT_EQ(result.answer.finish_reason, "stop");
+    EXPECT_EQ(result.answer.usage["total_tokens"], 120);
+  }
+  EXPECT_EQ(results[1].attempts, 3);
+  EXPECT_EQ(results[2].answer.reasoning, "The report mentions {braces} and findings.");
+  for (const auto& request : server_.requests()) {
+    const auto body = json::parse(request.body);
+    EXPECT_EQ(body["prompt"], request.key);
+    EXPECT_FALSE(body.contains("messages"));
+    EXPECT_EQ(body["model"], "test-model");
+    EXPECT_EQ(body["temperature"], 0.0);
+    EXPECT_EQ(body["seed"], 3);
+    EXPECT_EQ(body["max_tokens"], 64);
+  }
+  // Streamed completions are assembled from their text pieces.
+  options.request.stream = true;
+  ChatClient streaming(options);
+  ChatJob streamed;
+  streamed.prompt = "streamed prompt";
+  const auto answer = streaming.run_all({streamed}).at(0);
+  ASSERT_TRUE(answer.ok) << answer.error;
+  EXPECT_EQ(answer.answer.content, "echo: streamed prompt");
+  EXPECT_EQ(answer.answer.usage["total_tokens"], 120);
+}
+
 TEST_F(ClientTest, ManyMixedJobsNoneLostNoneDuplicated) {
   auto options = fast_options(server_.base_url());
   options.concurrency = 16;
@@ -426,6 +469,20 @@ TEST(ClientOptionsTest, ChatCompletionsUrl) {
   EXPECT_EQ(chat_completions_url("http://h:1/v1/"), "http://h:1/v1/chat/completions");
   EXPECT_EQ(chat_completions_url("http://h:1/v1/chat/completions"),
             "http://h:1/v1/chat/completions");
+}
+
+TEST(ClientOptionsTest, CompletionsUrlAndEndpointNames) {
+  EXPECT_EQ(completions_url("http://h:1/v1"), "http://h:1/v1/completions");
+  EXPECT_EQ(completions_url("http://h:1/v1/"), "http://h:1/v1/completions");
+  EXPECT_EQ(completions_url("http://h:1/v1/completions"), "http://h:1/v1/completions");
+  EXPECT_EQ(completions_url("http://h:1/v1/chat/completions"), "http://h:1/v1/completions");
+  EXPECT_EQ(endpoint_url("http://h:1/v1", ApiEndpoint::kChatCompletions),
+            "http://h:1/v1/chat/completions");
+  EXPECT_EQ(endpoint_url("http://h:1/v1", ApiEndpoint::kCompletions), "http://h:1/v1/completions");
+  EXPECT_EQ(parse_api_endpoint("chat"), ApiEndpoint::kChatCompletions);
+  EXPECT_EQ(parse_api_endpoint("completions"), ApiEndpoint::kCompletions);
+  EXPECT_EQ(api_endpoint_name(ApiEndpoint::kCompletions), "completions");
+  EXPECT_THROW(parse_api_endpoint("responses"), InputError);
 }
 
 // TLS: a self-signed certificate made with the openssl command for this test.

@@ -1,5 +1,5 @@
 // Tests of response parsing (src/llm/response.cpp): both error-body shapes, reasoning fields,
-// content parts, SSE streams.
+// content parts, SSE streams, Completions answers (choices[0].text).
 #include "rrg/llm/response.h"
 
 #include <gtest/gtest.h>
@@ -99,6 +99,39 @@ TEST(ParseChatStream, ErrorEventAndEarlyEnd) {
   EXPECT_EQ(parsed.error, "server_error: boom");
   parsed = parse_chat_stream("data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n");
   EXPECT_EQ(parsed.status, ResponseStatus::kMalformed);
+}
+
+TEST(ParseCompletionResponse, ReadsChoicesText) {
+  const auto parsed = parse_chat_response(
+      R"({"object":"text_completion","model":"m2","choices":[{"index":0,"text":" [Matched)"
+      R"( Findings]:\n1. A.","finish_reason":"length"}],"usage":{"total_tokens":9}})");
+  ASSERT_EQ(parsed.status, ResponseStatus::kOk) << parsed.error;
+  EXPECT_EQ(parsed.answer.content, "[Matched Findings]:\n1. A.");
+  EXPECT_EQ(parsed.answer.finish_reason, "length");
+  EXPECT_EQ(parsed.answer.model, "m2");
+  EXPECT_EQ(parsed.answer.usage["total_tokens"], 9);
+  EXPECT_FALSE(parsed.answer.reasoning_truncated);
+  // Thinking in a completion is split off like in a chat answer.
+  const auto thinking = parse_chat_response(
+      R"({"choices":[{"text":"<think>hm</think>Answer","finish_reason":"stop"}]})");
+  EXPECT_EQ(thinking.answer.content, "Answer");
+  EXPECT_EQ(thinking.answer.reasoning, "hm");
+  // Neither message nor text: malformed.
+  EXPECT_EQ(parse_chat_response(R"({"choices":[{"index":0,"finish_reason":"stop"}]})").status,
+            ResponseStatus::kMalformed);
+}
+
+TEST(ParseCompletionStream, ConcatenatesTextPieces) {
+  const std::string body =
+      "data: {\"model\":\"m\",\"choices\":[{\"index\":0,\"text\":\"Hel\"}]}\n\n"
+      "data: {\"choices\":[{\"index\":0,\"text\":\"lo\",\"finish_reason\":\"stop\"}]}\n\n"
+      "data: {\"choices\":[],\"usage\":{\"total_tokens\":4}}\n\n"
+      "data: [DONE]\n\n";
+  const auto parsed = parse_chat_stream(body);
+  ASSERT_EQ(parsed.status, ResponseStatus::kOk) << parsed.error;
+  EXPECT_EQ(parsed.answer.content, "Hello");
+  EXPECT_EQ(parsed.answer.finish_reason, "stop");
+  EXPECT_EQ(parsed.answer.usage["total_tokens"], 4);
 }
 
 }  // namespace

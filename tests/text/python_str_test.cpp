@@ -123,6 +123,45 @@ print(json.dumps({"split": [len(t) for t in s.split()], "strip": len(s.strip())}
   EXPECT_EQ(rrg::text::decode_utf8(python_strip(all)).size(), oracle["strip"].get<std::size_t>());
 }
 
+// Decimal digits: the code points `\d` matches in Python's re (str patterns), with the value
+// int() gives them.
+TEST(PythonStr, DecimalDigitsOfEveryCodePointMatchPython) {
+  const auto oracle = nlohmann::json::parse(run_python(R"PY(
+import json, re
+digit = re.compile(r"\d")
+out = {str(c): int(chr(c)) for c in range(0x110000)
+       if not 0xD800 <= c <= 0xDFFF and digit.fullmatch(chr(c))}
+print(json.dumps(out))
+)PY"));
+  ASSERT_GT(oracle.size(), 600u);
+  int failures = 0;
+  for (char32_t cp = 0; cp < 0x110000 && failures < 20; ++cp) {
+    if (!valid_scalar(cp)) continue;
+    const auto it = oracle.find(std::to_string(cp));
+    const int expected = it == oracle.end() ? -1 : it->get<int>();
+    if (rrg::text::python_decimal_value(cp) != expected) {
+      ADD_FAILURE() << "decimal value of U+" << std::hex << cp;
+      ++failures;
+    }
+  }
+}
+
+TEST(PythonStr, DecimalLengthReadsOneDigitAtATime) {
+  int value = -1;
+  const std::string text = "7" + utf8(0x0663) + utf8(0x1D7D8) + "x";  // 7, Arabic-Indic 3, 𝟘
+  EXPECT_EQ(rrg::text::python_decimal_length(text, 0, value), 1u);
+  EXPECT_EQ(value, 7);
+  EXPECT_EQ(rrg::text::python_decimal_length(text, 1, value), 2u);
+  EXPECT_EQ(value, 3);
+  EXPECT_EQ(rrg::text::python_decimal_length(text, 3, value), 4u);
+  EXPECT_EQ(value, 0);
+  EXPECT_EQ(rrg::text::python_decimal_length(text, 7, value), 0u);    // 'x'
+  EXPECT_EQ(rrg::text::python_decimal_length(text, 8, value), 0u);    // end
+  EXPECT_EQ(rrg::text::python_decimal_length("\xff", 0, value), 0u);  // invalid byte
+  // Superscript two is a digit (isdigit) but not decimal: \d does not match it.
+  EXPECT_EQ(rrg::text::python_decimal_value(0x00B2), -1);
+}
+
 // Hand-written strings, sent to Python on stdin as JSON lines; Python answers lower/split/strip.
 TEST(PythonStr, HandWrittenStringsMatchPython) {
   const std::vector<std::string> samples{

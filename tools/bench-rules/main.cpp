@@ -10,7 +10,7 @@
 // ../shared/labels/iu_chexbert_dev.jsonl ($RRG_SHARED_DIR/labels/...), skipped when absent.
 // HeldOutCorpus: the reports of tests/data/rules_heldout.jsonl (IU X-Ray and MIMIC-CXR style,
 // about 160 characters). FullReportCorpus: tests/data/rules_fullreports.jsonl (IU X-Ray and
-// MIMIC-CXR-style findings + impression, about 210 characters). The issue-3 target is >= 20,000
+// MIMIC-CXR-style findings + impression, about 150 characters). The issue-3 target is >= 20,000
 // reports/s for IU-length reports.
 #include <benchmark/benchmark.h>
 

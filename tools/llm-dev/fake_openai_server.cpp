@@ -111,6 +111,54 @@ json toy_labels(const std::string& report, bool four_way) {
   return labels;
 }
 
+// Directives never count as report text for the toy judges.
+std::string without_directives(std::string text) {
+  for (auto begin = text.find("[[rrg-test:"); begin != std::string::npos;
+       begin = text.find("[[rrg-test:", begin)) {
+    const auto end = text.find("]]", begin);
+    text.erase(begin, end == std::string::npos ? std::string::npos : end + 2 - begin);
+  }
+  return text;
+}
+
+// Sentences of a report for the toy GREEN judge: split at '.', trimmed, lower-cased, distinct,
+// in order of first appearance.
+std::vector<std::string> toy_sentences(const std::string& report) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  const std::string text = without_directives(report);
+  while (pos <= text.size()) {
+    auto end = text.find('.', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string sentence = text.substr(pos, end - pos);
+    pos = end + 1;
+    const auto first = sentence.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) continue;
+    sentence = lower(sentence.substr(first, sentence.find_last_not_of(" \t\r\n") - first + 1));
+    if (std::find(out.begin(), out.end(), sentence) == out.end()) out.push_back(sentence);
+  }
+  return out;
+}
+
+constexpr std::string_view kGreenReferenceMarker = "2. Reference Report:\n    ";
+constexpr std::string_view kGreenCandidateMarker = "\n\n    3. Candidate Report:\n    ";
+constexpr std::string_view kGreenEndMarker = "\n\n    4. Reporting Your Assessment:";
+
+// The (reference, candidate) of a GREEN prompt, or false when `text` is not one.
+bool read_green_prompt(const std::string& text, std::string& reference, std::string& candidate) {
+  const auto ref = text.find(kGreenReferenceMarker);
+  if (ref == std::string::npos) return false;
+  const auto ref_begin = ref + kGreenReferenceMarker.size();
+  const auto cand = text.find(kGreenCandidateMarker, ref_begin);
+  if (cand == std::string::npos) return false;
+  const auto cand_begin = cand + kGreenCandidateMarker.size();
+  const auto end = text.find(kGreenEndMarker, cand_begin);
+  if (end == std::string::npos) return false;
+  reference = text.substr(ref_begin, cand - ref_begin);
+  candidate = text.substr(cand_begin, end - cand_begin);
+  return true;
+}
+
 // cpp-httplib 0.11 listens with a backlog of 5 (compiled into Debian's library): a burst of
 // connections from a client with high concurrency overflows it, the kernel drops SYNs and the
 // client waits a second for the retransmission. Real servers (uvicorn: 2048) do not do that, so
@@ -130,6 +178,44 @@ void widen_listen_backlog(int port) {
 }
 
 }  // namespace
+
+std::string toy_green_answer(const std::string& reference, const std::string& candidate) {
+  const auto ref = toy_sentences(reference);
+  const auto cand = toy_sentences(candidate);
+  std::vector<std::string> matched, false_findings, missing;
+  for (const auto& s : cand) {
+    (std::find(ref.begin(), ref.end(), s) != ref.end() ? matched : false_findings).push_back(s);
+  }
+  for (const auto& s : ref) {
+    if (std::find(cand.begin(), cand.end(), s) == cand.end()) missing.push_back(s);
+  }
+  const auto listing = [](const std::vector<std::string>& items) {
+    std::string out = std::to_string(items.size()) + ".";
+    for (std::size_t i = 0; i < items.size(); ++i) out += (i == 0 ? " " : "; ") + items[i];
+    return out;
+  };
+  static constexpr std::array<const char*, 6> kSubCategories = {
+      "(a) False report of a finding in the candidate",
+      "(b) Missing a finding present in the reference",
+      "(c) Misidentification of a finding's anatomic location/position",
+      "(d) Misassessment of the severity of a finding",
+      "(e) Mentioning a comparison that isn't in the reference",
+      "(f) Omitting a comparison detailing a change from a prior study"};
+  std::string out = "[Explanation]:\nThe toy judge compared " + std::to_string(cand.size()) +
+                    " candidate sentences with " + std::to_string(ref.size()) +
+                    " reference sentences.\n\n[Clinically Significant Errors]:\n";
+  for (std::size_t i = 0; i < kSubCategories.size(); ++i) {
+    out += std::string(kSubCategories[i]) + ": " +
+           (i == 0   ? listing(false_findings)
+            : i == 1 ? listing(missing)
+                     : std::string("0.")) +
+           "\n";
+  }
+  out += "\n[Clinically Insignificant Errors]:\n";
+  for (const char* name : kSubCategories) out += std::string(name) + ": 0.\n";
+  out += "\n[Matched Findings]:\n" + listing(matched) + "\n";
+  return out;
+}
 
 struct FakeOpenAiServer::Reply {
   int status = 200;
@@ -168,29 +254,15 @@ void FakeOpenAiServer::start() {
   server_->set_read_timeout(60, 0);
   server_->set_write_timeout(60, 0);
   started_ = std::chrono::steady_clock::now();
-  auto handler = [this](const httplib::Request& request, httplib::Response& response) {
-    Reply reply;
-    handle(request.body, request.get_header_value("Authorization"), reply);
-    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(reply.delay_ms);
-    // Sleep in slices (so stop() is not held up by long delays) without overshooting `until`.
-    for (auto now = std::chrono::steady_clock::now(); now < until && server_->is_running();
-         now = std::chrono::steady_clock::now()) {
-      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-          until - now, std::chrono::milliseconds(20)));
-    }
-    response.status = reply.status;
-    for (const auto& [name, value] : reply.headers) response.set_header(name, value);
-    if (reply.drop) {
-      // Promise a body, then give up: the client sees the connection close mid-response.
-      response.set_content_provider(
-          1000, "application/json",
-          [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
-      return;
-    }
-    response.set_content(reply.body, reply.content_type.c_str());
+  const auto make_handler = [this](bool completions) {
+    return [this, completions](const httplib::Request& request, httplib::Response& response) {
+      serve(request, response, completions);
+    };
   };
-  server_->Post("/v1/chat/completions", handler);
-  server_->Post("/chat/completions", handler);
+  server_->Post("/v1/chat/completions", make_handler(false));
+  server_->Post("/chat/completions", make_handler(false));
+  server_->Post("/v1/completions", make_handler(true));
+  server_->Post("/completions", make_handler(true));
   port_ = options_.port == 0
               ? server_->bind_to_any_port("127.0.0.1")
               : (server_->bind_to_port("127.0.0.1", options_.port) ? options_.port : -1);
@@ -200,6 +272,29 @@ void FakeOpenAiServer::start() {
   for (int i = 0; i < 500 && !server_->is_running(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+}
+
+void FakeOpenAiServer::serve(const httplib::Request& request, httplib::Response& response,
+                             bool completions) {
+  Reply reply;
+  handle(request.body, request.get_header_value("Authorization"), completions, reply);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(reply.delay_ms);
+  // Sleep in slices (so stop() is not held up by long delays) without overshooting `until`.
+  for (auto now = std::chrono::steady_clock::now(); now < until && server_->is_running();
+       now = std::chrono::steady_clock::now()) {
+    std::this_thread::sleep_for(
+        std::min<std::chrono::steady_clock::duration>(until - now, std::chrono::milliseconds(20)));
+  }
+  response.status = reply.status;
+  for (const auto& [name, value] : reply.headers) response.set_header(name, value);
+  if (reply.drop) {
+    // Promise a body, then give up: the client sees the connection close mid-response.
+    response.set_content_provider(
+        1000, "application/json",
+        [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
+    return;
+  }
+  response.set_content(reply.body, reply.content_type.c_str());
 }
 
 void FakeOpenAiServer::stop() {
@@ -236,21 +331,30 @@ int FakeOpenAiServer::attempts(const std::string& needle) const {
 }
 
 void FakeOpenAiServer::handle(const std::string& body, const std::string& authorization,
-                              Reply& reply) {
+                              bool completions, Reply& reply) {
   reply.delay_ms = options_.latency_ms;
   const json request = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (request.is_discarded() || !request.is_object() || !request.contains("messages")) {
+  const bool usable = !request.is_discarded() && request.is_object() &&
+                      (completions ? request.contains("prompt") && request["prompt"].is_string()
+                                   : request.contains("messages"));
+  if (!usable) {
     reply.status = 400;
     reply.body =
-        R"({"error":{"message":"request body is not a chat completion request","type":"invalid_request_error"}})";
+        completions
+            ? R"({"error":{"message":"request body is not a completion request with a string prompt","type":"invalid_request_error"}})"
+            : R"({"error":{"message":"request body is not a chat completion request","type":"invalid_request_error"}})";
     return;
   }
   std::string key;
   std::string all_text;
-  for (const auto& message : request["messages"]) {
-    const std::string text = message_text(message.value("content", json()));
-    all_text += text;
-    if (message.value("role", "") == "user") key = text;
+  if (completions) {
+    key = all_text = request["prompt"].get<std::string>();
+  } else {
+    for (const auto& message : request["messages"]) {
+      const std::string text = message_text(message.value("content", json()));
+      all_text += text;
+      if (message.value("role", "") == "user") key = text;
+    }
   }
   int attempt = 0;
   {
@@ -333,8 +437,13 @@ void FakeOpenAiServer::handle(const std::string& body, const std::string& author
   // The last pair: prompts may mention the tags in their instructions.
   const auto report_begin = key.rfind("<report>");
   const auto report_end = key.rfind("</report>");
-  if (report_begin != std::string::npos && report_end != std::string::npos &&
-      report_begin < report_end) {
+  std::string reference, candidate;
+  if (read_green_prompt(key, reference, candidate)) {
+    const auto it = options_.green_answers.find({reference, candidate});
+    content =
+        it != options_.green_answers.end() ? it->second : toy_green_answer(reference, candidate);
+  } else if (report_begin != std::string::npos && report_end != std::string::npos &&
+             report_begin < report_end) {
     const std::string report = key.substr(report_begin + 8, report_end - report_begin - 8);
     json labels = toy_labels(report, all_text.find("-1") != std::string::npos);
     if (active("missingkey")) labels.erase("Edema");
@@ -376,15 +485,22 @@ void FakeOpenAiServer::handle(const std::string& body, const std::string& author
   if (request.value("stream", false)) {
     std::string events;
     const auto event = [&](const json& delta, const json& finish_reason) {
-      json chunk = {
-          {"id", "chatcmpl-test"},
-          {"object", "chat.completion.chunk"},
-          {"model", model},
-          {"choices", {{{"index", 0}, {"delta", delta}, {"finish_reason", finish_reason}}}}};
+      json choice = {{"index", 0}, {"finish_reason", finish_reason}};
+      if (completions) {
+        choice["text"] = delta.value("content", "");
+      } else {
+        choice["delta"] = delta;
+      }
+      json chunk = {{"id", completions ? "cmpl-test" : "chatcmpl-test"},
+                    {"object", completions ? "text_completion" : "chat.completion.chunk"},
+                    {"model", model},
+                    {"choices", json::array({choice})}};
       events += "data: " + chunk.dump() + "\n\n";
     };
-    event({{"role", "assistant"}, {"content", ""}}, nullptr);
-    if (!reasoning_field.empty()) event({{"reasoning_content", reasoning_field}}, nullptr);
+    if (!completions) event({{"role", "assistant"}, {"content", ""}}, nullptr);
+    if (!reasoning_field.empty() && !completions) {
+      event({{"reasoning_content", reasoning_field}}, nullptr);
+    }
     const std::size_t piece = std::max<std::size_t>(1, content.size() / 3 + 1);
     for (std::size_t pos = 0; pos < content.size(); pos += piece) {
       event({{"content", content.substr(pos, piece)}}, nullptr);
@@ -396,6 +512,18 @@ void FakeOpenAiServer::handle(const std::string& body, const std::string& author
     events += "data: [DONE]\n\n";
     reply.body = std::move(events);
     reply.content_type = "text/event-stream";
+    return;
+  }
+  if (completions) {
+    reply.body = json{
+        {"id", "cmpl-test"},
+        {"object", "text_completion"},
+        {"created", 0},
+        {"model", model},
+        {"choices",
+         {{{"index", 0}, {"text", content}, {"logprobs", nullptr}, {"finish_reason", finish}}}},
+        {"usage",
+         usage}}.dump();
     return;
   }
   json message = {{"role", "assistant"}, {"content", content}};

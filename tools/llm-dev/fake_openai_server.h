@@ -20,8 +20,22 @@
 //   nested ({"labels": {...}}).
 // The answer: when the message holds `<report>…</report>`, a toy labeler's JSON (an observation
 // is 1 when its lower-cased name occurs in the report; with "-1" in the prompt, "possible X" is -1,
-// "no X" is 0 and unmentioned is null); otherwise "echo: " + the message. Requests with
-// `"stream": true` get server-sent events. Every request is recorded (time, key, body, headers).
+// "no X" is 0 and unmentioned is null); when it holds GREEN's prompt (data/prompts/green.v1.txt:
+// "2. Reference Report:" ... "3. Candidate Report:" ...), the `green` mode below; otherwise
+// "echo: " + the message. Requests with `"stream": true` get server-sent events. Every request
+// is recorded (time, key, body, headers).
+//
+// Completions: POST /v1/completions with a `prompt` string is served like a chat request whose
+// last user message is that prompt (same directives, same answers), answered in the Completions
+// shape (choices[0].text; streamed as text pieces).
+//
+// green mode: the reference and candidate are read back from the prompt (as the prompt holds
+// them, i.e. whitespace-normalised). An entry of FakeServerOptions::green_answers for that
+// (reference, candidate) is the judge's answer text, verbatim; without one, a toy judge answers
+// in GREEN's format: texts split into sentences at '.', compared case-insensitively (directives
+// removed); matched findings = candidate sentences also in the reference, (a) = candidate
+// sentences not in the reference, (b) = reference sentences not in the candidate, every other
+// count 0. The answer-shaping directives (think, truncthink, ...) apply to either.
 #pragma once
 
 #include <chrono>
@@ -31,11 +45,14 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace rrg::llmdev {
 
@@ -46,7 +63,12 @@ struct FakeServerOptions {
   std::string cert_file;  // TLS when both are set
   std::string key_file;
   bool record_bodies = true;  // keep request bodies (off for benchmarks)
+  // green mode: judge answers by (reference, candidate) as they appear in the prompt.
+  std::map<std::pair<std::string, std::string>, std::string> green_answers;
 };
+
+// The toy GREEN judge's answer for a (reference, candidate) pair (see the header comment).
+std::string toy_green_answer(const std::string& reference, const std::string& candidate);
 
 struct RecordedRequest {
   std::string key;            // last user message text
@@ -80,7 +102,9 @@ class FakeOpenAiServer {
 
  private:
   struct Reply;
-  void handle(const std::string& body, const std::string& authorization, Reply& reply);
+  void serve(const httplib::Request& request, httplib::Response& response, bool completions);
+  void handle(const std::string& body, const std::string& authorization, bool completions,
+              Reply& reply);
 
   FakeServerOptions options_;
   std::unique_ptr<httplib::Server> server_;

@@ -8,7 +8,7 @@
 namespace rrg::cli {
 
 void add_labeler_flags(CLI::App& cmd, LabelerFlags& flags, const std::string& purpose,
-                       bool allow_none) {
+                       bool allow_none, const std::string& llm_seed_flag) {
   std::string help = "Labeler " + purpose + ":";
   help +=
       "\n  auto: chexbert when a checkpoint is configured (--chexbert-checkpoint, "
@@ -21,7 +21,7 @@ void add_labeler_flags(CLI::App& cmd, LabelerFlags& flags, const std::string& pu
   cmd.add_option("--rules-dir", flags.rules_dir,
                  "rules labeler: read phrase and cue lists from DIR instead of the built-in ones")
       ->type_name("DIR");
-  add_llm_labeler_flags(cmd, flags.llm);
+  add_llm_labeler_flags(cmd, flags.llm, "LLM labeler (--labeler llm)", llm_seed_flag);
   add_chexbert_labeler_flags(cmd, flags.chexbert);
 }
 

@@ -22,8 +22,10 @@ struct LabelerFlags {
 
 // Adds the flags to `cmd`, writing into `flags` (which must outlive parsing). `purpose` ends the
 // --labeler help ("for the clinical metrics"); `allow_none` adds the choice "none".
+// `llm_seed_flag` names the llm labeler's sampling seed flag ("--seed" unless the subcommand
+// uses --seed itself).
 void add_labeler_flags(CLI::App& cmd, LabelerFlags& flags, const std::string& purpose,
-                       bool allow_none);
+                       bool allow_none, const std::string& llm_seed_flag = "--seed");
 
 // The labeler the flags choose (nullptr for "none"), with the shared cache flags applied. "auto"
 // is CheXbert when a checkpoint is configured (--chexbert-checkpoint, $RRG_CHEXBERT_CHECKPOINT

@@ -19,7 +19,8 @@ std::string seconds(double value) {
 
 }  // namespace
 
-void add_llm_server_flags(CLI::App& app, llm::ServerOptions& options, const std::string& group) {
+void add_llm_server_flags(CLI::App& app, llm::ServerOptions& options, const std::string& group,
+                          const std::string& seed_flag) {
   app.add_option("--base-url", options.base_urls,
                  "OpenAI-compatible server base URL, e.g. http://127.0.0.1:8000/v1; repeat to "
                  "spread requests over several servers")
@@ -62,7 +63,7 @@ void add_llm_server_flags(CLI::App& app, llm::ServerOptions& options, const std:
       ->group(group);
   app.add_option("--top-p", options.top_p, "nucleus sampling mass (default: not sent)")
       ->group(group);
-  app.add_option("--seed", options.seed, "sampling seed (default: not sent)")->group(group);
+  app.add_option(seed_flag, options.seed, "sampling seed (default: not sent)")->group(group);
   app.add_option("--max-tokens", options.max_tokens,
                  "maximum generated tokens (default: the server's)")
       ->group(group);
@@ -85,8 +86,8 @@ void add_llm_server_flags(CLI::App& app, llm::ServerOptions& options, const std:
 }
 
 void add_llm_labeler_flags(CLI::App& app, labelers::LlmLabelerOptions& options,
-                           const std::string& group) {
-  add_llm_server_flags(app, options.server, group);
+                           const std::string& group, const std::string& seed_flag) {
+  add_llm_server_flags(app, options.server, group, seed_flag);
   app.add_option("--structured", options.structured,
                  with_default("structured output: json_schema (OpenAI response_format), vllm "
                               "(structured_outputs), guided_json (legacy vLLM) or none",

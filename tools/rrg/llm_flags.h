@@ -16,10 +16,13 @@ namespace rrg::cli {
 // --seed, --max-tokens, --max-completion-tokens, --chat-template-kwargs, --stream, --cache,
 // --no-cache, --keep-reasoning to `app`, writing into `options` (which must outlive parsing).
 // Flags go into the option group `group`.
-void add_llm_server_flags(CLI::App& app, llm::ServerOptions& options, const std::string& group);
+// `seed_flag` names the sampling seed's flag ("--seed"; `rrg compare` keeps --seed for its tests).
+void add_llm_server_flags(CLI::App& app, llm::ServerOptions& options, const std::string& group,
+                          const std::string& seed_flag = "--seed");
 
 // The server flags plus the labeler's own --structured, --label-scheme and --prompt-file.
 void add_llm_labeler_flags(CLI::App& app, labelers::LlmLabelerOptions& options,
-                           const std::string& group = "LLM labeler (--labeler llm)");
+                           const std::string& group = "LLM labeler (--labeler llm)",
+                           const std::string& seed_flag = "--seed");
 
 }  // namespace rrg::cli

@@ -15,6 +15,7 @@
 
 #include "annotate.h"
 #include "cli_common.h"
+#include "compare.h"
 #include "config_flags.h"
 #include "evaluate.h"
 #include "generate.h"
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
       "Exit status: 0 success, 1 environment failure, 2 bad usage or input.");
   rrg::cli::set_command_line(argc, argv);
   rrg::cli::setup_evaluate(app);
+  rrg::cli::setup_compare(app);
   rrg::cli::setup_annotate(app);
   rrg::cli::setup_merge(app);
   rrg::cli::setup_sections(app);

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -17,6 +18,8 @@ struct XlsxSheet {
   std::vector<std::string> header;
   std::vector<XlsxRow> rows;
   std::vector<double> column_widths;  // optional, in characters
+  // Cells to highlight (bold on a light green fill), as (row index into `rows`, column).
+  std::vector<std::pair<std::size_t, std::size_t>> highlighted;
 };
 
 // Writes `sheets` to `path` atomically. Throws std::runtime_error when libxlsxwriter fails and

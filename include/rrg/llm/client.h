@@ -1,6 +1,8 @@
 // The batch engine that talks to OpenAI-compatible Chat Completions servers (vLLM, SGLang,
 // Ollama, llama.cpp, OpenAI): many requests in flight over one curl multi handle, on the calling
-// thread, with timeouts, retries and backoff, spread over one or more base URLs.
+// thread, with timeouts, retries and backoff, spread over one or more base URLs. With
+// ClientOptions::endpoint = kCompletions the same engine sends Completions requests (a prompt
+// string, answered in choices[0].text) instead.
 //
 // Usage: fill ClientOptions, then call run() with a job source and a result handler. run()
 // pulls a job whenever a slot is free (so jobs can be prepared lazily, e.g. images encoded on
@@ -35,9 +37,12 @@ namespace rrg::llm {
 
 struct ClientOptions {
   // Server base URLs including the API prefix, e.g. "http://127.0.0.1:8000/v1" or
-  // "https://api.openai.com/v1"; requests go to <base>/chat/completions. A URL that already ends
-  // in /chat/completions is used as is. At least one is required.
+  // "https://api.openai.com/v1"; requests go to <base>/chat/completions (or <base>/completions,
+  // see `endpoint`). A URL that already ends in the endpoint's path is used as is. At least one
+  // is required.
   std::vector<std::string> base_urls;
+  // Chat Completions (jobs carry messages) or Completions (jobs carry a prompt string).
+  ApiEndpoint endpoint = ApiEndpoint::kChatCompletions;
   // Sent as "Authorization: Bearer ..." when not empty; redacted from every error text.
   ApiKey api_key;
   // PEM file of extra root certificates trusted in addition to the system store (TLS
@@ -67,6 +72,8 @@ struct ChatJob {
   std::string id;
   // The messages array: [{"role": "system"|"user"|"assistant", "content": string or parts}].
   nlohmann::json messages;
+  // The prompt string, for the Completions endpoint (messages is then unused).
+  std::string prompt;
   // Request fields for this job; null = ClientOptions::request.
   std::shared_ptr<const RequestOptions> options;
   // Opaque value copied to the result (e.g. an index into the caller's tables).
@@ -133,5 +140,12 @@ class ChatClient {
 
 // The chat completions URL for a base URL ("http://h:1/v1" -> "http://h:1/v1/chat/completions").
 std::string chat_completions_url(const std::string& base_url);
+
+// The completions URL for a base URL ("http://h:1/v1" -> "http://h:1/v1/completions"; a URL
+// ending in /chat/completions has that path replaced).
+std::string completions_url(const std::string& base_url);
+
+// The URL requests to `endpoint` go to.
+std::string endpoint_url(const std::string& base_url, ApiEndpoint endpoint);
 
 }  // namespace rrg::llm

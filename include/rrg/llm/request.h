@@ -1,5 +1,7 @@
 // The body of a Chat Completions request: model, messages and sampling/decoding fields, in the
-// OpenAI wire format that vLLM, SGLang, Ollama, llama.cpp and OpenAI itself accept.
+// OpenAI wire format that vLLM, SGLang, Ollama, llama.cpp and OpenAI itself accept. The same
+// fields also make a (legacy) Completions request, whose input is one prompt string instead of
+// messages: base models and judges that need their own prompt template (e.g. GREEN's) use it.
 //
 // Structured output has three dialects (--structured):
 //   json_schema  OpenAI `response_format: {type: json_schema, json_schema: {name, schema, strict}}`
@@ -19,6 +21,17 @@
 namespace rrg::llm {
 
 enum class StructuredMode { kNone, kJsonSchema, kVllm, kGuidedJson };
+
+// Which OpenAI API a request goes to: Chat Completions (`<base>/chat/completions`, messages, the
+// server applies the model's chat template) or Completions (`<base>/completions`, one prompt
+// string sent as is).
+enum class ApiEndpoint { kChatCompletions, kCompletions };
+
+// "chat", "completions".
+std::string_view api_endpoint_name(ApiEndpoint endpoint);
+
+// Parses an endpoint name ("chat" or "completions"); throws rrg::InputError naming the values.
+ApiEndpoint parse_api_endpoint(std::string_view name);
 
 // "none", "json_schema", "vllm", "guided_json".
 std::string_view structured_mode_name(StructuredMode mode);
@@ -57,6 +70,10 @@ struct RequestOptions {
 // The request body for `messages` (a JSON array of {role, content}; content may be a string or
 // an array of parts such as {"type": "image_url", "image_url": {"url": "data:..."}}).
 nlohmann::json build_request_body(const nlohmann::json& messages, const RequestOptions& options);
+
+// The Completions request body for one prompt string (the same fields, `prompt` instead of
+// `messages`).
+nlohmann::json build_completion_body(const std::string& prompt, const RequestOptions& options);
 
 // True when the answer is reproducible: temperature explicitly 0.
 bool is_deterministic(const RequestOptions& options);

@@ -33,11 +33,13 @@ struct ParsedResponse {
 };
 
 // Parses a non-streaming response body (also accepts an SSE body, detected by its "data:" lines,
-// for servers that stream regardless).
+// for servers that stream regardless). Completions answers (`choices[0].text` instead of
+// `choices[0].message`) are read the same way.
 ParsedResponse parse_chat_response(std::string_view body);
 
 // Parses a complete `text/event-stream` body: concatenates `choices[0].delta.content` (and
-// reasoning deltas), takes the last finish_reason and usage, stops at `data: [DONE]`.
+// reasoning deltas; `choices[0].text` for Completions streams), takes the last finish_reason and
+// usage, stops at `data: [DONE]`.
 ParsedResponse parse_chat_stream(std::string_view body);
 
 // One line describing an error body, e.g. "rate_limit_exceeded: Rate limit reached (type

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "rrg/core/job.h"
 #include "rrg/metrics/signature.h"
 
 namespace rrg::metrics {
@@ -105,6 +106,10 @@ class Scorer {
 
   // The closed form of key `key`'s aggregation (Kind::kNone when it has none).
   virtual KeyAggregation aggregation(std::size_t key) const = 0;
+
+  // Optional capability of a scorer whose statistics take a while (an LLM judge): its progress
+  // and cancellation while statistics() runs; nullptr for the others.
+  virtual Job* job() const { return nullptr; }
 };
 
 // A scorer whose corpus value of every key is the np.mean of a per-sample value, and whose

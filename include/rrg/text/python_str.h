@@ -1,5 +1,6 @@
 // Python 3 string semantics on UTF-8 text.
 //
+// (Also Python's decimal digits, for parsers that reproduce `re` patterns with `\d`.)
 // The reference implementations rrg reproduces (NLTK, rouge-score, pycocoevalcap) are Python
 // programs, and their numbers depend on Python's definitions: `str.split()` splits on Unicode
 // whitespace (NBSP, U+3000, U+2028, U+001C..U+001F, ...), `str.lower()` applies full Unicode
@@ -21,6 +22,14 @@ bool python_isspace(char32_t code_point);
 // Byte length of the whitespace code point (Python str.isspace(), which is also what `\s`
 // matches in Python's `re` for str patterns) starting at utf8[pos], or 0 when there is none.
 std::size_t python_space_length(std::string_view utf8, std::size_t pos);
+
+// The value 0..9 of a Unicode decimal digit (Python's str.isdecimal(): what `\d` matches in
+// Python's `re` for str patterns, and what int() accepts as a digit), or -1 for anything else.
+int python_decimal_value(char32_t code_point);
+
+// Byte length of the decimal digit code point starting at utf8[pos] (0 when there is none, or
+// pos is at the end), its value stored in `value`.
+std::size_t python_decimal_length(std::string_view utf8, std::size_t pos, int& value);
 
 // Python str.lower() of valid UTF-8 text.
 std::string python_lower(std::string_view utf8);

@@ -286,11 +286,6 @@ std::string_view policy_signature_value(UncertainPolicy policy) {
   return policy == UncertainPolicy::kOnes ? "ones" : "zeros";
 }
 
-bool is_positive(Label label, UncertainPolicy policy) {
-  return label == Label::kPositive ||
-         (label == Label::kUncertain && policy == UncertainPolicy::kOnes);
-}
-
 BinaryRow binarize(const LabelRow& row, UncertainPolicy policy) {
   BinaryRow out{};
   for (std::size_t k = 0; k < kNumObservations; ++k) out[k] = is_positive(row[k], policy) ? 1 : 0;
@@ -313,6 +308,20 @@ struct Computed {
   ClinicalTable table;
   std::vector<std::optional<double>> values;
 };
+
+// The value of every corpus key from the counts, the example-based averages and the table.
+std::vector<std::optional<double>> values_from(
+    const ClinicalCounts& counts, const std::array<PrecisionRecallF1, kNumPolicies>& examples,
+    const ClinicalTable& table) {
+  std::vector<std::optional<double>> values;
+  for (const KeySpec& spec : key_specs()) {
+    values.push_back(
+        spec.value ? spec.value(counts, table)
+                   : std::optional<double>(pick(examples[spec.example_policy],
+                                                static_cast<std::size_t>(spec.example_stat))));
+  }
+  return values;
+}
 
 Computed compute(const std::vector<LabelRow>& predictions,
                  const std::vector<LabelRow>& references) {
@@ -347,18 +356,12 @@ Computed compute(const std::vector<LabelRow>& predictions,
     sample.example_uones = sample_scores(per_sample[1][i]);
   }
   out.table = build_clinical_table(counts);
-
   std::array<PrecisionRecallF1, kNumPolicies> examples{};
   if (n > 0) {
     for (std::size_t p = 0; p < kNumPolicies; ++p)
       examples[p] = average_over_samples(per_sample[p]);
   }
-  for (const KeySpec& spec : key_specs()) {
-    out.values.push_back(
-        spec.value ? spec.value(counts, out.table)
-                   : std::optional<double>(pick(examples[spec.example_policy],
-                                                static_cast<std::size_t>(spec.example_stat))));
-  }
+  out.values = values_from(counts, examples, out.table);
   return out;
 }
 
@@ -382,6 +385,11 @@ ClinicalResult compute_clinical_metrics(const std::vector<LabelRow>& predictions
 std::vector<std::optional<double>> clinical_corpus_values(const std::vector<LabelRow>& predictions,
                                                           const std::vector<LabelRow>& references) {
   return compute(predictions, references).values;
+}
+
+std::vector<std::optional<double>> clinical_corpus_values_from(
+    const ClinicalCounts& counts, const std::array<PrecisionRecallF1, 2>& example_means) {
+  return values_from(counts, example_means, build_clinical_table(counts));
 }
 
 ClinicalSample clinical_sample(const LabelRow& prediction, const LabelRow& reference) {

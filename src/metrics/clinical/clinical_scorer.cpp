@@ -23,6 +23,8 @@ constexpr std::size_t kPrediction = 1;
 constexpr std::size_t kReference = kPrediction + kNumObservations;
 constexpr std::size_t kSampleValues = kReference + kNumObservations;
 const std::size_t kSampleCount = clinical_sample_names().size();
+// clinical_sample_values(): n_agree, n_disagree, then P, R, F1 under U-zeros and U-ones.
+constexpr std::size_t kFirstExampleValue = 2;
 
 LabelRow row_labels(const double* row, std::size_t offset) {
   LabelRow labels{};
@@ -105,9 +107,35 @@ void ClinicalScorer::label_rows(const SampleStatistics& stats, const std::size_t
 
 void ClinicalScorer::aggregate(const SampleStatistics& stats, const std::size_t* rows,
                                std::size_t n, double* out) const {
-  std::vector<LabelRow> predictions, references;
-  label_rows(stats, rows, n, predictions, references);
-  const std::vector<std::optional<double>> values = clinical_corpus_values(predictions, references);
+  // The counts and the example-based means straight from the rows (what
+  // compute_clinical_metrics() computes from the label rows, without building them).
+  ClinicalCounts counts{};
+  std::array<std::vector<double>, 6> examples;  // P, R, F1 under U-zeros, then U-ones
+  for (auto& values : examples) values.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double* row = stats.row(rows[i]);
+    if (row[kValid] == 0.0) continue;
+    for (std::size_t k = 0; k < kNumObservations; ++k) {
+      const auto prediction = static_cast<Label>(static_cast<int>(row[kPrediction + k]));
+      const auto reference = static_cast<Label>(static_cast<int>(row[kReference + k]));
+      for (std::size_t p = 0; p < kUncertainPolicies.size(); ++p) {
+        counts[p][k].add(is_positive(prediction, kUncertainPolicies[p]),
+                         is_positive(reference, kUncertainPolicies[p]));
+      }
+    }
+    for (std::size_t e = 0; e < examples.size(); ++e) {
+      examples[e].push_back(row[kSampleValues + kFirstExampleValue + e]);
+    }
+  }
+  std::array<PrecisionRecallF1, 2> means{};
+  if (!examples[0].empty()) {
+    for (std::size_t p = 0; p < 2; ++p) {
+      means[p].precision = numpy_mean(examples[3 * p]);
+      means[p].recall = numpy_mean(examples[3 * p + 1]);
+      means[p].f1 = numpy_mean(examples[3 * p + 2]);
+    }
+  }
+  const std::vector<std::optional<double>> values = clinical_corpus_values_from(counts, means);
   for (std::size_t k = 0; k < keys_.size(); ++k) {
     out[k] = corpus_index_[k] == kNpos ? kNone : values[corpus_index_[k]].value_or(kNone);
   }

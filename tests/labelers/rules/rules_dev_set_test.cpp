@@ -52,10 +52,10 @@ TEST(RulesDevSet, MeetsTheAccuracyTargets) {
   EXPECT_GE(score.at("macro_f1_pos").get<double>(), 0.88);
   EXPECT_GE(score.at("exact_match_4way").get<double>(), 0.985);
   // The figures the lists reached (docs/rules-labeler.md, "Accuracy"): a change of the lists
-  // must not lower them (micro 0.9712, macro 0.8903, 4-way 0.9939 when last raised).
-  EXPECT_GE(score.at("micro_f1_pos").get<double>(), 0.9710);
-  EXPECT_GE(score.at("macro_f1_pos").get<double>(), 0.8900);
-  EXPECT_GE(score.at("exact_match_4way").get<double>(), 0.9935);
+  // must not lower them (micro 0.9719, macro 0.8945, 4-way 0.9940 when last raised).
+  EXPECT_GE(score.at("micro_f1_pos").get<double>(), 0.9717);
+  EXPECT_GE(score.at("macro_f1_pos").get<double>(), 0.8940);
+  EXPECT_GE(score.at("exact_match_4way").get<double>(), 0.9938);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // Agreement of the rules labeler with hand labels on full reports (findings + impression):
-// tests/data/rules_fullreports.jsonl, 370 reports written for rrg, half in the style of IU X-Ray
+// tests/data/rules_fullreports.jsonl, 424 reports written for rrg, half in the style of IU X-Ray
 // references as R2Gen-style papers score them (lower-cased, " ." separated clauses without
 // commas, "xxxx" de-identification) and half in the style of MIMIC-CXR (FINDINGS: / IMPRESSION:
 // sections, "___", numbered impressions, comparisons, lines-and-tubes lists). Every report was

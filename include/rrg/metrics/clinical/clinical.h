@@ -46,7 +46,10 @@ std::string_view policy_signature_value(UncertainPolicy policy);
 using BinaryRow = std::array<std::uint8_t, chexpert::kNumObservations>;
 
 // True when `label` counts as positive under `policy`.
-bool is_positive(chexpert::Label label, UncertainPolicy policy);
+inline bool is_positive(chexpert::Label label, UncertainPolicy policy) {
+  return label == chexpert::Label::kPositive ||
+         (label == chexpert::Label::kUncertain && policy == UncertainPolicy::kOnes);
+}
 
 // The 0/1 row of the multilabel indicator matrix sklearn receives.
 BinaryRow binarize(const chexpert::LabelRow& row, UncertainPolicy policy);
@@ -153,6 +156,12 @@ ClinicalResult compute_clinical_metrics(const std::vector<chexpert::LabelRow>& p
 std::vector<std::optional<double>> clinical_corpus_values(
     const std::vector<chexpert::LabelRow>& predictions,
     const std::vector<chexpert::LabelRow>& references);
+
+// The same from the confusion counts and the example-based averages (the np.means of the
+// per-sample precision, recall and F1 under each policy): what a resample needs, with no label
+// rows.
+std::vector<std::optional<double>> clinical_corpus_values_from(
+    const ClinicalCounts& counts, const std::array<PrecisionRecallF1, 2>& example_means);
 
 // The per-sample values of one pair (as ClinicalResult::samples holds them).
 ClinicalSample clinical_sample(const chexpert::LabelRow& prediction,
