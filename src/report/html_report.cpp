@@ -192,9 +192,9 @@ void write_metric_table(Page& page, const std::vector<std::size_t>& rows, const 
       const bool significant = s > 0 && e.p_value && d.alpha && *e.p_value < *d.alpha;
       o += "<td class=\"n" + std::string(significant ? " signif" : "") + "\">" +
            (metric.has_corpus ? detail::cell_value(metric, e.value) : "per sample") + "</td>";
-      if (intervals) o += "<td>" + interval_text(metric, e.interval) + "</td>";
+      if (intervals) o += "<td class=\"ci\">" + interval_text(metric, e.interval) + "</td>";
       if (s > 0 && differences)
-        o += "<td>" + interval_text(metric, e.difference_interval) + "</td>";
+        o += "<td class=\"ci\">" + interval_text(metric, e.difference_interval) + "</td>";
       if (s > 0 && p_values) {
         o += "<td class=\"n" + std::string(significant ? " signif" : "") + "\">" +
              (e.p_value ? format_fixed(*e.p_value, 4) + (significant ? "*" : "") : "") + "</td>";

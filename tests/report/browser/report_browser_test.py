@@ -1,13 +1,16 @@
-"""Browser tests of `rrg evaluate --html` in real headless Chromium.
+"""Browser tests of `rrg evaluate --html` and `rrg compare --html` in real headless Chromium.
 
     report_browser_test.py RRG_BINARY SCREENSHOT_DIR [--docs-screenshot PNG]
+                           [--docs-compare-screenshot PNG]
 
-Writes reports with the real binary (the bundled examples, 120 generated pairs for paging, and
-reports whose texts try to run script), opens each from disk and checks: no console errors, no
-request of any kind, charts drawn (SVG bars with size, a screenshot that is not blank), sorting
-by a header click reorders the rows, the filter filters, paging, the worst-samples lists, and
-that no escaped <script> runs. Screenshots go to SCREENSHOT_DIR so a person can look;
---docs-screenshot also writes the README's picture. Exit 77 (skipped) without a browser.
+Writes reports with the real binary (the bundled examples, 120 generated pairs for paging,
+reports whose texts try to run script, and a comparison of the two bundled systems), opens each
+from disk and checks: no console errors, no request of any kind, charts drawn (SVG bars with
+size, a screenshot that is not blank), sorting by a header click reorders the rows, the filter
+filters, paging, the worst-samples lists, that no escaped <script> runs, and for the comparison
+the per-system bars with interval whiskers, p-values and every system's text side by side.
+Screenshots go to SCREENSHOT_DIR so a person can look; --docs-screenshot and
+--docs-compare-screenshot also write the README's pictures. Exit 77 (skipped) without a browser.
 """
 import argparse
 import json
@@ -73,6 +76,14 @@ class Reports:
         self.xss = os.path.join(self.dir, "xss.html")
         run_rrg("evaluate", "--pred", os.path.join(self.dir, "xss_pred.jsonl"), "--ref",
                 os.path.join(self.dir, "xss_ref.jsonl"), "--html", self.xss, "-q")
+
+        # The bundled model outputs against a system that always answers "normal".
+        self.compare = os.path.join(self.dir, "compare.html")
+        self.compare_json = os.path.join(self.dir, "compare.json")
+        run_rrg("compare", "--ref", os.path.join(examples, "ref.jsonl"), "--sys",
+                "model=" + os.path.join(examples, "pred.jsonl"), "--sys",
+                "normal=" + os.path.join(examples, "pred_normal.jsonl"), "--ar-trials", "1000",
+                "--bootstrap", "200", "--html", self.compare, "--json", self.compare_json, "-q")
 
 
 class ReportInBrowser(unittest.TestCase):
@@ -281,6 +292,67 @@ class ReportInBrowser(unittest.TestCase):
         self.js("document.getElementById('samples').scrollIntoView()")
         self.screenshot("report_escaped_scripts.png")
 
+    def test_compare_report(self):
+        self.open(self.reports.compare)
+        self.assertEqual(self.browser.console_errors(), [])
+        self.assertEqual(self.js("return performance.getEntriesByType('resource').length"), 0)
+        with open(self.reports.compare_json, encoding="utf-8") as doc:
+            expected = json.load(doc)["systems"]
+        # The summary: each system's value, the other's p-value, significant ones marked.
+        row = self.js("""const th = Array.from(document.querySelectorAll('#summary table.metrics th'))
+            .find(h => h.textContent === 'BLEU-4');
+            return Array.from(th.parentElement.cells).map(c => c.textContent)""")
+        self.assertEqual(row[2], f"{expected['model']['BLEU-4']['value']:.4f}")
+        p = expected["normal"]["BLEU-4"]["p_value"]
+        self.assertIn(f"{p:.4f}" + ("*" if p < 0.05 else ""), row)
+        self.assertGreater(self.js("return document.querySelectorAll('#summary td.signif').length"), 0)
+        # Per-observation F1: 14 bars per system, bootstrap whiskers drawn.
+        f1 = self.js("""const svg = document.getElementById('chart-f1');
+            return {bars: svg.querySelectorAll('rect.bar').length,
+                    whiskers: Array.from(svg.querySelectorAll('path.interval')).filter(p => {
+                      const box = p.getBoundingClientRect(); return box.width > 0; }).length,
+                    legend: svg.textContent}""")
+        self.assertEqual(f1["bars"], 28)
+        self.assertGreater(f1["whiskers"], 5)
+        self.assertIn("model", f1["legend"])
+        self.assertIn("normal", f1["legend"])
+        self.js("document.getElementById('clinical').scrollIntoView()")
+        page = self.browser.image_summary(self.screenshot("compare_clinical.png"))
+        self.assertGreater(page["colours"], 20, page)
+        # Every system's text beside the reference, headed by the system's name.
+        headings = self.js("""return Array.from(document.querySelectorAll(
+            '#sample-table tbody:first-of-type .pair > div'))
+            .map(d => getComputedStyle(d, '::before').content)""")
+        self.assertEqual(headings, ['"model"', '"normal"', '"reference"'])
+        # Sorting by one system's column.
+        column = [h.text.replace("\n", "") for h in self.driver.find_elements(
+            "css selector", "#sample-table thead th")].index("normal: BLEU-4")
+        self.header("normal: BLEU-4").click()
+        values = [float(v) for v in self.visible_column(column)]
+        self.assertEqual(len(values), 24)
+        self.assertEqual(values, sorted(values))
+        # A worst list per system: open the second system's first one.
+        systems = self.js("return Array.from(document.querySelectorAll('#worst h3')).map(h => h.textContent)")
+        self.assertEqual(systems, ["model", "normal"])
+        details = self.driver.find_elements("css selector", "details.worst")
+        second = details[len(details) // 2]
+        self.js("arguments[0].scrollIntoView({block: 'center'})", second)
+        second.find_element("tag name", "summary").click()
+        texts = self.js("""return Array.from(arguments[0].querySelectorAll('table.worst tbody tr'))
+            .map(tr => tr.cells[3].querySelectorAll('.pair > div').length)""", second)
+        self.assertEqual(len(texts), 20)
+        self.assertTrue(all(n == 3 for n in texts), texts)
+        self.js("document.getElementById('samples').scrollIntoView()")
+        self.screenshot("compare_samples_sorted.png")
+        self.assertEqual(self.browser.console_errors(), [])
+        if ARGS.docs_compare_screenshot:
+            self.driver.set_window_size(1400, 1100)
+            self.js("document.getElementById('summary').scrollIntoView()")
+            name = os.path.basename(ARGS.docs_compare_screenshot)
+            self.screenshot(name)
+            os.replace(os.path.join(ARGS.screenshots, name), ARGS.docs_compare_screenshot)
+            self.driver.set_window_size(1400, 1000)
+
 
 def main():
     global ARGS
@@ -288,6 +360,7 @@ def main():
     parser.add_argument("rrg")
     parser.add_argument("screenshots")
     parser.add_argument("--docs-screenshot")
+    parser.add_argument("--docs-compare-screenshot")
     ARGS, rest = parser.parse_known_args()
     browser.skip_unless_available()
     program = unittest.main(argv=[sys.argv[0], "-v", *rest], exit=False)
