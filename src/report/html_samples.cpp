@@ -4,10 +4,14 @@
 // 3,000 samples of static rows take a browser many seconds to lay out, so the page carries the
 // samples as one JSON block (texts, 4-decimal values, labels as 14-character codes) and the
 // script renders one page of the table, and a worst list when it is opened, with textContent:
-// no user text is ever parsed as HTML.
+// no user text is ever parsed as HTML. A text that occurs more than once among the carried
+// references and predictions (a template answer, a system that copies the reference, systems
+// that agree) is stored once in "shared_texts" and referred to by its index.
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "html_sections.h"
 #include "rrg/core/version.h"
@@ -156,6 +160,49 @@ void append_string(const std::string& text, std::string& out) {
   append_script_json_string(text, out);
 }
 
+// Texts shorter than this are written where they occur: an index would save little.
+constexpr std::size_t kShortestSharedText = 12;
+
+// The texts (references and predictions of the carried rows) that occur more than once, each
+// with its index in "shared_texts", numbered in order of first occurrence.
+class SharedTexts {
+ public:
+  SharedTexts(const ReportData& d, const std::vector<std::size_t>& rows) {
+    std::unordered_map<std::string_view, std::size_t> seen;  // text -> occurrences
+    std::vector<std::string_view> order;
+    const auto count = [&](const std::string& text) {
+      if (text.size() < kShortestSharedText) return;
+      if (++seen[text] == 1) order.push_back(text);
+    };
+    for (const std::size_t i : rows) {
+      if (!d.references.empty()) count(d.references[i]);
+      for (const SystemReport& s : d.systems) {
+        if (!s.predictions.empty()) count(s.predictions[i]);
+      }
+    }
+    for (const std::string_view text : order) {
+      if (seen[text] > 1) {
+        index_.emplace(text, texts_.size());
+        texts_.push_back(text);
+      }
+    }
+  }
+  const std::vector<std::string_view>& texts() const { return texts_; }
+  // `text` as an element of a text array: its shared index, or the string itself.
+  void append(const std::string& text, std::string& out) const {
+    const auto found = index_.find(text);
+    if (found == index_.end()) {
+      append_string(text, out);
+    } else {
+      out += std::to_string(found->second);
+    }
+  }
+
+ private:
+  std::unordered_map<std::string_view, std::size_t> index_;
+  std::vector<std::string_view> texts_;
+};
+
 }  // namespace
 
 void write_worst_section(Page& page) {
@@ -286,6 +333,16 @@ void write_data_block(Page& page) {
   o += "]";
   page.flush();
 
+  const SharedTexts shared(d, rows);
+  key("shared_texts");
+  o += "[";
+  for (std::size_t t = 0; t < shared.texts().size(); ++t) {
+    if (t > 0) o += ",";
+    append_string(std::string(shared.texts()[t]), o);
+    if ((t & 255) == 0) page.flush_if_large();
+  }
+  o += "]";
+
   // The carried samples, column by column.
   o += ",\"rows\":{";
   append_row_array(page, "index", rows, true,
@@ -295,7 +352,7 @@ void write_data_block(Page& page) {
                    [&d](std::size_t i, std::string& out) { append_string(d.ids[i], out); });
   o += ",";
   append_row_array(page, "reference", rows, !d.references.empty(),
-                   [&d](std::size_t i, std::string& out) { append_string(d.references[i], out); });
+                   [&](std::size_t i, std::string& out) { shared.append(d.references[i], out); });
   o += ",";
   append_row_array(
       page, "reference_labels", rows, !d.reference_labels.empty(),
@@ -309,7 +366,7 @@ void write_data_block(Page& page) {
     o += "{";
     append_row_array(
         page, "prediction", rows, !system.predictions.empty(),
-        [&system](std::size_t i, std::string& out) { append_string(system.predictions[i], out); });
+        [&](std::size_t i, std::string& out) { shared.append(system.predictions[i], out); });
     o += ",";
     append_row_array(
         page, "error", rows, any_nonempty(system.errors),

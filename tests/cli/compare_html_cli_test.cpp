@@ -42,6 +42,12 @@ json data_block(const std::string& html) {
   return json::parse(html.substr(begin + open.size(), end - begin - open.size()));
 }
 
+// A text of the data block: a string, or an index into "shared_texts" (texts that occur more
+// than once are stored once).
+json text_of(const json& data, const json& value) {
+  return value.is_number() ? data["shared_texts"][value.get<std::size_t>()] : value;
+}
+
 // The first summary-table row of `metric`: from its heading cell to the end of the row.
 std::string summary_row(const std::string& html, const std::string& metric) {
   const std::string start = "<tr><th scope=\"row\">" + metric + "</th>";
@@ -92,6 +98,10 @@ class CliCompareHtml : public ::testing::Test {
     }
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
+  }
+  std::string read_reference(std::size_t i) const {
+    const auto& reports = rrg::testing::radiology_reports();
+    return reports[(i * 7 + 3) % reports.size()];
   }
   std::vector<std::vector<std::string>> texts_;
   TempDir dir_;
@@ -180,8 +190,11 @@ TEST_F(CliCompareHtml, ReportShowsTheComparisonsNumbersWithTheBaselineFirst) {
   // The texts of each system, in the report's system order, beside the reference.
   const json& rows = data["rows"];
   EXPECT_EQ(rows["id"][4], "s4");
-  EXPECT_EQ(rows["systems"][0]["prediction"][4], texts_[1][4]);
-  EXPECT_EQ(rows["systems"][1]["prediction"][4], texts_[0][4]);
+  EXPECT_EQ(text_of(data, rows["systems"][0]["prediction"][4]), texts_[1][4]);
+  EXPECT_EQ(text_of(data, rows["systems"][1]["prediction"][4]), texts_[0][4]);
+  EXPECT_EQ(text_of(data, rows["reference"][3]), read_reference(3));
+  // "copy" copies the reference of s3: one shared text, both sides referring to it.
+  EXPECT_TRUE(rows["reference"][3].is_number());
   EXPECT_EQ(rows["systems"][2]["prediction"][3], rows["reference"][3]);
   EXPECT_EQ(rows["systems"][2]["labels"][3], rows["reference_labels"][3]);
   // Default table columns: the headline per-sample metrics, one per system each.
@@ -278,7 +291,8 @@ TEST_F(CliCompareHtml, ScriptInASystemsOutputIsEscaped) {
   const std::string html = read_file(dir_.file("x.html"));
   EXPECT_EQ(html.find("<script>alert"), std::string::npos);
   EXPECT_EQ(html.find("<!--"), std::string::npos);
-  EXPECT_EQ(data_block(html)["rows"]["systems"][2]["prediction"][2], attack);
+  const json data = data_block(html);
+  EXPECT_EQ(text_of(data, data["rows"]["systems"][2]["prediction"][2]), attack);
 }
 
 }  // namespace

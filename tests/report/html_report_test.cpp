@@ -142,6 +142,26 @@ TEST(HtmlReport, UserTextNeverBecomesMarkupOrScript) {
   EXPECT_EQ(data["metrics"][1]["name"], "n_agree " + kAttack);
 }
 
+TEST(HtmlReport, RepeatedTextsAreStoredOnceAndReferredToByIndex) {
+  ReportData d = make_data();
+  // A second system that copies the reference twice, answers with the first system's text once
+  // and repeats a short text that stays inline.
+  d.systems.push_back(make_system(
+      "copy", {1.0, 1.0, 0.1, 0.2},
+      {"Mild pulmonary edema.", "No acute findings. " + kAttack, "Mild edema.", "Edema."}));
+  const std::string html = html_report(d);
+  EXPECT_EQ(html.find("<script>window.pwned"), std::string::npos);
+  const json data = json::parse(data_block(html));
+  const json& shared = data["shared_texts"];
+  ASSERT_EQ(shared, json({"Mild pulmonary edema.", "No acute findings. " + kAttack}))
+      << "in order of first occurrence; 'Mild edema.' and 'Edema.' are short (inline)";
+  const json& rows = data["rows"];
+  EXPECT_EQ(rows["reference"], json({0, 1, "No edema.", "Cardiomegaly."}));
+  EXPECT_EQ(rows["systems"][0]["prediction"],
+            json({"Mild edema.", "Normal. " + kAttack, "Edema.", ""}));
+  EXPECT_EQ(rows["systems"][1]["prediction"], json({0, 1, "Mild edema.", "Edema."}));
+}
+
 TEST(HtmlReport, TheDataBlockCarriesValuesAndLabels) {
   const json data = json::parse(data_block(html_report(make_data())));
   EXPECT_EQ(data["n_samples"], 4);

@@ -80,10 +80,15 @@
     parent.appendChild(element('p', 'err', text));
   }
 
+  // A text of the data block: a string, or the index of a text stored once in shared_texts.
+  function textOf(value) {
+    return typeof value === 'number' ? data.shared_texts[value] : value;
+  }
+
   // Prediction(s) and reference of row r side by side (headings come from the stylesheet).
   function pair(r) {
     var box = element('div', 'pair');
-    var reference = rows.reference ? rows.reference[r] : '';
+    var reference = rows.reference ? textOf(rows.reference[r]) : '';
     var referenceWords = vocabulary(reference);
     var referenceLabels = rows.reference_labels ? rows.reference_labels[r] : null;
     var systemLabels = [];
@@ -91,8 +96,9 @@
     rows.systems.forEach(function (s) {
       var side = element('div');
       if (s.prediction) {
-        appendHighlighted(side, s.prediction[r], referenceWords);
-        predictions += s.prediction[r] + '\n';
+        var prediction = textOf(s.prediction[r]);
+        appendHighlighted(side, prediction, referenceWords);
+        predictions += prediction + '\n';
       }
       if (s.error && s.error[r]) note(side, 'recorded error: ' + s.error[r]);
       if (s.label_error && s.label_error[r]) note(side, 'not labelled: ' + s.label_error[r]);

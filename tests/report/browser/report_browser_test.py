@@ -324,6 +324,15 @@ class ReportInBrowser(unittest.TestCase):
             '#sample-table tbody:first-of-type .pair > div'))
             .map(d => getComputedStyle(d, '::before').content)""")
         self.assertEqual(headings, ['"model"', '"normal"', '"reference"'])
+        # "normal" answers every sample with one text, stored once in the page and drawn for each.
+        with open(os.path.join(SOURCE, "examples", "pred_normal.jsonl"), encoding="utf-8") as f:
+            normal = [json.loads(line)["report"] for line in f]
+        drawn = self.js("""return Array.from(document.querySelectorAll('#sample-table tbody'))
+            .map(b => b.querySelectorAll('.pair > div')[1].innerText)""")
+        self.assertEqual(len(drawn), 24)
+        for shown, expected_text in zip(drawn, normal):
+            self.assertTrue(shown.startswith(expected_text), (shown, expected_text))
+        self.assertEqual(self.js("return window.rrgReport.shared_texts.length > 0"), True)
         # Sorting by one system's column.
         column = [h.text.replace("\n", "") for h in self.driver.find_elements(
             "css selector", "#sample-table thead th")].index("normal: BLEU-4")
