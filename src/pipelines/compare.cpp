@@ -6,12 +6,14 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "rrg/core/errors.h"
+#include "rrg/pipelines/evaluation_report.h"
 #include "rrg/pipelines/resampling.h"
 #include "rrg/stats/numpy_random_state.h"
 #include "rrg/text/suggest.h"
@@ -191,14 +193,30 @@ CompareResult compare(const CompareOptions& options) {
 
   // Score every system exactly as `rrg evaluate` would on those pairs.
   std::vector<EvaluationResult> evaluations;
+  if (options.keep_report_inputs) result.report_inputs.emplace();
   for (std::size_t s = 0; s < files.size(); ++s) {
     start = std::chrono::steady_clock::now();
     io::PairedReports paired = io::pair_reports(
         select_records(files[s], ids), select_records(references, ids), io::MissingPolicy::kError);
+    // evaluate() takes the texts over: the report's copy is made first.
+    std::optional<ReportTexts> texts;
+    if (result.report_inputs) texts = copy_report_texts(paired);
     evaluations.push_back(evaluate(std::move(paired), options.scoring));
+    if (texts) {
+      CompareReportInputs& kept = *result.report_inputs;
+      kept.systems.push_back(system_report(evaluations.back(), options.systems[s].name,
+                                           options.systems[s].path, std::move(texts->predictions),
+                                           std::move(texts->prediction_errors)));
+      if (s == baseline) kept.references = std::move(texts->references);
+    }
     result.timings_seconds.emplace_back("score:" + options.systems[s].name, seconds_since(start));
   }
   const EvaluationResult& base = evaluations[baseline];
+  if (result.report_inputs) {
+    result.report_inputs->ids = base.ids;
+    result.report_inputs->metrics = report_metrics(base);
+    if (base.clinical) result.report_inputs->reference_labels = base.clinical->references;
+  }
   if (base.clinical) {
     result.labeler_identity = base.clinical->labeler_identity;
     result.labeler_note = base.clinical->labeler_note;

@@ -4,10 +4,12 @@
 #include <exception>
 #include <filesystem>
 #include <thread>
+#include <optional>
 #include <utility>
 
 #include "rrg/core/parallel.h"
 #include "rrg/io/atomic_file.h"
+#include "rrg/pipelines/evaluation_report.h"
 
 namespace rrg::pipelines {
 namespace {
@@ -73,11 +75,20 @@ io::PairedReports read_paired_reports(const EvaluateFilesOptions& options, Evalu
 }
 
 EvaluationRun evaluate_files(const EvaluateFilesOptions& options, const EvaluateOptions& scoring) {
+  // The report's temporary file is created first: a path that cannot be written stops the run
+  // before a long labelling pass, and nothing is left behind.
+  std::optional<io::AtomicFile> html_file;
+  if (!options.html_path.empty()) html_file.emplace(options.html_path);
+
   EvaluationRun run;
   io::PairedReports paired = read_paired_reports(options, run.inputs, scoring.threads);
   run.inputs.coco_clean = scoring.coco_clean;
   run.inputs.seed_clean = scoring.seed_clean;
   run.inputs.command_line = options.command_line;
+  const bool report =
+      html_file.has_value() || (options.html_in_out_dir && !options.out_dir.empty());
+  ReportTexts texts;
+  if (report) texts = copy_report_texts(paired);
   run.result = evaluate(std::move(paired), scoring);
 
   if (!options.json_path.empty() && options.json_path != "-") {
@@ -90,6 +101,23 @@ EvaluationRun evaluate_files(const EvaluateFilesOptions& options, const Evaluate
     const std::string prefix =
         options.prefix.empty() ? file_stem(options.predictions) : options.prefix;
     write_out_dir(run.result, run.inputs, options.out_dir, prefix);
+  }
+  if (report) {
+    const report::ReportData data =
+        evaluation_report_data(run.result, run.inputs, std::move(texts));
+    if (options.html_in_out_dir && !options.out_dir.empty()) {
+      const std::string prefix =
+          options.prefix.empty() ? file_stem(options.predictions) : options.prefix;
+      io::AtomicFile file(options.out_dir + "/" + prefix + "_report.html");
+      report::write_html_report(data, options.html,
+                                [&file](std::string_view part) { file.write(part); });
+      file.commit();
+    }
+    if (html_file) {
+      report::write_html_report(data, options.html,
+                                [&html_file](std::string_view part) { html_file->write(part); });
+      html_file->commit();
+    }
   }
   return run;
 }

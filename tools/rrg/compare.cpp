@@ -7,6 +7,7 @@
 #include <atomic>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli_common.h"
 #include "job_relay.h"
@@ -16,6 +17,7 @@
 #include "rrg/io/atomic_file.h"
 #include "rrg/pipelines/compare.h"
 #include "rrg/pipelines/compare_output.h"
+#include "rrg/pipelines/compare_report.h"
 #include "scoring_flags.h"
 
 namespace rrg::cli {
@@ -37,6 +39,14 @@ struct CompareFlags {
   std::string layout = "auto";
   std::string json_path;
   std::string out_dir;
+  std::string html_path;
+  CLI::Option* html_option = nullptr;  // given with or without a FILE
+  std::size_t html_worst = 20;
+  std::size_t html_rows = 5000;
+  std::vector<std::string> html_columns;
+  CLI::Option* html_worst_option = nullptr;
+  CLI::Option* html_rows_option = nullptr;
+  CLI::Option* html_columns_option = nullptr;
   bool quiet = false;
   ScoringFlags scoring;
   LabelerFlags labeler;
@@ -89,7 +99,29 @@ void run_compare(const CompareFlags& flags) {
   if (!(flags.alpha > 0 && flags.alpha < 1)) {
     throw InputError("--alpha must be between 0 and 1 (exclusive), e.g. 0.05");
   }
+  // The HTML report: asked for on the command line (with or without FILE) or by the
+  // configuration file (a FILE).
+  const bool html = flags.html_option->count() > 0 || !flags.html_path.empty();
+  if (html && flags.html_path.empty() && flags.out_dir.empty()) {
+    throw InputError("--html needs a FILE, or --out-dir DIR to write compare_report.html there");
+  }
+  if (html && flags.html_path == "-") {
+    throw InputError("--html writes a file; '-' (stdout) is not supported, give a path");
+  }
+  if (!html && (flags.html_worst_option->count() > 0 || flags.html_rows_option->count() > 0 ||
+                flags.html_columns_option->count() > 0)) {
+    throw InputError(
+        "--html-worst, --html-rows and --html-columns shape the HTML report: add --html FILE");
+  }
+  options.keep_report_inputs = html;
+  report::HtmlReportOptions html_options;
+  html_options.worst_n = flags.html_worst;
+  html_options.max_table_rows = flags.html_rows;
   pipelines::check_compare_options(options);
+  // The report's temporary file is created before any file is read: a path that cannot be
+  // written stops the run before the labelling and the tests, and nothing is left behind.
+  std::optional<io::AtomicFile> html_file;
+  if (!flags.html_path.empty()) html_file.emplace(flags.html_path);
   LabelerFlags labeler_flags = flags.labeler;
   labeler_flags.threads = flags.scoring.threads;
   const std::unique_ptr<labelers::Labeler> labeler = make_labeler(labeler_flags);
@@ -115,10 +147,28 @@ void run_compare(const CompareFlags& flags) {
         "answers received so far are cached: run the same command again)");
   }
 
+  // The report's data first: an unknown --html-columns name stops before any file is written.
+  std::optional<report::ReportData> data;
+  if (html) {
+    data = pipelines::compare_report_data(result, flags.alpha);
+    html_options.table_metrics = pipelines::compare_table_metrics(*data, flags.html_columns);
+  }
   if (!flags.json_path.empty() && flags.json_path != "-") {
     io::write_file_atomically(flags.json_path, pipelines::compare_json(result));
   }
   if (!flags.out_dir.empty()) pipelines::write_compare_out_dir(result, flags.out_dir, flags.alpha);
+  if (data) {
+    if (html_file) {
+      report::write_html_report(*data, html_options,
+                                [&html_file](std::string_view part) { html_file->write(part); });
+      html_file->commit();
+    } else {
+      io::AtomicFile file(flags.out_dir + "/compare_report.html");
+      report::write_html_report(*data, html_options,
+                                [&file](std::string_view part) { file.write(part); });
+      file.commit();
+    }
+  }
   if (flags.json_path == "-") {
     std::cout << pipelines::compare_json(result);
   } else if (!flags.quiet) {
@@ -206,6 +256,36 @@ void setup_compare(CLI::App& app) {
                   "Write compare.json, compare.csv (long format) and compare.xlsx here")
       ->type_name("DIR")
       ->group(out);
+  flags->html_option =
+      cmd->add_option("--html", flags->html_path,
+                      "Write a self-contained HTML report (values with intervals and p-values, "
+                      "per-observation F1 per system, histograms, worst samples, sortable "
+                      "per-sample table) to FILE; with --out-dir and no FILE, write "
+                      "compare_report.html there")
+          ->type_name("[FILE]")
+          ->expected(0, 1)
+          ->group(out);
+  flags->html_worst_option =
+      cmd->add_option("--html-worst", flags->html_worst,
+                      "HTML report: samples in each worst-samples list, per system and metric (0 "
+                      "= no lists)")
+          ->type_name("N")
+          ->capture_default_str()
+          ->group(out);
+  flags->html_rows_option =
+      cmd->add_option("--html-rows", flags->html_rows,
+                      "HTML report: rows of the per-sample table (the first N samples; 0 = all)")
+          ->type_name("N")
+          ->capture_default_str()
+          ->group(out);
+  flags->html_columns_option =
+      cmd->add_option("--html-columns", flags->html_columns,
+                      "HTML report: per-sample metrics shown as table columns, one per system "
+                      "(default: BLEU-4, ROUGE-L, METEOR, CIDEr, chexpert_example_f1_uzeros, "
+                      "n_disagree where computed; 'all' = every one)")
+          ->type_name("METRICS")
+          ->delimiter(',')
+          ->group(out);
   cmd->add_flag("-q,--quiet", flags->quiet, "Do not print the table or a progress bar")->group(out);
   add_scoring_flags(*cmd, flags->scoring);
   add_labeler_flags(*cmd, flags->labeler, "for the clinical metrics (CheXpert observations)",
@@ -215,6 +295,8 @@ void setup_compare(CLI::App& app) {
       "  rrg compare --ref ref.jsonl --sys r2gen=r2gen.jsonl --sys ours=ours.jsonl\n"
       "  rrg compare --ref ref.jsonl --sys a=a.jsonl --sys b=b.jsonl --sys c=c.jsonl \\\n"
       "      --metrics BLEU-4,METEOR,chexpert_micro_f1_14_uzeros --bootstrap 2000 --out-dir cmp\n"
+      "  rrg compare --ref ref.jsonl --sys r2gen=r2gen.jsonl --sys ours=ours.jsonl --html "
+      "cmp.html\n"
       "\nExit status: 0 success, 1 environment failure, 2 bad usage or input.");
   cmd->callback([flags] { run_compare(*flags); });
 }

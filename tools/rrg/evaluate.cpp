@@ -29,6 +29,12 @@ struct EvaluateFlags {
   std::string json_path;
   std::string out_dir;
   std::string prefix;
+  std::string html_path;
+  CLI::Option* html_option = nullptr;  // given with or without a FILE
+  std::size_t html_worst = 20;
+  std::size_t html_rows = 5000;
+  CLI::Option* html_worst_option = nullptr;
+  CLI::Option* html_rows_option = nullptr;
   bool quiet = false;
   ScoringFlags scoring;
   LabelerFlags labeler;
@@ -47,6 +53,17 @@ void run_evaluate(const EvaluateFlags& flags) {
   std::optional<JobRunner> runner;
   if (may_run_jobs(flags.scoring, flags.labeler)) runner.emplace();
   // Resolve everything that can be wrong before reading any file.
+  // Asked for on the command line (with or without FILE) or by the configuration file (a FILE).
+  const bool html = flags.html_option->count() > 0 || !flags.html_path.empty();
+  if (html && flags.html_path.empty() && flags.out_dir.empty()) {
+    throw InputError("--html needs a FILE, or --out-dir DIR to write <prefix>_report.html there");
+  }
+  if (html && flags.html_path == "-") {
+    throw InputError("--html writes a file; '-' (stdout) is not supported, give a path");
+  }
+  if (!html && (flags.html_worst_option->count() > 0 || flags.html_rows_option->count() > 0)) {
+    throw InputError("--html-worst and --html-rows shape the HTML report: add --html FILE");
+  }
   LabelerFlags labeler_flags = flags.labeler;
   labeler_flags.threads = flags.scoring.threads;
   const std::unique_ptr<labelers::Labeler> labeler = make_labeler(labeler_flags);
@@ -60,6 +77,10 @@ void run_evaluate(const EvaluateFlags& flags) {
   files.json_path = flags.json_path;
   files.out_dir = flags.out_dir;
   files.prefix = flags.prefix;
+  files.html_path = flags.html_path;
+  files.html_in_out_dir = html && flags.html_path.empty() && !flags.out_dir.empty();
+  files.html.worst_n = flags.html_worst;
+  files.html.max_table_rows = flags.html_rows;
   files.command_line = command_line();
   files.on_message = [](const std::string& text) { std::cerr << "rrg: warning: " << text << "\n"; };
 
@@ -151,6 +172,23 @@ void setup_evaluate(CLI::App& app) {
   cmd->add_option("--prefix", flags->prefix,
                   "File name prefix for --out-dir (default: the predictions file's stem)")
       ->type_name("NAME");
+  flags->html_option =
+      cmd->add_option("--html", flags->html_path,
+                      "Write a self-contained HTML report (charts, worst samples, sortable "
+                      "per-sample table) to FILE; with --out-dir and no FILE, write "
+                      "<prefix>_report.html there")
+          ->type_name("[FILE]")
+          ->expected(0, 1);
+  flags->html_worst_option =
+      cmd->add_option("--html-worst", flags->html_worst,
+                      "HTML report: samples in each worst-samples list (0 = no lists)")
+          ->type_name("N")
+          ->capture_default_str();
+  flags->html_rows_option =
+      cmd->add_option("--html-rows", flags->html_rows,
+                      "HTML report: rows of the per-sample table (the first N samples; 0 = all)")
+          ->type_name("N")
+          ->capture_default_str();
   cmd->add_flag("-q,--quiet", flags->quiet, "Do not print the table");
   add_scoring_flags(*cmd, flags->scoring);
   add_labeler_flags(*cmd, flags->labeler, "for the clinical metrics (CheXpert observations)",
@@ -160,6 +198,7 @@ void setup_evaluate(CLI::App& app) {
       "  rrg evaluate --pred examples/pred.jsonl --ref examples/ref.jsonl\n"
       "  rrg evaluate --pred results.json --ref annotation.json --metrics coco --clean r2gen-iu\n"
       "  rrg evaluate --pred pred.csv --ref ref.csv --metrics BLEU-4,METEOR --json scores.json\n"
+      "  rrg evaluate --pred pred.jsonl --ref ref.jsonl --html report.html\n"
       "  rrg evaluate --pred pred.jsonl --ref ref.jsonl --labeler chexbert \\\n"
       "      --chexbert-checkpoint chexbert.pth --vocab vocab.txt\n"
       "\nExit status: 0 success, 1 environment failure, 2 bad usage or input.");

@@ -22,6 +22,7 @@
 #include "rrg/io/report_file.h"
 #include "rrg/metrics/signature.h"
 #include "rrg/pipelines/evaluate.h"
+#include "rrg/report/report_data.h"
 #include "rrg/stats/approximate_randomization.h"
 #include "rrg/stats/paired_bootstrap.h"
 
@@ -52,6 +53,10 @@ struct CompareOptions {
   double ci = 95.0;
   unsigned threads = 0;  // 0 = every core
   std::string command_line;
+  // Keep what an HTML report shows besides the corpus numbers (CompareResult::report_inputs):
+  // texts, per-sample values and labels of every system. Off by default, so a comparison
+  // without a report holds no copy of the texts.
+  bool keep_report_inputs = false;
   // One-sentence notes (ids dropped by --missing skip).
   std::function<void(const std::string&)> on_message;
   // Progress of the tests (trials and replicates done, total) and a cancellation flag.
@@ -84,6 +89,16 @@ struct CompareInputFile {
   std::size_t records = 0;
 };
 
+// What compare_report.h needs beyond the numbers of CompareResult: the texts, per-sample values
+// and labels, kept by compare() when CompareOptions::keep_report_inputs is set.
+struct CompareReportInputs {
+  std::vector<std::string> ids;                      // the compared ids, in the baseline's order
+  std::vector<std::string> references;               // the first reference of each id
+  std::vector<chexpert::LabelRow> reference_labels;  // one per id; empty without a labeler
+  std::vector<report::ReportMetric> metrics;         // every metric, per-sample ones included
+  std::vector<report::SystemReport> systems;         // input order; corpus values, no intervals
+};
+
 struct CompareResult {
   std::vector<std::string> systems;  // in input order
   std::size_t baseline = 0;
@@ -106,6 +121,7 @@ struct CompareResult {
   bool seed_clean = true;
   std::string command_line;
   std::vector<std::pair<std::string, double>> timings_seconds;
+  std::optional<CompareReportInputs> report_inputs;  // with CompareOptions::keep_report_inputs
 };
 
 // Checks everything that does not need the files (two systems or more, unique names, a known

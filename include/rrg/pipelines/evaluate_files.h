@@ -10,6 +10,7 @@
 #include "rrg/io/report_file.h"
 #include "rrg/pipelines/evaluate.h"
 #include "rrg/pipelines/evaluation_output.h"
+#include "rrg/report/html_report.h"
 
 namespace rrg::pipelines {
 
@@ -24,6 +25,11 @@ struct EvaluateFilesOptions {
   std::string json_path;
   std::string out_dir;
   std::string prefix;
+  // The HTML report (rrg/report/html_report.h): --html FILE ("" = none), and/or
+  // <prefix>_report.html in out_dir. Either one makes evaluate_files keep a copy of the texts.
+  std::string html_path;
+  bool html_in_out_dir = false;
+  report::HtmlReportOptions html;
   // Recorded in the outputs ("inputs.command").
   std::string command_line;
   // Receives one-sentence warnings (ids on one side only with --missing skip/empty).
@@ -42,7 +48,9 @@ struct EvaluationRun {
   EvaluationInputs inputs;
 };
 
-// Reads, pairs, scores with `scoring` and writes the --json (unless "-") and --out-dir outputs.
+// Reads, pairs, scores with `scoring` and writes the --json (unless "-"), --out-dir and --html
+// outputs, each atomically. A --html path that cannot be written fails before anything is read
+// or scored.
 EvaluationRun evaluate_files(const EvaluateFilesOptions& options, const EvaluateOptions& scoring);
 
 }  // namespace rrg::pipelines

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# CTest entry of the HTML report's browser tests (label "browser"): real headless Chromium
+# driven by python3-selenium. Exit 77 (CTest: skipped) when /usr/bin/python3, selenium or the
+# browser is missing; scripts/test.sh installs them.
+#
+#   run_browser_tests.sh RRG_BINARY SCREENSHOT_DIR [--docs-screenshot PNG]
+set -euo pipefail
+python=/usr/bin/python3
+if [[ ! -x "$python" ]]; then
+  echo "browser tests: no $python; skipped"
+  exit 77
+fi
+exec "$python" "$(dirname "${BASH_SOURCE[0]}")/report_browser_test.py" "$@"
