@@ -2,9 +2,7 @@
 // (tools/llm-dev/fake_openai_server.h). Images are generated at test time (16-bit PNG, RGB PNG,
 // DICOM, JPEG, a truncated JPEG); every request body the server receives is decoded back to
 // pixels and compared with the source images.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,8 +26,6 @@
 #include "rrg/io/shard.h"
 #include "support/test_support.h"
 
-extern char** environ;
-
 namespace {
 
 using nlohmann::json;
@@ -37,6 +33,7 @@ using rrg::image::Image;
 using rrg::llmdev::FakeOpenAiServer;
 using rrg::testing::read_file;
 using rrg::testing::run_rrg;
+using rrg::testing::spawn_rrg;
 using rrg::testing::TempDir;
 using rrg::testing::write_file;
 
@@ -114,23 +111,6 @@ void wait_for_lines(const std::string& path, std::size_t n) {
   while (count_lines(path) < n && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-}
-
-// Starts the rrg binary in the background with stderr going to `err_path`; returns its pid.
-pid_t spawn_rrg(const std::vector<std::string>& args, const std::string& err_path) {
-  std::vector<std::string> storage = {RRG_EXECUTABLE};
-  storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  pid_t pid = 0;
-  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid = -1;
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
 }
 
 class CliGenerate : public ::testing::Test {

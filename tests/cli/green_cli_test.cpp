@@ -2,9 +2,7 @@
 // OpenAI-compatible server, whose toy judge answers in GREEN's format (tools/llm-dev/
 // fake_openai_server.h): the values GREEN's rules give for those answers, the cache, exclusions,
 // refusals before any file is read, and a SIGKILLed run that resumes without asking again.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,14 +20,13 @@
 #include "fake_openai_server.h"
 #include "support/test_support.h"
 
-extern char** environ;
-
 namespace {
 
 using json = nlohmann::json;
 using rrg::llmdev::FakeOpenAiServer;
 using rrg::testing::read_file;
 using rrg::testing::run_rrg;
+using rrg::testing::spawn_rrg;
 using rrg::testing::write_file;
 
 // The toy judge's sentences: split at '.', trimmed, lower-cased, empty ones dropped.
@@ -94,23 +91,6 @@ void write_pairs(const std::vector<Pair>& items, const std::string& pred, const 
   write_file(ref, r);
 }
 
-pid_t spawn_rrg(const std::vector<std::string>& args, const std::string& err_path) {
-  std::vector<std::string> storage = {RRG_EXECUTABLE};
-  storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0644);
-  pid_t pid = 0;
-  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid = -1;
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
-}
-
 class CliGreen : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -119,14 +99,22 @@ class CliGreen : public ::testing::Test {
   }
 
   std::vector<std::string> green_args(const std::string& cache) const {
-    return {"--green-base-url", server_.base_url(), "--green-model", "green-test",
-            "--cache",          cache,              "--max-retries", "1"};
+    return {"--green-base-url", server_.base_url(),
+            "--green-model",    "green-test",
+            "--cache",          cache,
+            "--max-retries",    "1"};
   }
 
   std::vector<std::string> evaluate_args(const std::string& metrics, const std::string& cache) {
-    std::vector<std::string> args = {"evaluate", "--pred",  dir_.file("pred.jsonl"),
-                                     "--ref",    dir_.file("ref.jsonl"), "--metrics", metrics,
-                                     "--json",   "-"};
+    std::vector<std::string> args = {"evaluate",
+                                     "--pred",
+                                     dir_.file("pred.jsonl"),
+                                     "--ref",
+                                     dir_.file("ref.jsonl"),
+                                     "--metrics",
+                                     metrics,
+                                     "--json",
+                                     "-"};
     for (const auto& a : green_args(cache)) args.push_back(a);
     return args;
   }
@@ -150,7 +138,7 @@ TEST_F(CliGreen, ValuesAreGreensForTheJudgesAnswersAndTheSecondRunSendsNothing) 
   EXPECT_TRUE(doc["corpus"].contains("GREEN_std"));
   EXPECT_TRUE(doc["corpus"].contains("GREEN_a_false_finding"));
   EXPECT_EQ(doc["per_sample"]["s0"]["GREEN_a_false_finding"], 1.0);  // the invented opacity
-  EXPECT_FALSE(doc["corpus"].contains("BLEU-4"));  // only the family asked for
+  EXPECT_FALSE(doc["corpus"].contains("BLEU-4"));                    // only the family asked for
   const std::string signature = doc["signatures"]["GREEN"];
   for (const char* field : {"GREEN|model:green-test|", "|prompt:green-85a3b955|", "|temp:0|",
                             "|parser:green-1|", "|clean:none|", "|nrefs:1|"}) {
@@ -176,8 +164,15 @@ TEST_F(CliGreen, AllIncludesAConfiguredJudgeAndFailedPairsAreExcludedNotZero) {
   }
   write_file(dir_.file("pred.jsonl"), p);
   write_file(dir_.file("ref.jsonl"), r);
-  std::vector<std::string> args = {"evaluate", "--pred", dir_.file("pred.jsonl"), "--ref",
-                                   dir_.file("ref.jsonl"), "--json", "-", "--labeler", "none"};
+  std::vector<std::string> args = {"evaluate",
+                                   "--pred",
+                                   dir_.file("pred.jsonl"),
+                                   "--ref",
+                                   dir_.file("ref.jsonl"),
+                                   "--json",
+                                   "-",
+                                   "--labeler",
+                                   "none"};
   for (const auto& a : green_args(dir_.file("cache.sqlite"))) args.push_back(a);
   const auto result = run_rrg(args);
   ASSERT_EQ(result.exit_code, 0) << result.err;
@@ -211,15 +206,15 @@ TEST_F(CliGreen, UnusableSettingsAreRefusedBeforeAnyFileIsRead) {
             dir_.file("no-such-template.jinja")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("no-such-template.jinja"), std::string::npos) << r.err;
-  r = with({"--green-model", "m", "--green-base-url", server_.base_url(), "--green-endpoint",
-            "chats"});
+  r = with(
+      {"--green-model", "m", "--green-base-url", server_.base_url(), "--green-endpoint", "chats"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("--green-endpoint"), std::string::npos) << r.err;
   EXPECT_EQ(server_.request_count(), 0u);
   // The shared server flags configure GREEN when it is asked for by name.
   r = run_rrg({"evaluate", "--pred", dir_.file("pred.jsonl"), "--ref", dir_.file("ref.jsonl"),
-               "--metrics", "GREEN", "--base-url", server_.base_url(), "--model", "judge", "--cache",
-               dir_.file("c.sqlite"), "--json", "-"});
+               "--metrics", "GREEN", "--base-url", server_.base_url(), "--model", "judge",
+               "--cache", dir_.file("c.sqlite"), "--json", "-"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json doc = json::parse(r.out);
   EXPECT_EQ(doc["corpus"].size(), 1u);  // the key asked for, not the whole family
@@ -228,10 +223,21 @@ TEST_F(CliGreen, UnusableSettingsAreRefusedBeforeAnyFileIsRead) {
 
 TEST_F(CliGreen, CompareRunsTheJudgeForEverySystem) {
   write_pairs(pairs(12), dir_.file("b.jsonl"), dir_.file("ref.jsonl"), " Mild cardiomegaly.");
-  std::vector<std::string> args = {"compare", "--ref", dir_.file("ref.jsonl"), "--sys",
-                                   "a=" + dir_.file("pred.jsonl"), "--sys",
-                                   "b=" + dir_.file("b.jsonl"), "--metrics", "GREEN",
-                                   "--ar-trials", "200", "--bootstrap", "100", "--json", "-"};
+  std::vector<std::string> args = {"compare",
+                                   "--ref",
+                                   dir_.file("ref.jsonl"),
+                                   "--sys",
+                                   "a=" + dir_.file("pred.jsonl"),
+                                   "--sys",
+                                   "b=" + dir_.file("b.jsonl"),
+                                   "--metrics",
+                                   "GREEN",
+                                   "--ar-trials",
+                                   "200",
+                                   "--bootstrap",
+                                   "100",
+                                   "--json",
+                                   "-"};
   for (const auto& a : green_args(dir_.file("cache.sqlite"))) args.push_back(a);
   const auto r = run_rrg(args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -253,7 +259,7 @@ TEST_F(CliGreen, SigkilledRunResumesWithoutAskingAnsweredPairsAgain) {
               " [[rrg-test:slow:150]]");
   std::vector<std::string> args = evaluate_args("green", dir_.file("cache.sqlite"));
   args.insert(args.end(), {"--concurrency", "2"});
-  const pid_t pid = spawn_rrg(args, dir_.file("err1.txt"));
+  const pid_t pid = spawn_rrg(args, dir_.file("err1.txt"), "/dev/null");
   ASSERT_GT(pid, 0);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (server_.request_count() < 7 && std::chrono::steady_clock::now() < deadline) {
@@ -286,7 +292,7 @@ TEST_F(CliGreen, SigtermStopsTheJudgeAndWritesNothing) {
   write_pairs(pairs(10), dir_.file("pred.jsonl"), dir_.file("ref.jsonl"), " [[rrg-test:slow:300]]");
   std::vector<std::string> args = evaluate_args("green", dir_.file("cache.sqlite"));
   args.insert(args.end(), {"--concurrency", "1", "--out-dir", dir_.file("out")});
-  const pid_t pid = spawn_rrg(args, dir_.file("err.txt"));
+  const pid_t pid = spawn_rrg(args, dir_.file("err.txt"), "/dev/null");
   ASSERT_GT(pid, 0);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (server_.request_count() < 2 && std::chrono::steady_clock::now() < deadline) {

@@ -68,6 +68,27 @@ bool file_exists(const std::string& path) {
   return std::filesystem::exists(path);
 }
 
+int spawn_rrg(const std::vector<std::string>& args, const std::string& err_path,
+              const std::string& out_path) {
+  std::vector<std::string> storage = {RRG_EXECUTABLE};
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  if (!out_path.empty()) {
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+  }
+  pid_t pid = 0;
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid = -1;
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text,
                           const std::vector<std::string>& extra_env) {
   int in_pipe[2], out_pipe[2], err_pipe[2];
@@ -172,9 +193,9 @@ CommandResult run_rrg(const std::vector<std::string>& args, const std::string& s
   argv.insert(argv.end(), args.begin(), args.end());
   // Hermetic by default: no configuration file or CheXbert paths of the developer's; a test sets
   // them through `extra_env`, whose entries come last and win.
-  std::vector<std::string> env{"RRG_CONFIG=", "XDG_CONFIG_HOME=/nonexistent/rrg-tests",
-                               "RRG_CHEXBERT_CHECKPOINT=", "RRG_CHEXBERT_VOCAB=",
-                               "RRG_BERTSCORE_MODEL="};
+  std::vector<std::string> env{
+      "RRG_CONFIG=", "XDG_CONFIG_HOME=/nonexistent/rrg-tests",
+      "RRG_CHEXBERT_CHECKPOINT=", "RRG_CHEXBERT_VOCAB=", "RRG_BERTSCORE_MODEL="};
   for (const auto& e : extra_env) {
     const std::string name = e.substr(0, e.find('='));
     for (auto& d : env) {

@@ -43,6 +43,11 @@ struct CommandResult {
 CommandResult run_rrg(const std::vector<std::string>& args, const std::string& stdin_text = "",
                       const std::vector<std::string>& extra_env = {});
 
+// Starts the built rrg binary in the background (for tests that signal it) with stderr going to
+// `err_path` and, when `out_path` is given, stdout too; returns its pid (-1 when it cannot start).
+int spawn_rrg(const std::vector<std::string>& args, const std::string& err_path,
+              const std::string& out_path = "");
+
 // Runs any program (argv[0] looked up in PATH).
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text = "",
                           const std::vector<std::string>& extra_env = {});
