@@ -260,8 +260,7 @@ EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& opti
   std::vector<std::vector<MetricColumn>> columns(infos.size());
   std::vector<std::optional<ScorerRun>> runs(infos.size());
   std::size_t events_reported = 0;
-  std::vector<const std::vector<const metrics::ScorerInfo*>*> batches = {&first_batch,
-                                                                        &coco_batch};
+  std::vector<const std::vector<const metrics::ScorerInfo*>*> batches = {&first_batch, &coco_batch};
   for (const auto& batch : model_batches) batches.push_back(&batch);
   bool seed_released = false;
   for (const auto* batch : batches) {

@@ -46,11 +46,23 @@ class CliBertScore : public ::testing::Test {
   }
 
   std::vector<std::string> args(const std::vector<std::string>& extra) const {
-    std::vector<std::string> a = {"evaluate",  "--pred", dir_.file("pred.jsonl"),
-                                  "--ref",     dir_.file("ref.jsonl"), "--metrics",
-                                  "BERTScore", "--bertscore-model", dir_.file("bert"),
-                                  "--bertscore-layer", "2", "--chexbert-threads", "1",
-                                  "--cache",   dir_.file("cache.sqlite"), "--json", "-"};
+    std::vector<std::string> a = {"evaluate",
+                                  "--pred",
+                                  dir_.file("pred.jsonl"),
+                                  "--ref",
+                                  dir_.file("ref.jsonl"),
+                                  "--metrics",
+                                  "BERTScore",
+                                  "--bertscore-model",
+                                  dir_.file("bert"),
+                                  "--bertscore-layer",
+                                  "2",
+                                  "--chexbert-threads",
+                                  "1",
+                                  "--cache",
+                                  dir_.file("cache.sqlite"),
+                                  "--json",
+                                  "-"};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   }
@@ -109,8 +121,7 @@ TEST_F(CliBertScore, ValuesAreTheLibrarysAndTheSecondRunIsCached) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json idf = json::parse(r.out);
   expect_library_values(idf, true);
-  EXPECT_NE(idf["signatures"]["BERTScore_P"].get<std::string>().find("idf:yes"),
-            std::string::npos);
+  EXPECT_NE(idf["signatures"]["BERTScore_P"].get<std::string>().find("idf:yes"), std::string::npos);
 }
 
 TEST_F(CliBertScore, AConfiguredFolderJoinsAllAndCompareTestsIt) {
@@ -124,18 +135,18 @@ TEST_F(CliBertScore, AConfiguredFolderJoinsAllAndCompareTestsIt) {
   EXPECT_TRUE(doc["corpus"].contains("BLEU-4"));
   EXPECT_TRUE(doc["corpus"].contains("BERTScore_F1"));
 
-  r = run_rrg({"compare", "--ref", dir_.file("ref.jsonl"), "--sys", "a=" + dir_.file("pred.jsonl"),
-               "--sys", "b=" + dir_.file("ref.jsonl"), "--metrics", "BERTScore_F1",
-               "--bertscore-layer", "2", "--no-cache", "--ar-trials", "100", "--bootstrap", "50",
-               "--json", "-"},
-              "", e);
+  r = run_rrg(
+      {"compare", "--ref", dir_.file("ref.jsonl"), "--sys", "a=" + dir_.file("pred.jsonl"), "--sys",
+       "b=" + dir_.file("ref.jsonl"), "--metrics", "BERTScore_F1", "--bertscore-layer", "2",
+       "--no-cache", "--ar-trials", "100", "--bootstrap", "50", "--json", "-"},
+      "", e);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("BERTScore_F1"), std::string::npos) << r.out;
 }
 
 TEST_F(CliBertScore, BadSettingsFailBeforeReportsAreRead) {
-  const std::vector<std::string> files = {"evaluate", "--pred", dir_.file("missing.jsonl"),
-                                          "--ref", dir_.file("missing.jsonl")};
+  const std::vector<std::string> files = {"evaluate", "--pred", dir_.file("missing.jsonl"), "--ref",
+                                          dir_.file("missing.jsonl")};
   auto with = [&](std::vector<std::string> extra) {
     std::vector<std::string> a = files;
     a.insert(a.end(), extra.begin(), extra.end());
@@ -147,12 +158,12 @@ TEST_F(CliBertScore, BadSettingsFailBeforeReportsAreRead) {
   r = with({"--metrics", "BERTScore", "--bertscore-model", dir_.file("nowhere")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(dir_.file("nowhere")), std::string::npos) << r.err;
-  r = with({"--metrics", "BERTScore", "--bertscore-model", dir_.file("bert"), "--bertscore-batch-size",
-            "0"});
+  r = with({"--metrics", "BERTScore", "--bertscore-model", dir_.file("bert"),
+            "--bertscore-batch-size", "0"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--bertscore-batch-size"), std::string::npos) << r.err;
-  r = with({"--metrics", "BERTScore", "--bertscore-model", dir_.file("bert"), "--bertscore-baseline",
-            dir_.file("b.tsv")});
+  r = with({"--metrics", "BERTScore", "--bertscore-model", dir_.file("bert"),
+            "--bertscore-baseline", dir_.file("b.tsv")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--bertscore-rescale"), std::string::npos) << r.err;
 }

@@ -172,7 +172,8 @@ std::optional<metrics::bertscore::BertScoreOptions> bertscore_options(
     throw InputError("--bertscore-batch-size must be at least 1");
   }
   if (!o.baseline_file.empty() && !o.rescale) {
-    throw InputError("--bertscore-baseline is used by --bertscore-rescale; add it (or drop the file)");
+    throw InputError(
+        "--bertscore-baseline is used by --bertscore-rescale; add it (or drop the file)");
   }
   o.batch_size = flags.bertscore_batch_size;
   o.threads = labeler_flags.chexbert.threads;

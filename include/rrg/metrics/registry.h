@@ -15,11 +15,11 @@ namespace rrg::metrics {
 
 // What a scorer reads besides texts (ScoringInputs).
 enum class ScorerNeeds {
-  kTexts,       // only the texts
-  kLabels,      // the CheXpert labels of both sides: needs a labeler
-  kEmbeddings,  // embeddings of both sides: needs a labeler that embeds (chexbert)
-  kGreenServer,      // a GREEN judge server (ScorerOptions::green)
-  kBertScoreModel,   // a BERTScore model folder (ScorerOptions::bertscore)
+  kTexts,           // only the texts
+  kLabels,          // the CheXpert labels of both sides: needs a labeler
+  kEmbeddings,      // embeddings of both sides: needs a labeler that embeds (chexbert)
+  kGreenServer,     // a GREEN judge server (ScorerOptions::green)
+  kBertScoreModel,  // a BERTScore model folder (ScorerOptions::bertscore)
 };
 
 struct ScorerInfo {
@@ -63,8 +63,9 @@ struct MetricSelection {
 };
 
 // Resolves `--metrics` (empty = "all"). "all" and the clinical family take what the context
-// provides (the model-based scorers, GREEN and BERTScore, when configured); a key or scorer that needs what it does not provide is an rrg::InputError saying
-// which flag provides it, as is an unknown name (with a close match suggested).
+// provides (the model-based scorers, GREEN and BERTScore, when configured); a key or scorer that
+// needs what it does not provide is an rrg::InputError saying which flag provides it, as is an
+// unknown name (with a close match suggested).
 MetricSelection select_metrics(const std::vector<std::string>& requested,
                                const SelectionContext& context);
 

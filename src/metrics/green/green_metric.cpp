@@ -12,8 +12,12 @@ namespace {
 constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
 
 // Statistics columns: green_metric_keys() in order. Keys: GREEN, GREEN_std, then the rest.
-std::size_t column_of_key(std::size_t key) { return key == 0 ? 0 : key == 1 ? 0 : key - 1; }
-bool is_std(std::size_t key) { return key == 1; }
+std::size_t column_of_key(std::size_t key) {
+  return key == 0 ? 0 : key == 1 ? 0 : key - 1;
+}
+bool is_std(std::size_t key) {
+  return key == 1;
+}
 
 }  // namespace
 
@@ -49,7 +53,9 @@ std::vector<std::string> GreenMetric::key_names() {
   return names;
 }
 
-std::vector<KeyInfo> GreenMetric::keys() const { return static_keys(); }
+std::vector<KeyInfo> GreenMetric::keys() const {
+  return static_keys();
+}
 
 std::vector<KeyInfo> GreenMetric::static_keys() {
   std::vector<KeyInfo> keys;
@@ -79,7 +85,10 @@ SampleStatistics GreenMetric::statistics(ScoringInputs& inputs) const {
   references.reserve(corpus.size());
   for (const auto& refs : corpus.references) references.push_back(refs.empty() ? "" : refs.front());
   last_ = scorer_->score(corpus.hypotheses, references);
-  if (last_.cancelled) throw std::runtime_error("GREEN: cancelled; the answers received so far are cached, run the same command again to continue");
+  if (last_.cancelled)
+    throw std::runtime_error(
+        "GREEN: cancelled; the answers received so far are cached, run the same command again to "
+        "continue");
   const auto& names = green_metric_keys();
   SampleStatistics stats(last_.samples.size(), names.size());
   for (std::size_t i = 0; i < last_.samples.size(); ++i) {
@@ -125,8 +134,12 @@ KeyAggregation GreenMetric::aggregation(std::size_t key) const {
   return aggregation;
 }
 
-Job* GreenMetric::job() const { return progress_.get(); }
+Job* GreenMetric::job() const {
+  return progress_.get();
+}
 
-std::string GreenMetric::summary() const { return scorer_->summary_line(); }
+std::string GreenMetric::summary() const {
+  return scorer_->summary_line();
+}
 
 }  // namespace rrg::metrics::green
