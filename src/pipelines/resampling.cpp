@@ -7,6 +7,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "rrg/metrics/numpy_swapped_sums.h"
 #include "rrg/metrics/python_math.h"
 #include "rrg/stats/masked_sum.h"
 
@@ -84,12 +85,8 @@ class MeanPaired final : public stats::PairedMetric {
     if (!any_nan_) {
       // Every value counts: the np.mean of the mixed arrays, summed in NumPy's order in place.
       if (n == 0) return {0.0, 0.0};
-      const double* a = a_.data();
-      const double* b = b_.data();
-      const double first = metrics::numpy_sum_by(
-          n, [a, b, swap](std::size_t i) { return bit(swap, i) ? b[i] : a[i]; });
-      const double second = metrics::numpy_sum_by(
-          n, [a, b, swap](std::size_t i) { return bit(swap, i) ? a[i] : b[i]; });
+      const metrics::SwappedSums sums = metrics::numpy_swapped_sums(a_.data(), b_.data(), swap, n);
+      const double first = sums.first, second = sums.second;
       return {first / static_cast<double>(n), second / static_cast<double>(n)};
     }
     thread_local std::vector<double> first, second;
