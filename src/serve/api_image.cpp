@@ -97,6 +97,14 @@ void handle_generate(ServeState& state, const httplib::Request& request,
   if (request.has_file("indication"))
     study.indication = request.get_file_value("indication").content;
   study.origin = "upload";
+  if (request.get_param_value("stream") == "1") {
+    try {
+      stream_generation(state.options.generate, study, response);
+    } catch (const image::ImageError& e) {
+      throw RequestError(422, std::string("\"image\": ") + e.what());
+    }
+    return;
+  }
   pipelines::GenerateOptions options = state.options.generate;
   options.output = dir.path() + "/record.jsonl";
   options.overwrite = true;
@@ -112,18 +120,6 @@ void handle_generate(ServeState& state, const httplib::Request& request,
   nlohmann::json record = nlohmann::json::parse(line);
   // The record names the temporary file the upload was saved to; the client knows it as "upload".
   record["images"] = nlohmann::json::array({"upload"});
-  if (request.get_param_value("stream") == "1") {
-    // Server-sent events for the page: the answer, then the record.
-    std::string events;
-    if (record["output"].is_string()) {
-      events += "event: delta\ndata: " +
-                nlohmann::json{{"content", record["output"].get<std::string>()}}.dump() + "\n\n";
-    }
-    events += "event: record\ndata: " + record.dump() + "\n\n";
-    response.status = 200;
-    response.set_content(events, "text/event-stream");
-    return;
-  }
   reply_json(response, record.contains("error") ? 502 : 200, record.dump());
 }
 

@@ -80,4 +80,8 @@ void handle_preview(ServeState& state, const httplib::Request& request,
 void handle_generate(ServeState& state, const httplib::Request& request,
                      httplib::Response& response);
 
+// Streams one study's generation as server-sent events (generate_stream.cpp).
+void stream_generation(const pipelines::GenerateOptions& options, const io::Study& study,
+                       httplib::Response& response);
+
 }  // namespace rrg::serve

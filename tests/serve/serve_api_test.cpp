@@ -366,6 +366,25 @@ TEST_F(ServeGenerate, StreamedVariantSendsDeltasThenTheRecord) {
   ASSERT_NE(delta, std::string::npos) << reply.body;
   ASSERT_NE(record, std::string::npos) << reply.body;
   EXPECT_LT(delta, record);
+  // The deltas, joined, are the record's output: what the model wrote, relayed piece by piece.
+  std::string joined;
+  json last;
+  std::size_t events = 0;
+  for (std::size_t at = 0; (at = reply.body.find("event: ", at)) != std::string::npos; ++events) {
+    const std::size_t line_end = reply.body.find('\n', at);
+    const std::string event = reply.body.substr(at + 7, line_end - at - 7);
+    const std::size_t data_end = reply.body.find("\n\n", line_end);
+    const json data = json::parse(reply.body.substr(line_end + 7, data_end - line_end - 7));
+    if (event == "delta") joined += data["content"].get<std::string>();
+    if (event == "record") last = data;
+    at = data_end;
+  }
+  EXPECT_GT(events, 2u);  // more than one delta
+  EXPECT_EQ(last["output"], joined);
+  EXPECT_EQ(last["output"].get<std::string>().rfind("echo: ", 0), 0u);
+  EXPECT_EQ(last["model"], "vlm-test");
+  ASSERT_EQ(fake_.requests().size(), 1u);
+  EXPECT_NE(fake_.requests()[0].body.find("\"stream\":true"), std::string::npos);
 }
 
 TEST_F(ServeGenerate, SigtermDrainsRequestsInFlightAndExitsZero) {
