@@ -142,6 +142,8 @@ struct Server::Impl {
     http.set_read_timeout(o.read_timeout_s, 0);
     http.set_write_timeout(o.write_timeout_s, 0);
     http.set_keep_alive_timeout(5);
+    // Small answers must not wait for a delayed ACK (Nagle): 40 ms per keep-alive request.
+    http.set_tcp_nodelay(true);
     http.set_payload_max_length(o.max_body_bytes);
     if (!o.token.empty()) {
       http.set_pre_routing_handler(
