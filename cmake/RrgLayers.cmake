@@ -15,6 +15,7 @@ set(RRG_LAYERS
   "rrg_image_api"
   "rrg_report"
   "rrg_pipelines"
+  "rrg_serve"
 )
 
 function(rrg_check_layers)

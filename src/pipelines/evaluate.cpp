@@ -272,7 +272,13 @@ EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& opti
     std::vector<std::shared_ptr<const metrics::Scorer>> scorers;
     std::vector<const metrics::Scorer*> pointers;
     for (const metrics::ScorerInfo* info : *batch) {
-      scorers.push_back(metrics::make_scorer(info->id, options.scorer_options));
+      std::shared_ptr<const metrics::Scorer> prebuilt;
+      if (options.prebuilt_scorers != nullptr) {
+        const auto found = options.prebuilt_scorers->find(info->id);
+        if (found != options.prebuilt_scorers->end()) prebuilt = found->second;
+      }
+      scorers.push_back(prebuilt ? std::move(prebuilt)
+                                 : metrics::make_scorer(info->id, options.scorer_options));
       pointers.push_back(scorers.back().get());
     }
     // The preparations each scorer's signatures triggered are reported just before it, and

@@ -26,6 +26,7 @@
 #include "rrg/core/version.h"
 #include "rrg/io/config_file.h"
 #include "sections.h"
+#include "serve.h"
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   rrg::cli::setup_merge(app);
   rrg::cli::setup_sections(app);
   rrg::cli::setup_generate(app);
+  rrg::cli::setup_serve(app);
   // int8-kernels: the int8 kernels this CPU can run, fastest first (CPUID only; nothing loaded).
   app.set_version_flag("--version", std::string("rrg ") + rrg::version() + " (rev " +
                                         rrg::git_revision() +

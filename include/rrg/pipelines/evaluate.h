@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,6 +52,10 @@ struct EvaluateOptions {
   // Threads for cleaning and scoring (0 = every core). No value depends on it. (The labeler has
   // its own setting, e.g. LabelerOptions::threads.)
   std::size_t threads = 0;
+  // Scorers built once by a long-lived caller (`rrg serve`), by registry id; a selected scorer
+  // found here is used instead of a new one built from scorer_options (scorers are stateless
+  // after construction, so the numbers are the same). Not owned; nullptr = build every scorer.
+  const std::map<std::string, std::shared_ptr<const metrics::Scorer>>* prebuilt_scorers = nullptr;
 };
 
 struct MetricColumn {

@@ -1,0 +1,259 @@
+// The text routes: /v1/health, /v1/metrics, /v1/score, /v1/label, /v1/report. Scoring goes
+// through the evaluate pipeline with the scorers built at start-up, so /v1/score answers what
+// `rrg evaluate --json` writes for the same pairs.
+#include <set>
+
+#include "rrg/chexpert/label_io.h"
+#include "rrg/chexpert/observations.h"
+#include "rrg/core/errors.h"
+#include "rrg/core/version.h"
+#include "rrg/io/pairing.h"
+#include "rrg/io/report_file.h"
+#include "rrg/metrics/registry.h"
+#include "rrg/pipelines/evaluation_output.h"
+#include "rrg/pipelines/evaluation_report.h"
+#include "rrg/report/html_report.h"
+#include "serve_internal.h"
+
+namespace rrg::serve {
+
+nlohmann::json parse_json_body(const httplib::Request& request) {
+  const std::string type = request.get_header_value("Content-Type");
+  if (type.rfind("application/json", 0) != 0) {
+    throw RequestError(415, "send the body as JSON with \"Content-Type: application/json\"" +
+                                (type.empty() ? std::string() : " (got \"" + type + "\")"));
+  }
+  try {
+    return nlohmann::json::parse(request.body);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw RequestError(400, std::string("malformed JSON body: ") + e.what());
+  }
+}
+
+namespace {
+
+const nlohmann::json& member(const nlohmann::json& object, const char* key,
+                             const std::string& where) {
+  const auto found = object.find(key);
+  if (found == object.end()) throw RequestError(422, where + ": missing \"" + key + "\"");
+  return *found;
+}
+
+std::string string_value(const nlohmann::json& value, const std::string& where) {
+  if (!value.is_string()) throw RequestError(422, where + ": expected a string");
+  return value.get<std::string>();
+}
+
+std::vector<std::string> metric_names(const nlohmann::json& body,
+                                      const std::vector<std::string>& defaults) {
+  const auto found = body.find("metrics");
+  if (found == body.end() || found->is_null()) return defaults;
+  if (!found->is_array()) throw RequestError(422, "\"metrics\": expected an array of names");
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < found->size(); ++i) {
+    names.push_back(string_value((*found)[i], "\"metrics\"[" + std::to_string(i) + "]"));
+  }
+  return names;
+}
+
+// True when the selection reads labels or embeddings (a labeler must be borrowed).
+bool needs_labeler(const metrics::MetricSelection& selection) {
+  for (const auto& info : metrics::scorer_infos()) {
+    for (const auto& id : selection.scorer_ids) {
+      if (id == info.id && (info.needs == metrics::ScorerNeeds::kLabels ||
+                            info.needs == metrics::ScorerNeeds::kEmbeddings)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// Scores `paired` with `names` (the evaluate pipeline, prebuilt scorers, one thread: the server's
+// concurrency comes from its request threads).
+pipelines::EvaluationResult score_pairs(ServeState& state, io::PairedReports paired,
+                                        const std::vector<std::string>& names) {
+  pipelines::EvaluateOptions options = state.options.scoring;
+  options.metrics = names;
+  options.threads = 1;
+  options.prebuilt_scorers = &state.scorers;
+  labelers::Labeler* any = state.labelers.empty() ? nullptr : &state.labelers.any();
+  metrics::MetricSelection selection;
+  try {
+    selection = pipelines::select_evaluation_metrics(names, any, options.scorer_options);
+  } catch (const InputError& e) {
+    throw RequestError(422, std::string("\"metrics\": ") + e.what());
+  }
+  std::unique_ptr<LabelerPool::Lease> lease;
+  if (any != nullptr && needs_labeler(selection)) {
+    lease = state.labelers.acquire();
+    options.labeler = lease->get();
+  } else {
+    options.labeler = any;  // selection context only; the labeler is not called
+  }
+  return pipelines::evaluate(std::move(paired), options);
+}
+
+pipelines::EvaluationInputs request_inputs(const ServeState& state, const std::string& source,
+                                           std::size_t n) {
+  pipelines::EvaluationInputs inputs;
+  inputs.predictions_path = source;
+  inputs.predictions_format = "json";
+  inputs.predictions_records = n;
+  inputs.references_path = source;
+  inputs.references_format = "json";
+  inputs.references_records = n;
+  inputs.paired_by = "id";
+  inputs.missing_policy = "error";
+  inputs.coco_clean = state.options.scoring.coco_clean;
+  inputs.seed_clean = state.options.scoring.seed_clean;
+  inputs.command_line = "rrg serve";
+  return inputs;
+}
+
+}  // namespace
+
+void handle_health(const ServeState& state, httplib::Response& response) {
+  nlohmann::ordered_json body;
+  body["status"] = "ok";
+  body["version"] = version();
+  body["generation"] = state.options.generation;
+  body["labeler"] = state.labelers.empty()
+                        ? nlohmann::ordered_json()
+                        : nlohmann::ordered_json(state.labelers.any().identity());
+  body["max_body_bytes"] = state.options.max_body_bytes;
+  body["auth"] = !state.options.token.empty();
+  reply_json(response, 200, body.dump());
+}
+
+void handle_metrics(const ServeState& state, httplib::Response& response) {
+  nlohmann::ordered_json scorers = nlohmann::ordered_json::array();
+  for (const auto& info : metrics::scorer_infos()) {
+    nlohmann::ordered_json entry;
+    entry["id"] = info.id;
+    entry["family"] = info.family;
+    entry["keys"] = info.metric_names;
+    entry["description"] = info.description;
+    entry["available"] = state.scorers.count(info.id) > 0;
+    scorers.push_back(std::move(entry));
+  }
+  nlohmann::ordered_json body;
+  body["scorers"] = std::move(scorers);
+  body["groups"] = metrics::metric_group_names();
+  body["default"] = state.options.scoring.metrics.empty() ? std::vector<std::string>{"all"}
+                                                          : state.options.scoring.metrics;
+  reply_json(response, 200, body.dump());
+}
+
+void handle_score(ServeState& state, const httplib::Request& request, httplib::Response& response) {
+  const nlohmann::json body = parse_json_body(request);
+  if (!body.is_object()) throw RequestError(422, "expected a JSON object {\"pairs\": [...]}");
+  const nlohmann::json& pairs = member(body, "pairs", "body");
+  if (!pairs.is_array() || pairs.empty()) {
+    throw RequestError(422, "\"pairs\": expected a non-empty array of {id, prediction, reference}");
+  }
+  io::PairedReports paired;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    const std::string where = "\"pairs\"[" + std::to_string(i) + "]";
+    const nlohmann::json& pair = pairs[i];
+    if (!pair.is_object()) throw RequestError(422, where + ": expected an object");
+    std::string id = std::to_string(i);
+    if (pair.contains("id")) id = string_value(pair["id"], where + ".id");
+    if (!seen.insert(id).second) throw RequestError(422, where + ": duplicate id \"" + id + "\"");
+    paired.ids.push_back(id);
+    paired.predictions.push_back(
+        string_value(member(pair, "prediction", where), where + ".prediction"));
+    const nlohmann::json& reference = member(pair, "reference", where);
+    std::vector<std::string> references;
+    if (reference.is_array()) {
+      for (std::size_t k = 0; k < reference.size(); ++k) {
+        references.push_back(
+            string_value(reference[k], where + ".reference[" + std::to_string(k) + "]"));
+      }
+      if (references.empty()) throw RequestError(422, where + ".reference: empty array");
+    } else {
+      references.push_back(string_value(reference, where + ".reference"));
+    }
+    paired.references.push_back(std::move(references));
+    paired.prediction_errors.emplace_back();
+  }
+  const std::size_t n = paired.ids.size();
+  const pipelines::EvaluationResult result =
+      score_pairs(state, std::move(paired), metric_names(body, state.options.scoring.metrics));
+  reply_json(response, 200,
+             pipelines::evaluation_json(result, request_inputs(state, "request", n)));
+}
+
+void handle_label(ServeState& state, const httplib::Request& request, httplib::Response& response) {
+  if (state.labelers.empty()) {
+    throw RequestError(503, "no labeler configured (rrg serve --labeler none)");
+  }
+  const nlohmann::json body = parse_json_body(request);
+  if (!body.is_object()) throw RequestError(422, "expected a JSON object {\"reports\": [...]}");
+  const nlohmann::json& reports = member(body, "reports", "body");
+  if (!reports.is_array()) throw RequestError(422, "\"reports\": expected an array of strings");
+  std::vector<std::string> texts;
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    texts.push_back(string_value(reports[i], "\"reports\"[" + std::to_string(i) + "]"));
+  }
+  std::vector<labelers::LabelResult> results;
+  std::string identity;
+  {
+    const auto lease = state.labelers.acquire();
+    results = lease->get()->label(texts);
+    identity = lease->get()->identity();
+  }
+  nlohmann::ordered_json out;
+  out["labeler"] = identity;
+  nlohmann::ordered_json names = nlohmann::ordered_json::array();
+  for (std::size_t k = 0; k < chexpert::kNumObservations; ++k) {
+    names.push_back(std::string(chexpert::kObservationNames[k]));
+  }
+  out["observations"] = std::move(names);
+  nlohmann::ordered_json labels = nlohmann::ordered_json::array();
+  for (const auto& result : results) {
+    nlohmann::ordered_json entry;
+    entry["labels"] = chexpert::label_row_to_json(result.labels);
+    if (!result.error.empty()) entry["error"] = result.error;
+    labels.push_back(std::move(entry));
+  }
+  out["labels"] = std::move(labels);
+  reply_json(response, 200, out.dump());
+}
+
+void handle_report(ServeState& state, const httplib::Request& request,
+                   httplib::Response& response) {
+  if (!request.is_multipart_form_data()) {
+    throw RequestError(415,
+                       "send multipart/form-data with files \"predictions\" and \"references\"");
+  }
+  if (!request.has_file("predictions") || !request.has_file("references")) {
+    throw RequestError(422, "multipart fields \"predictions\" and \"references\" are required");
+  }
+  const auto predictions = request.get_file_value("predictions");
+  const auto references = request.get_file_value("references");
+  // File names only guide format detection and name the files in messages; nothing is opened.
+  const std::string pred_name = predictions.filename.empty() ? "predictions" : predictions.filename;
+  const std::string ref_name = references.filename.empty() ? "references" : references.filename;
+  io::ReportFile pred_file = io::parse_report_file(pred_name, predictions.content);
+  io::ReportFile ref_file = io::parse_report_file(ref_name, references.content);
+  pipelines::EvaluationInputs inputs = request_inputs(state, pred_name, pred_file.records.size());
+  inputs.references_path = ref_name;
+  inputs.references_records = ref_file.records.size();
+  inputs.predictions_format = std::string(io::report_format_name(pred_file.format));
+  inputs.references_format = std::string(io::report_format_name(ref_file.format));
+  io::PairedReports paired =
+      io::pair_reports(std::move(pred_file), std::move(ref_file), io::MissingPolicy::kError);
+  inputs.paired_by = paired.paired_by_position ? "position" : "id";
+  pipelines::ReportTexts texts = pipelines::copy_report_texts(paired);
+  const pipelines::EvaluationResult result =
+      score_pairs(state, std::move(paired), state.options.scoring.metrics);
+  std::string html;
+  pipelines::write_evaluation_report(result, inputs, std::move(texts), report::HtmlReportOptions{},
+                                     [&html](std::string_view part) { html.append(part); });
+  response.status = 200;
+  response.set_content(html, "text/html; charset=utf-8");
+}
+
+}  // namespace rrg::serve

@@ -1,0 +1,87 @@
+// Internal pieces of the serve library shared by its source files: JSON error replies, the
+// labeler pool, and the handlers of each API area.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <httplib.h>
+
+#include "rrg/serve/server.h"
+
+namespace rrg::serve {
+
+// A request the client got wrong: answered with `status` and {"error": message}.
+class RequestError : public std::runtime_error {
+ public:
+  RequestError(int status, const std::string& message)
+      : std::runtime_error(message), status_(status) {}
+  int status() const { return status_; }
+
+ private:
+  int status_;
+};
+
+void reply_json(httplib::Response& response, int status, const std::string& body);
+void reply_error(httplib::Response& response, int status, const std::string& message);
+
+// Labelers are not thread-safe: each request borrows one for its whole run.
+class LabelerPool {
+ public:
+  void add(std::unique_ptr<labelers::Labeler> labeler);
+  bool empty() const { return all_.empty(); }
+  labelers::Labeler& any() const { return *all_.front(); }
+
+  class Lease {
+   public:
+    Lease(LabelerPool& pool, labelers::Labeler* labeler) : pool_(pool), labeler_(labeler) {}
+    ~Lease();
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    labelers::Labeler* get() const { return labeler_; }
+
+   private:
+    LabelerPool& pool_;
+    labelers::Labeler* labeler_;
+  };
+  // Waits for a free labeler.
+  std::unique_ptr<Lease> acquire();
+
+ private:
+  std::vector<std::unique_ptr<labelers::Labeler>> all_;
+  std::vector<labelers::Labeler*> free_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+};
+
+// What the handlers share, built once.
+struct ServeState {
+  ServeOptions options;
+  LabelerPool labelers;
+  std::map<std::string, std::shared_ptr<const metrics::Scorer>> scorers;  // by registry id
+};
+
+// The JSON body of `request`, parsed; RequestError 400 naming the problem, 415 for another type.
+nlohmann::json parse_json_body(const httplib::Request& request);
+
+void handle_health(const ServeState& state, httplib::Response& response);
+void handle_metrics(const ServeState& state, httplib::Response& response);
+void handle_score(ServeState& state, const httplib::Request& request, httplib::Response& response);
+void handle_label(ServeState& state, const httplib::Request& request, httplib::Response& response);
+void handle_report(ServeState& state, const httplib::Request& request, httplib::Response& response);
+void handle_preview(ServeState& state, const httplib::Request& request,
+                    httplib::Response& response);
+void handle_generate(ServeState& state, const httplib::Request& request,
+                     httplib::Response& response);
+
+// Streams one study's generation as server-sent events (generate_stream.cpp).
+void stream_generation(const pipelines::GenerateOptions& options, const io::Study& study,
+                       httplib::Response& response);
+
+}  // namespace rrg::serve
