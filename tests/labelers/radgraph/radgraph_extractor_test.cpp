@@ -166,10 +166,11 @@ TEST_F(RadGraphExtractorTest, SpanScoresMatchPlainTorchWithin1e5OnAPaddedBatch) 
 TEST_F(RadGraphExtractorTest, GraphsEqualTheReferenceFromArchiveAndFolder) {
   for (const std::string dataset : {"radgraph", "radgraph-xl"}) {
     const std::string dir = tmp_.file(dataset);
-    make(dir, {"--dataset", dataset, "--seed", dataset == "radgraph" ? "3" : "4"});
+    make(dir, {"--dataset", dataset, "--seed", dataset == "radgraph" ? "1" : "3"});
     const auto ref = reference(dir, kTexts);
-    std::size_t entities = 0, relations = 0;
+    std::size_t entities = 0, relations = 0, spans = 0;
     for (const auto& r : ref) {
+      spans += r["ner"].size();
       for (const auto& [k, e] : r["graph"]["entities"].items()) {
         ++entities;
         relations += e["relations"].size();
@@ -177,6 +178,7 @@ TEST_F(RadGraphExtractorTest, GraphsEqualTheReferenceFromArchiveAndFolder) {
     }
     EXPECT_GT(entities, 20u);
     EXPECT_GT(relations, 5u);
+    EXPECT_LT(entities, spans);  // the null label wins for some spans
     for (const std::string& checkpoint : {dir + "/model.tar.gz", dir + "/checkpoint"}) {
       SCOPED_TRACE(dataset + " " + checkpoint);
       auto extractor = rg::make_radgraph_extractor(options(dir, checkpoint));

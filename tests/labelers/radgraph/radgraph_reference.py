@@ -275,13 +275,55 @@ def get_entity(ner, rels, words):
 
 # ---------------------------------------------------------------- commands
 
+CALIBRATION = ("There is mild pulmonary edema and a small left pleural effusion; the heart size is "
+               "normal, no pneumonia. Tube 5 cm above the carina, unchanged since prior.")
+
+
+def encode(words, vocab):
+    pieces, ranges = [], []
+    for w in words:
+        ids = wordpiece(w, vocab)
+        if ids:
+            ranges.append((len(pieces), len(pieces) + len(ids) - 1))
+            pieces += ids
+        else:
+            ranges.append((-1, -1))
+    return pieces, ranges
+
+
+def calibrate(model, vocab, a):
+    """Moves the output biases of random weights so that the decisions are mixed, as in a
+    trained model: about half of the spans null, kept spans' mention scores near 0, and about
+    half of the kept pairs without relation."""
+    pieces, ranges = encode(preprocess(CALIBRATION, a.dataset), vocab)
+    ner_out = model._ner._ner_scorers[a.dataset + "__ner_labels"][1]._module
+    mention_out = model._relation._mention_pruners[a.dataset + "__relation_labels"]._scorer[1]._module
+    rel_out = model._relation._relation_scorers[a.dataset + "__relation_labels"]
+    _, ner, mention, top, _ = model(pieces, ranges, vocab["[CLS]"], vocab["[SEP]"])
+    ner_out.bias -= ner[:, 1:].max(1).values.median() + a.ner_shift
+    mention_out.bias -= mention[top].mean()
+    _, _, _, _, rel = model(pieces, ranges, vocab["[CLS]"], vocab["[SEP]"])
+    rel_out.bias -= rel[..., 1:].max(-1).values.median() + a.rel_shift
+
+
 def make(a):
     torch.manual_seed(a.seed)
-    vocab = SPECIAL + WORDS
-    model = DyGIE(a, len(vocab))
+    vocab_list = SPECIAL + WORDS
+    vocab = {t: i for i, t in enumerate(vocab_list)}
+    model = DyGIE(a, len(vocab_list))
     with torch.no_grad():
-        for p in model.parameters():
-            p.uniform_(-a.scale, a.scale)
+        for name, p in model.named_parameters():
+            if name.endswith("LayerNorm.weight"):  # keep the tokens distinct through the layers
+                p.uniform_(0.5, 1.5)
+            elif name.endswith("LayerNorm.bias"):
+                p.uniform_(-0.1, 0.1)
+            elif p.dim() == 2 and "embedding" not in name:
+                # Linear weights scaled by fan-in, so activations stay of order 1.
+                bound = a.scale * math.sqrt(3.0 / p.shape[1]) * 2
+                p.uniform_(-bound, bound)
+            else:
+                p.uniform_(-a.scale, a.scale)
+        calibrate(model, vocab, a)
     ck = os.path.join(a.out, "checkpoint")
     os.makedirs(os.path.join(ck, "vocabulary"), exist_ok=True)
     torch.save(model.state_dict(), os.path.join(ck, "weights.th"))
@@ -313,12 +355,12 @@ def make(a):
     tok = os.path.join(a.out, "tokenizer")
     os.makedirs(tok, exist_ok=True)
     with open(os.path.join(tok, "vocab.txt"), "w") as f:
-        f.write("\n".join(vocab) + "\n")
+        f.write("\n".join(vocab_list) + "\n")
     # The encoder's Hugging Face config (the tokenizer folder is a snapshot of the encoder).
     with open(os.path.join(tok, "config.json"), "w") as f:
         json.dump({"model_type": "bert", "hidden_size": a.hidden, "num_hidden_layers": a.layers,
                    "num_attention_heads": a.heads, "intermediate_size": a.intermediate,
-                   "vocab_size": len(vocab), "max_position_embeddings": a.max_length,
+                   "vocab_size": len(vocab_list), "max_position_embeddings": a.max_length,
                    "layer_norm_eps": 1e-12, "hidden_act": "gelu"}, f)
     with open(os.path.join(tok, "tokenizer_config.json"), "w") as f:
         json.dump({"do_lower_case": True}, f)
@@ -344,14 +386,7 @@ def run(a):
     with torch.no_grad():
         for text in texts:
             words = preprocess(text, margs.dataset)
-            pieces, ranges = [], []
-            for w in words:
-                ids = wordpiece(w, vocab)
-                if ids:
-                    ranges.append((len(pieces), len(pieces) + len(ids) - 1))
-                    pieces += ids
-                else:
-                    ranges.append((-1, -1))
+            pieces, ranges = encode(words, vocab)
             if not words:
                 results.append({"words": [], "pieces": [], "ranges": [], "ner": [], "top": [], "relations": [],
                                 "graph": {"text": "", "entities": {}}})
@@ -384,6 +419,8 @@ def main():
         m.add_argument("--" + name.replace("_", "-"), type=int, default=default)
     m.add_argument("--spw", type=float, default=0.5)
     m.add_argument("--scale", type=float, default=0.5)
+    m.add_argument("--ner-shift", type=float, default=0.0)
+    m.add_argument("--rel-shift", type=float, default=0.0)
     m.add_argument("--dataset", default="radgraph")
     m.add_argument("--archive", action="store_true")
     r = sub.add_parser("run")
