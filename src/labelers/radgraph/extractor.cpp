@@ -265,7 +265,8 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor {
           e << j["layer_norm_eps"].get<double>();
           o.emplace_back("layer_norm_eps", e.str());
         }
-        if (j.contains("hidden_act")) o.emplace_back("hidden_act", j["hidden_act"].get<std::string>());
+        if (j.contains("hidden_act"))
+          o.emplace_back("hidden_act", j["hidden_act"].get<std::string>());
       } catch (const std::exception& e) {
         throw rrg::InputError(hf_config.string() + ": unusable encoder config: " + e.what());
       }
