@@ -97,7 +97,9 @@ void read_tar(const std::string& path, std::map<std::string, std::string>& small
       }
       continue;
     }
-    if (regular && name == "weights.th") {
+    if (regular && name == "weights.th" && weights.empty()) {
+      found_weights = true;  // only the metadata was asked for: skipped below
+    } else if (regular && name == "weights.th") {
       std::ofstream out(weights, std::ios::binary);
       if (!out) throw rrg::InputError(weights + ": cannot write the extracted weights");
       std::vector<char> buffer(1 << 20);
@@ -202,7 +204,7 @@ CheckpointInfo read_checkpoint(const std::string& path, const std::string& scrat
     }
     info.weights_path = (dir / "weights.th").string();
   } else if (fs::is_regular_file(path, ec)) {
-    info.weights_path = (fs::path(scratch_dir) / "weights.th").string();
+    info.weights_path = scratch_dir.empty() ? "" : (fs::path(scratch_dir) / "weights.th").string();
     read_tar(path, files, info.weights_path);
     if (!files.count("config.json"))
       throw rrg::InputError(path + ": the archive holds no config.json");

@@ -182,6 +182,7 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor {
         }
       }
       if (rows.empty()) continue;
+      load_model();
       run_batch(rows, prepared, graphs);
       if (cache_) {
         for (std::size_t r : rows) fresh.emplace_back(keys[r], metrics_json(graphs[r]));
@@ -197,28 +198,16 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor {
  private:
   static std::string metrics_json(const Graph& g) { return graph_json(g); }
 
+  // Everything but the network: the checkpoint's config and labels (an archive is read without
+  // extracting its weights), the digests, the tokenizer. A fully cached run stops here and never
+  // loads libtorch.
   void load() {
-    if (model_) return;
+    if (loaded_) return;
     if (!options_.no_cache) {
       cache_ = std::make_unique<io::CacheDb>(options_.cache_path.empty() ? io::default_cache_path()
                                                                          : options_.cache_path);
     }
-    std::error_code ec;
-    const fs::path base =
-        options_.scratch_dir.empty() ? fs::temp_directory_path() : fs::path(options_.scratch_dir);
-    std::string templ = (base / "rrg-radgraph-XXXXXX").string();
-    if (!mkdtemp(templ.data())) {
-      throw std::runtime_error(base.string() + ": cannot create a scratch folder for the weights");
-    }
-    const std::string scratch = templ;
-    struct Cleanup {
-      std::string dir;
-      ~Cleanup() {
-        std::error_code e;
-        fs::remove_all(dir, e);
-      }
-    } cleanup{scratch};
-    info_ = read_checkpoint(options_.checkpoint, scratch);
+    info_ = read_checkpoint(options_.checkpoint, "");
     // The digest of what decides the weights: the archive, or a folder's weights.th.
     const std::string digest =
         io::file_sha256_async(cache_.get(), fs::is_directory(options_.checkpoint)
@@ -229,8 +218,7 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor {
     tokenizer_ = std::make_unique<text::WordPieceTokenizer>(load_tokenizer(tokenizer_dir));
     preprocessing_ =
         info_.dataset == "radgraph" ? Preprocessing::kRadGraph : Preprocessing::kRadGraphXl;
-    std::vector<std::pair<std::string, std::string>> o = {
-        {"weights", info_.weights_path},
+    model_options_ = {
         {"ner_namespace", info_.dataset + "__ner_labels"},
         {"relation_namespace", info_.dataset + "__relation_labels"},
         {"max_span_width", std::to_string(info_.max_span_width)},
@@ -249,6 +237,7 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor {
     };
     // The encoder's own config.json (Hugging Face snapshot) gives the heads, layer-norm epsilon
     // and activation, which weights.th's shapes cannot tell.
+    std::string encoder_config = "default";
     const fs::path hf_config = fs::path(tokenizer_dir) / "config.json";
     if (fs::exists(hf_config)) {
       std::ifstream in(hf_config);
@@ -257,20 +246,57 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor {
       try {
         const auto j = nlohmann::json::parse(s.str());
         if (j.contains("num_attention_heads")) {
-          o.emplace_back("heads", std::to_string(j["num_attention_heads"].get<int>()));
+          model_options_.emplace_back("heads", std::to_string(j["num_attention_heads"].get<int>()));
         }
         if (j.contains("layer_norm_eps")) {
           std::ostringstream e;
           e.precision(17);
           e << j["layer_norm_eps"].get<double>();
-          o.emplace_back("layer_norm_eps", e.str());
+          model_options_.emplace_back("layer_norm_eps", e.str());
         }
-        if (j.contains("hidden_act"))
-          o.emplace_back("hidden_act", j["hidden_act"].get<std::string>());
+        if (j.contains("hidden_act")) {
+          model_options_.emplace_back("hidden_act", j["hidden_act"].get<std::string>());
+        }
       } catch (const std::exception& e) {
         throw rrg::InputError(hf_config.string() + ": unusable encoder config: " + e.what());
       }
+      std::string options_text;
+      for (const auto& [k, v] : model_options_) options_text += k + "=" + v + ";";
+      encoder_config = io::sha256_hex(options_text).substr(0, 12);
     }
+    const std::string vocab_digest = io::sha256_file_hex(tokenizer_dir + "/vocab.txt");
+    description_ =
+        "radgraph(dataset=" + info_.dataset + ",weights=" + digest.substr(0, 16) +
+        ",config=" + io::sha256_hex(info_.config_json).substr(0, 12) +
+        ",labels=" + info_.vocabulary_digest.substr(0, 12) +
+        ",tokenizer=" + vocab_digest.substr(0, 12) + ",encoder=" + encoder_config +
+        ",preprocess=" + (preprocessing_ == Preprocessing::kRadGraph ? "radgraph" : "radgraph-xl") +
+        ",v" + kExtractorVersion + ")";
+    loaded_ = true;
+  }
+
+  // The network, on the first text not in the cache. An archive's weights.th is extracted to a
+  // scratch folder that is removed once the module has read it.
+  void load_model() {
+    if (model_) return;
+    const fs::path base =
+        options_.scratch_dir.empty() ? fs::temp_directory_path() : fs::path(options_.scratch_dir);
+    std::string templ = (base / "rrg-radgraph-XXXXXX").string();
+    if (!mkdtemp(templ.data())) {
+      throw std::runtime_error(base.string() + ": cannot create a scratch folder for the weights");
+    }
+    struct Cleanup {
+      std::string dir;
+      ~Cleanup() {
+        std::error_code e;
+        fs::remove_all(dir, e);
+      }
+    } cleanup{templ};
+    const std::string weights = fs::is_directory(options_.checkpoint)
+                                    ? info_.weights_path
+                                    : read_checkpoint(options_.checkpoint, templ).weights_path;
+    auto o = model_options_;
+    o.emplace_back("weights", weights);
     model_ = TorchModel::load("radgraph", o);
     const auto d = nlohmann::json::parse(model_->description());
     if (d.value("ner_labels", 0) != static_cast<int>(info_.ner_labels.size()) ||
@@ -281,13 +307,6 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor {
           " relation labels, vocabulary/ lists " + std::to_string(info_.ner_labels.size()) +
           " and " + std::to_string(info_.relation_labels.size()));
     }
-    const std::string vocab_digest = io::sha256_file_hex(tokenizer_dir + "/vocab.txt");
-    description_ = "radgraph(dataset=" + info_.dataset + ",weights=" + digest.substr(0, 16) +
-                   ",config=" + io::sha256_hex(info_.config_json).substr(0, 12) +
-                   ",labels=" + info_.vocabulary_digest.substr(0, 12) +
-                   ",tokenizer=" + vocab_digest.substr(0, 12) + ",preprocess=" +
-                   (preprocessing_ == Preprocessing::kRadGraph ? "radgraph" : "radgraph-xl") +
-                   ",v" + kExtractorVersion + ")";
   }
 
   Prepared prepare(const std::string& text) const {
@@ -365,6 +384,8 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor {
   CheckpointInfo info_;
   Preprocessing preprocessing_ = Preprocessing::kRadGraphXl;
   std::unique_ptr<text::WordPieceTokenizer> tokenizer_;
+  bool loaded_ = false;
+  std::vector<std::pair<std::string, std::string>> model_options_;
   std::unique_ptr<TorchModel> model_;
   std::unique_ptr<io::CacheDb> cache_;
   std::string description_;

@@ -45,8 +45,8 @@ struct CheckpointInfo {
 };
 
 // Reads `path` (a .tar.gz / .tgz / .tar archive, or a folder with config.json, weights.th and
-// vocabulary/). An archive's weights.th is written to `scratch_dir`. Throws rrg::InputError
-// naming the file and the problem.
+// vocabulary/). An archive's weights.th is written to `scratch_dir` (skipped when it is "":
+// weights_path stays empty). Throws rrg::InputError naming the file and the problem.
 CheckpointInfo read_checkpoint(const std::string& path, const std::string& scratch_dir);
 
 // The per-span outputs of the network for one report, as the "radgraph" model kind returns them.
