@@ -9,7 +9,7 @@ Debian's python3-torch (/usr/bin/python3). Subcommands:
 
   make OUT [--hidden 32 --layers 2 --heads 4 --intermediate 48 --width 4 --feature 8
             --ff-hidden 16 --ff-layers 2 --spw 0.5 --max-length 16 --dataset radgraph
-            --seed 1 --scale 1.0 --archive]
+            --seed 1 --scale 0.5 --ner-shift 0 --rel-shift 0 --archive --vocab-file V]
       writes OUT/checkpoint/{config.json, weights.th, vocabulary/} (AllenNLP's archive
       layout, with unused _coref/_events/pooler tensors as in the real checkpoints) and
       OUT/tokenizer/vocab.txt; --archive also writes OUT/model.tar.gz.
@@ -309,6 +309,10 @@ def calibrate(model, vocab, a):
 def make(a):
     torch.manual_seed(a.seed)
     vocab_list = SPECIAL + WORDS
+    if a.vocab_file:  # a real BERT vocabulary (benchmarks: real word-piece counts)
+        vocab_list = open(a.vocab_file, encoding="utf-8").read().split("\n")
+        if vocab_list[-1] == "":
+            vocab_list = vocab_list[:-1]
     vocab = {t: i for i, t in enumerate(vocab_list)}
     model = DyGIE(a, len(vocab_list))
     with torch.no_grad():
@@ -423,6 +427,7 @@ def main():
     m.add_argument("--rel-shift", type=float, default=0.0)
     m.add_argument("--dataset", default="radgraph")
     m.add_argument("--archive", action="store_true")
+    m.add_argument("--vocab-file", default="")
     r = sub.add_parser("run")
     r.add_argument("out")
     r.add_argument("texts")
