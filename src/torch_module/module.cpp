@@ -39,6 +39,7 @@ constexpr Kind kKinds[] = {
     {"chexbert", load_chexbert},
     {"torchscript", load_torchscript},
     {"hf_encoder", load_hf_encoder},
+    {"radgraph", load_radgraph},
 };
 
 void set_status(rrg_torch_status* status, int32_t code, const std::string& message) {

@@ -46,5 +46,7 @@ std::unique_ptr<Model> load_chexbert(
     const Options& options);  // src/labelers/chexbert/chexbert_torch.cpp
 std::unique_ptr<Model> load_torchscript(const Options& options);  // torchscript_model.cpp
 std::unique_ptr<Model> load_hf_encoder(const Options& options);   // encoders/hf_encoder.cpp
+std::unique_ptr<Model> load_radgraph(
+    const Options& options);  // src/labelers/radgraph/radgraph_torch.cpp
 
 }  // namespace rrg::torch_module

@@ -10,6 +10,7 @@
 #include "cli_common.h"
 #include "job_runner.h"
 #include "labeler_flags.h"
+#include "radgraph_annotate.h"
 #include "rrg/core/errors.h"
 #include "rrg/io/atomic_file.h"
 #include "rrg/io/report_file.h"
@@ -28,6 +29,7 @@ struct AnnotateFlags {
   std::string agreement;       // gold label file
   std::string agreement_json;  // where to write the agreement as JSON
   LabelerFlags labeler;
+  labelers::radgraph::RadGraphOptions radgraph;
 };
 
 nlohmann::ordered_json agreement_json(const pipelines::AgreementRun& run,
@@ -98,6 +100,19 @@ void run_annotate(const AnnotateFlags& flags) {
   }
   if (flags.labeler.labeler == "none") {
     throw InputError("annotate needs a labeler; --labeler none only applies to rrg evaluate");
+  }
+  if (flags.labeler.labeler == "radgraph") {
+    // RadGraph annotations are graphs, not CheXpert labels: their own output.
+    if (!flags.agreement.empty()) {
+      throw InputError(
+          "--agreement compares CheXpert labels; it does not apply to --labeler radgraph");
+    }
+    labelers::radgraph::RadGraphOptions options = flags.radgraph;
+    options.threads = static_cast<int>(flags.labeler.threads);
+    options.cache_path = flags.labeler.llm.server.cache_path;
+    options.no_cache = flags.labeler.llm.server.no_cache;
+    run_radgraph_annotate({flags.input, flags.input_format, flags.output, flags.quiet}, options);
+    return;
   }
   const io::ReportFormat in_format = io::parse_report_format(flags.input_format);
   const bool csv = resolve_output_format(flags) == "csv";
@@ -204,14 +219,21 @@ void setup_annotate(CLI::App& app) {
   cmd->add_option("--agreement-json", flags->agreement_json,
                   "Also write the agreement as JSON (score_labels.py's layout) to FILE")
       ->type_name("FILE");
-  cmd->add_option("--threads", flags->labeler.threads,
-                  "Threads for the rules labeler (default: 0 = every core); no label depends on it")
+  cmd->add_option(
+         "--threads", flags->labeler.threads,
+         "Threads for the rules labeler (default: 0 = every core) or the RadGraph extractor "
+         "(0 = libtorch's default); no result depends on it")
       ->type_name("N")
       ->capture_default_str();
   cmd->add_flag("--csv-ids", flags->csv_ids,
                 "CSV output: add an \"id\" column before \"Report Impression\"");
   cmd->add_flag("-q,--quiet", flags->quiet, "Do not print the summary line on stderr");
   add_labeler_flags(*cmd, flags->labeler, "for the 14 observations", /*allow_none=*/false);
+  add_radgraph_flags(*cmd, flags->radgraph);
+  CLI::Option* labeler_option = cmd->get_option("--labeler");
+  labeler_option->description(labeler_option->get_description() +
+                              "\n  radgraph: RadGraph entities and relations instead of labels "
+                              "(JSONL graphs; needs --radgraph-model)");
   cmd->footer(
       "\nExamples:\n"
       "  rrg annotate --in examples/ref.jsonl --out labels.jsonl\n"
@@ -220,6 +242,8 @@ void setup_annotate(CLI::App& app) {
       "      --in reports.jsonl --out labels.jsonl      # resumable; see docs/llm.md\n"
       "  rrg annotate --labeler chexbert --chexbert-checkpoint chexbert.pth --vocab vocab.txt \\\n"
       "      --in reports.jsonl --out labeled_reports.csv    # see docs/chexbert.md\n"
+      "  rrg annotate --labeler radgraph --radgraph-model radgraph.tar.gz --in reports.jsonl \\\n"
+      "      --out graphs.jsonl      # RadGraph entities and relations; see docs/radgraph.md\n"
       "  rrg annotate --labeler rules --in reports.csv --agreement labeled_reports.csv\n"
       "      # how well the rules labeler agrees with CheXbert's labels of the same reports\n"
       "\nExit status: 0 success, 1 environment failure, 2 bad usage or input.");

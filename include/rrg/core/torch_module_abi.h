@@ -44,6 +44,36 @@
  *     describe: architecture, model_type, layers, layer, hidden, heads, vocab_size,
  *               max_positions, pad_token_id, format, state_dict_prefix, threads, int8, blas
  *
+ *   "radgraph" (src/labelers/radgraph/radgraph_torch.cpp; front end src/labelers/radgraph/)
+ *     RadGraph's DyGIE span network from an AllenNLP weights.th (the BERT encoder under
+ *     _embedder.token_embedder_bert._matched_embedder.transformer_model., the span-width
+ *     embedding, the NER scorer, the relation pruner and scorer of one dataset namespace).
+ *     options:  weights            = path of weights.th (torch.save state dict)
+ *               ner_namespace      = e.g. "radgraph__ner_labels" (names the NER scorer)
+ *               relation_namespace = e.g. "radgraph__relation_labels"
+ *               max_span_width, spans_per_word = config.json's model values
+ *               max_length         = word pieces per encoder segment incl. [CLS]/[SEP]
+ *                                    (AllenNLP folds longer inputs); "0" = max positions
+ *               cls_id, sep_id, pad_id = the tokenizer's ids
+ *               heads, layer_norm_eps, hidden_act = the encoder's config.json values
+ *                                    ("0"/absent: hidden / 64, 1e-12, gelu)
+ *               threads            = intra-op threads; "0" = keep the default
+ *     inputs:   [0] int64 [B, P]    word-piece ids of each report, no [CLS]/[SEP], padded
+ *               [1] int64 [B]       piece count of each row
+ *               [2] int64 [B, W, 2] first and last piece (inclusive) of each word; -1, -1 for
+ *                                   a word without pieces (its vector is 0) and for padding
+ *               [3] int64 [B]       word count of each row
+ *     outputs:  [0] float32 [B, S, N]  NER scores of every span (start, then end; width up to
+ *                                   max_span_width), column 0 = the null label (0); S = the
+ *                                   most spans of any row, rows past their spans -1e20
+ *               [1] float32 [B, S]     mention (pruner) scores
+ *               [2] float32 [B, K]     kept spans (ceil(words * spans_per_word) best mention
+ *                                   scores) as ascending span indices, padded with -1
+ *               [3] float32 [B, K, K, R + 1] relation scores of each ordered kept pair
+ *                                   (row = subject), column 0 = no relation (0)
+ *     describe: layers, hidden, heads, vocab_size, max_positions, max_length, max_span_width,
+ *               feature_size, spans_per_word, ner_labels, relation_labels, threads, blas
+ *
  *   "torchscript" (src/torch_module/torchscript_model.cpp)
  *     options:  model   = path of a torch.jit.save file (PyTorch <= 1.13 TorchScript)
  *               threads = intra-op threads; "0" = keep the default

@@ -79,14 +79,40 @@ HfEncoder::HfEncoder(const HfEncoderOptions& options)
                           " = the last layer)");
   }
   std::unique_ptr<WeightTable> table = open_weights(folder_);
-  WeightTable& w = *table;
   const Names& n = names_for(c.architecture);
   for (const std::string& p : n.prefixes) {
-    if (w.shape(p + "embeddings.word_embeddings.weight")) {
+    if (table->shape(p + "embeddings.word_embeddings.weight")) {
       prefix_ = p;
       break;
     }
   }
+  take_weights(*table);
+  table->check(folder_.weights_path, std::string(io::architecture_name(c.architecture)) + " model",
+               "The weights do not match " + folder_.config_path + " (model_type \"" +
+                   c.model_type + "\"); expected HF state-dict names such as '" +
+                   n.prefixes.front() +
+                   "embeddings.word_embeddings.weight' (with or without the '" +
+                   n.prefixes.front() + "' prefix).");
+  finish_loading();
+  unused_keys_ = table->unused({}, {}).size();
+}
+
+HfEncoder::HfEncoder(const io::HfEncoderConfig& config, WeightTable& weights,
+                     const std::string& prefix, const std::string& source, bool int8)
+    : int8_(int8) {
+  folder_.config = config;
+  folder_.dir = source;
+  folder_.config_path = source;
+  folder_.weights_path = source;
+  folder_.weights_format = "torch";
+  layer_ = config.num_layers;
+  prefix_ = prefix;
+  take_weights(weights);
+}
+
+void HfEncoder::take_weights(WeightTable& w) {
+  const io::HfEncoderConfig& c = folder_.config;
+  const Names& n = names_for(c.architecture);
   const std::string& p = prefix_;
   const std::int64_t h = c.hidden_size, ffn = c.intermediate_size;
   word_embeddings_ = w.take(p + "embeddings.word_embeddings.weight", {c.vocab_size, h});
@@ -97,12 +123,11 @@ HfEncoder::HfEncoder(const HfEncoderOptions& options)
         w.take(p + "embeddings.token_type_embeddings.weight", {c.type_vocab_size, h});
   }
   embedding_norm_ = take_norm(w, p + "embeddings.LayerNorm", h, c.layer_norm_eps);
-  std::vector<std::vector<Linear>> qkv;
   for (int i = 0; i < layer_; ++i) {
     const std::string lp = p + n.layer + std::to_string(i) + ".";
     Layer layer;
-    qkv.push_back({take_linear(w, lp + n.query, h, h), take_linear(w, lp + n.key, h, h),
-                   take_linear(w, lp + n.value, h, h)});
+    pending_qkv_.push_back({take_linear(w, lp + n.query, h, h), take_linear(w, lp + n.key, h, h),
+                            take_linear(w, lp + n.value, h, h)});
     layer.attention_out = take_linear(w, lp + n.attention_out, h, h);
     layer.attention_norm = take_norm(w, lp + n.attention_norm, h, c.layer_norm_eps);
     layer.intermediate = take_linear(w, lp + n.intermediate, ffn, h);
@@ -110,15 +135,13 @@ HfEncoder::HfEncoder(const HfEncoderOptions& options)
     layer.output_norm = take_norm(w, lp + n.output_norm, h, c.layer_norm_eps);
     layers_.push_back(std::move(layer));
   }
-  w.check(folder_.weights_path, std::string(io::architecture_name(c.architecture)) + " model",
-          "The weights do not match " + folder_.config_path + " (model_type \"" + c.model_type +
-              "\"); expected HF state-dict names such as '" + n.prefixes.front() +
-              "embeddings.word_embeddings.weight' (with or without the '" + n.prefixes.front() +
-              "' prefix).");
-  for (int i = 0; i < layer_; ++i) {
-    layers_[static_cast<std::size_t>(i)].qkv = stack_linears(qkv[static_cast<std::size_t>(i)]);
+}
+
+void HfEncoder::finish_loading() {
+  for (std::size_t i = 0; i < layers_.size() && i < pending_qkv_.size(); ++i) {
+    layers_[i].qkv = stack_linears(pending_qkv_[i]);
   }
-  qkv.clear();
+  pending_qkv_.clear();
   if (int8_) {
     if (!int8_matmul_supported()) {
       throw std::runtime_error("hf_encoder: the int8 path needs a CPU with AVX2; run without int8");
@@ -131,7 +154,6 @@ HfEncoder::HfEncoder(const HfEncoderOptions& options)
     }
     quantize_all(linears);
   }
-  unused_keys_ = w.unused({}, {}).size();
 }
 
 at::Tensor HfEncoder::activation(const at::Tensor& x) const {

@@ -38,6 +38,15 @@ class HfEncoder {
   // rrg::InputError naming the file and tensor when the weights do not fit the config.
   explicit HfEncoder(const HfEncoderOptions& options);
 
+  // An encoder whose weights sit inside another model's state dict under `prefix` (RadGraph's
+  // weights.th), all layers, with `config` derived by the caller. Takes its tensors from
+  // `weights`; the caller runs weights.check() and then finish_loading().
+  HfEncoder(const io::HfEncoderConfig& config, WeightTable& weights, const std::string& prefix,
+            const std::string& source, bool int8);
+
+  // Stacks query/key/value and quantises (int8); after the weights were checked.
+  void finish_loading();
+
   // ids: int64 [B, L], padded with anything (the padding token by convention); lengths: int64
   // [B], the real tokens of each row (attention covers only those); token_types: int64 [B, L] or
   // undefined (all 0). Returns float32 [B, L, H]; rows past a sequence's length are padding.
@@ -58,6 +67,7 @@ class HfEncoder {
     LayerNorm output_norm;
   };
   at::Tensor activation(const at::Tensor& x) const;
+  void take_weights(WeightTable& w);
 
   io::HfModelFolder folder_;
   int layer_ = 0;
@@ -65,6 +75,7 @@ class HfEncoder {
   at::Tensor word_embeddings_, position_embeddings_, token_type_embeddings_;
   LayerNorm embedding_norm_;
   std::vector<Layer> layers_;
+  std::vector<std::vector<Linear>> pending_qkv_;  // until finish_loading()
   std::string prefix_;
   std::size_t unused_keys_ = 0;
 };
