@@ -324,7 +324,7 @@ TEST_F(TorchModuleLoaderTest, UnknownKindIsExplained) {
       run_command({kProbe, "no-such-kind"}, "",
                   {"RRG_TORCH_MODULE=" + std::string(RRG_BINARY_DIR) + "/librrg_torch.so"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("no model kind 'no-such-kind' (it has: chexbert, torchscript, hf_encoder)"),
+  EXPECT_NE(r.err.find("no model kind 'no-such-kind' (it has: chexbert, torchscript, hf_encoder, radgraph)"),
             std::string::npos)
       << r.err;
 }
