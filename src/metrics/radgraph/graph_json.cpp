@@ -79,8 +79,8 @@ Entity entity_from_json(const std::string& key, const json& object, const std::s
     const json& relation = relations[r];
     if (!relation.is_array() || relation.size() != 2 || !relation[0].is_string() ||
         !relation[1].is_string()) {
-      fail(where, "relation " + std::to_string(r) + " is not a [type, entity key] pair of strings: " +
-                      relation.dump());
+      fail(where, "relation " + std::to_string(r) +
+                      " is not a [type, entity key] pair of strings: " + relation.dump());
     }
     entity.relations.push_back({relation[0].get<std::string>(), relation[1].get<std::string>()});
   }
@@ -103,9 +103,9 @@ Graph graph_from_json(const json& annotation, const std::string& where) {
   for (const auto& entity : graph.entities) {
     for (const auto& relation : entity.relations) {
       if (known.count(relation.target) == 0) {
-        fail(where + ", entity " + entity.key,
-             "relation \"" + relation.type + "\" points to entity \"" + relation.target +
-                 "\", which the report does not have");
+        fail(where + ", entity " + entity.key, "relation \"" + relation.type +
+                                                   "\" points to entity \"" + relation.target +
+                                                   "\", which the report does not have");
       }
     }
   }
@@ -145,7 +145,8 @@ json graph_to_json(const Graph& graph) {
 
 json graphs_to_json(const std::vector<Graph>& graphs) {
   json batch = json::object();
-  for (std::size_t i = 0; i < graphs.size(); ++i) batch[std::to_string(i)] = graph_to_json(graphs[i]);
+  for (std::size_t i = 0; i < graphs.size(); ++i)
+    batch[std::to_string(i)] = graph_to_json(graphs[i]);
   return batch;
 }
 

@@ -57,7 +57,9 @@ void RadGraphMetric::sign(std::size_t key, ScoringInputs& inputs, Signature& sig
   signature.set("model", options_.extractor->description());
   if (is_radcliq_key(key)) {
     // CXR-Report-Metric's compute_f1 of entity and relation sets, RadEval's radgraph_radcliq.
-    signature.set("conv", "radcliq-v1").set("variant", "entity-relation-mean").set("avg", "sum/len");
+    signature.set("conv", "radcliq-v1")
+        .set("variant", "entity-relation-mean")
+        .set("avg", "sum/len");
   } else {
     static const char* const kLevels[] = {"simple", "partial", "complete"};
     // radgraph/rewards.py compute_reward(..., "all") inside F1RadGraph.
@@ -105,8 +107,10 @@ SampleStatistics RadGraphMetric::statistics(ScoringInputs& inputs) const {
   SampleStatistics stats(n, width);
   for (std::size_t i = 0; i < n; ++i) {
     double* row = stats.row(i);
-    const Graph& hypothesis = hypothesis_graph[i] == kNoGraph ? kNoEntities : graphs[hypothesis_graph[i]];
-    const Graph& reference = reference_graph[i] == kNoGraph ? kNoEntities : graphs[reference_graph[i]];
+    const Graph& hypothesis =
+        hypothesis_graph[i] == kNoGraph ? kNoEntities : graphs[hypothesis_graph[i]];
+    const Graph& reference =
+        reference_graph[i] == kNoGraph ? kNoEntities : graphs[reference_graph[i]];
     if (has_rewards()) {
       const RewardLevels levels =
           reward_levels_for_texts(corpus.hypotheses[i], hypothesis, *references[i], reference);

@@ -96,12 +96,11 @@ std::set<Edge> relation_set(const Graph& graph) {
 }  // namespace
 
 double set_f1(std::size_t overlap, std::size_t hypothesis_size, std::size_t reference_size) {
-  const double precision =
-      hypothesis_size > 0 ? static_cast<double>(overlap) / static_cast<double>(hypothesis_size)
-                          : 0.0;
+  const double precision = hypothesis_size > 0
+                               ? static_cast<double>(overlap) / static_cast<double>(hypothesis_size)
+                               : 0.0;
   const double recall =
-      reference_size > 0 ? static_cast<double>(overlap) / static_cast<double>(reference_size)
-                         : 0.0;
+      reference_size > 0 ? static_cast<double>(overlap) / static_cast<double>(reference_size) : 0.0;
   if (precision + recall > 0.0) return 2.0 * precision * recall / (precision + recall);
   return 0.0;
 }
@@ -109,10 +108,10 @@ double set_f1(std::size_t overlap, std::size_t hypothesis_size, std::size_t refe
 RewardLevels reward_levels(const Graph& hypothesis, const Graph& reference) {
   RewardLevels levels;
   if (hypothesis.entities.empty() || reference.entities.empty()) return levels;
-  levels.simple = f1_of_sets(level_items(hypothesis, Level::kSimple),
-                             level_items(reference, Level::kSimple));
-  levels.partial = f1_of_sets(level_items(hypothesis, Level::kPartial),
-                              level_items(reference, Level::kPartial));
+  levels.simple =
+      f1_of_sets(level_items(hypothesis, Level::kSimple), level_items(reference, Level::kSimple));
+  levels.partial =
+      f1_of_sets(level_items(hypothesis, Level::kPartial), level_items(reference, Level::kPartial));
   levels.complete = f1_of_sets(level_items(hypothesis, Level::kComplete),
                                level_items(reference, Level::kComplete));
   return levels;

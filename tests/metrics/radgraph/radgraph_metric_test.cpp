@@ -98,7 +98,8 @@ TEST(RadGraphMetric, EqualsThePythonOracle) {
   CorpusInputs inputs(fixture.corpus, "none");
   const SampleStatistics stats = metric.statistics(inputs);
 
-  const testing::RadGraphOracleAnswer answer = testing::run_radgraph_oracle(oracle_request(fixture));
+  const testing::RadGraphOracleAnswer answer =
+      testing::run_radgraph_oracle(oracle_request(fixture));
   if (!answer.unavailable.empty()) GTEST_SKIP() << answer.unavailable;
   const json& samples = answer.json.at("samples");
   ASSERT_EQ(stats.size(), samples.size());
@@ -107,7 +108,8 @@ TEST(RadGraphMetric, EqualsThePythonOracle) {
   for (std::size_t i = 0; i < stats.size(); ++i) {
     metric.sample_values(stats.row(i), values.data());
     for (std::size_t k = 0; k < 4; ++k) {
-      EXPECT_EQ(values[k], samples[i].at(fields[k]).get<double>()) << "pair " << i << " " << fields[k];
+      EXPECT_EQ(values[k], samples[i].at(fields[k]).get<double>())
+          << "pair " << i << " " << fields[k];
     }
   }
   const std::vector<double> corpus = corpus_values(metric, stats);

@@ -26,7 +26,8 @@ std::vector<GraphPair> load_graph_pairs() {
     pair.reference_json = item.at("reference");
     pair.hypothesis =
         metrics::radgraph::graph_from_json(pair.hypothesis_json, path + " " + pair.name);
-    pair.reference = metrics::radgraph::graph_from_json(pair.reference_json, path + " " + pair.name);
+    pair.reference =
+        metrics::radgraph::graph_from_json(pair.reference_json, path + " " + pair.name);
     pairs.push_back(std::move(pair));
   }
   return pairs;

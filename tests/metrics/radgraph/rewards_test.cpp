@@ -50,9 +50,9 @@ TEST(RadGraphSetF1, IsPythonsFormula) {
 
 TEST(RadGraphRewards, HandComputedLevels) {
   // Reference: "left pleural effusion" with effusion located_at pleural, left modify pleural.
-  const Graph reference = graph({entity("1", "left", "ANAT-DP", {{"modify", "2"}}),
-                                 entity("2", "pleural", "ANAT-DP"),
-                                 entity("3", "effusion", "OBS-DP", {{"located_at", "2"}})});
+  const Graph reference =
+      graph({entity("1", "left", "ANAT-DP", {{"modify", "2"}}), entity("2", "pleural", "ANAT-DP"),
+             entity("3", "effusion", "OBS-DP", {{"located_at", "2"}})});
   // Same entities, "left" without its relation, effusion's relation of another type.
   const Graph hypothesis = graph({entity("1", "Left", "ANAT-DP"), entity("2", "pleural", "ANAT-DP"),
                                   entity("3", "effusion", "OBS-DP", {{"modify", "2"}})});
@@ -119,8 +119,7 @@ TEST(RadGraphJson, ReadsAndWritesTheAnnotation) {
   const Graph again = graph_from_json(written, "written");
   EXPECT_EQ(graph_to_json(again), written);
 
-  const std::vector<Graph> batch =
-      graphs_from_json(graphs_to_json({g, Graph{}}), "batch.json");
+  const std::vector<Graph> batch = graphs_from_json(graphs_to_json({g, Graph{}}), "batch.json");
   ASSERT_EQ(batch.size(), 2u);
   EXPECT_EQ(batch[0].entities.size(), 2u);
   EXPECT_TRUE(batch[1].entities.empty());
@@ -165,8 +164,8 @@ TEST(RadGraphRewards, HandWrittenPairsEqualThePythonOracle) {
   ASSERT_GE(pairs.size(), 30u);
   json request = {{"mode", "rewards"}, {"cases", json::array()}};
   for (const auto& pair : pairs) {
-    request["cases"].push_back({{"hypothesis", pair.hypothesis_json},
-                                {"reference", pair.reference_json}});
+    request["cases"].push_back(
+        {{"hypothesis", pair.hypothesis_json}, {"reference", pair.reference_json}});
   }
   const testing::RadGraphOracleAnswer answer = testing::run_radgraph_oracle(request);
   if (!answer.unavailable.empty()) GTEST_SKIP() << answer.unavailable;

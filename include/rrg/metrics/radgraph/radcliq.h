@@ -13,7 +13,8 @@
 //
 // The standardisation and the coefficients are data (radcliq_models.cpp names each origin):
 // the numbers RadEval writes in its source (8 significant digits) and the full-precision ones
-// of CXR-Report-Metric's radcliq-v1.pkl; they differ by < 1e-9 per pair.
+// of CXR-Report-Metric's radcliq-v1.pkl; they differ by up to ~3e-8 per pair (features in
+// [0, 1]), so the choice is part of the signature (coefs:radeval / coefs:cxr-report-metric).
 #pragma once
 
 #include <cstddef>
@@ -68,10 +69,10 @@ struct RadCliqComponentScorer {
 };
 
 struct RadCliqV1Options {
-  RadCliqComponentScorer radgraph;   // RadGraphMetric's RadGraph_radcliq (original checkpoint)
-  RadCliqComponentScorer bertscore;  // BertScoreMetric's F1, distilroberta-base/5/idf/rescaled
-  RadCliqComponentScorer semb;       // ChexbertSimilarityScorer
-  RadCliqComponentScorer bleu2;      // CocoBleuScorer's Bleu_2
+  RadCliqComponentScorer radgraph;        // RadGraphMetric's RadGraph_radcliq (original checkpoint)
+  RadCliqComponentScorer bertscore;       // BertScoreMetric's F1, distilroberta-base/5/idf/rescaled
+  RadCliqComponentScorer semb;            // ChexbertSimilarityScorer
+  RadCliqComponentScorer bleu2;           // CocoBleuScorer's Bleu_2
   const RadCliqV1Model* model = nullptr;  // nullptr = radcliq_v1_radeval_model()
 };
 
