@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "rrg/core/errors.h"
 
@@ -148,6 +150,39 @@ json graphs_to_json(const std::vector<Graph>& graphs) {
   for (std::size_t i = 0; i < graphs.size(); ++i)
     batch[std::to_string(i)] = graph_to_json(graphs[i]);
   return batch;
+}
+
+std::vector<Graph> read_graphs_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, "cannot open the file");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  const std::string content = buffer.str();
+
+  // One JSON document: a batch, or a single annotation.
+  json document = json::parse(content, nullptr, /*allow_exceptions=*/false);
+  if (!document.is_discarded()) {
+    if (document.is_object() && document.contains("entities")) {
+      return {graph_from_json(document, path)};
+    }
+    return graphs_from_json(document, path);
+  }
+  // JSON Lines.
+  std::vector<Graph> graphs;
+  std::istringstream lines(content);
+  std::string line;
+  for (std::size_t number = 1; std::getline(lines, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const std::string where = path + " line " + std::to_string(number);
+    json annotation;
+    try {
+      annotation = json::parse(line);
+    } catch (const json::parse_error& error) {
+      fail(where, std::string("invalid JSON: ") + error.what());
+    }
+    graphs.push_back(graph_from_json(annotation, where));
+  }
+  return graphs;
 }
 
 }  // namespace rrg::metrics::radgraph

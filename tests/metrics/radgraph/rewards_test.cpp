@@ -8,6 +8,7 @@
 #include "rrg/core/errors.h"
 #include "rrg/metrics/python_math.h"
 #include "rrg/metrics/radgraph/graph_json.h"
+#include "support/test_support.h"
 
 namespace rrg::metrics::radgraph {
 namespace {
@@ -157,6 +158,50 @@ TEST(RadGraphJson, RejectsMalformedAnnotations) {
               std::string::npos)
         << error.what();
   }
+}
+
+TEST(RadGraphJson, ReadsBatchSingleAndJsonLinesFiles) {
+  const std::string dir = ::testing::TempDir();
+  const Graph edema = graph({entity("1", "edema", "OBS-DP")}, "edema");
+  const Graph none = graph({}, "normal");
+  const std::string batch = dir + "/radgraph_batch.json";
+  testing::write_file(batch, graphs_to_json({edema, none}).dump(2));
+  const std::vector<Graph> from_batch = read_graphs_file(batch);
+  ASSERT_EQ(from_batch.size(), 2u);
+  EXPECT_EQ(from_batch[0].entities.at(0).tokens, "edema");
+  EXPECT_EQ(from_batch[1].text, "normal");
+
+  const std::string single = dir + "/radgraph_single.json";
+  testing::write_file(single, graph_to_json(edema).dump());
+  EXPECT_EQ(read_graphs_file(single).size(), 1u);
+
+  const std::string lines = dir + "/radgraph_lines.jsonl";
+  testing::write_file(lines,
+                      graph_to_json(edema).dump() + "\n\n" + graph_to_json(none).dump() + "\n");
+  const std::vector<Graph> from_lines = read_graphs_file(lines);
+  ASSERT_EQ(from_lines.size(), 2u);
+  EXPECT_EQ(from_lines[1].text, "normal");
+
+  const std::string broken = dir + "/radgraph_broken.jsonl";
+  testing::write_file(broken, graph_to_json(edema).dump() + "\n" +
+                                  R"({"entities": {"1": {"tokens": "x"}}})" + "\n{oops\n");
+  try {
+    read_graphs_file(broken);
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find(broken + " line 2, entity 1: missing \"label\""),
+              std::string::npos)
+        << error.what();
+  }
+  testing::write_file(broken, graph_to_json(edema).dump() + "\n{oops\n");
+  try {
+    read_graphs_file(broken);
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find(broken + " line 2: invalid JSON"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_THROW(read_graphs_file(dir + "/no_such_radgraph_file.json"), InputError);
 }
 
 TEST(RadGraphRewards, HandWrittenPairsEqualThePythonOracle) {

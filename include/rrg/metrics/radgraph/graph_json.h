@@ -36,4 +36,9 @@ nlohmann::json graph_to_json(const Graph& graph);
 // {"0": graphs[0], "1": graphs[1], ...}.
 nlohmann::json graphs_to_json(const std::vector<Graph>& graphs);
 
+// A file of graphs: one batch object ({"0": ..., "1": ...}), one annotation (one graph), or JSON
+// Lines with one annotation per non-blank line. rrg::InputError naming the file (and the line
+// for JSON Lines) for an unreadable file, invalid JSON or a malformed annotation.
+std::vector<Graph> read_graphs_file(const std::string& path);
+
 }  // namespace rrg::metrics::radgraph
