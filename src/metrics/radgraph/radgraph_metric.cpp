@@ -32,6 +32,14 @@ class DistinctTexts {
 
 constexpr std::size_t kNoGraph = static_cast<std::size_t>(-1);
 
+// RadGraph.forward replaces an empty report by "None" before preprocessing
+// (`["None" if not s else s for s in hyps]`); done here so that every extractor sees what the
+// reference model saw.
+const std::string& model_input(const std::string& text) {
+  static const std::string kNone = "None";
+  return text.empty() ? kNone : text;
+}
+
 }  // namespace
 
 RadGraphMetric::RadGraphMetric(RadGraphMetricOptions options) : options_(std::move(options)) {
@@ -86,8 +94,8 @@ SampleStatistics RadGraphMetric::statistics(ScoringInputs& inputs) const {
     const std::string& reference = *references[i];
     const bool rewards_need = has_rewards() && !hypothesis.empty() && !reference.empty();
     if (has_radcliq() || rewards_need) {
-      hypothesis_graph[i] = distinct.add(hypothesis);
-      reference_graph[i] = distinct.add(reference);
+      hypothesis_graph[i] = distinct.add(model_input(hypothesis));
+      reference_graph[i] = distinct.add(model_input(reference));
     }
   }
 

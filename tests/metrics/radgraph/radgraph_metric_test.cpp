@@ -47,10 +47,11 @@ struct Fixture {
 
 Fixture make_fixture() {
   Fixture fixture;
-  // What RadGraph gives for "" (it reads an empty report as "None").
+  // The graph of "None", which the metric sends for an empty text (as RadGraph.forward does).
   Graph none;
   none.entities.push_back({"1", "None", "OBS-DA", 0, 0, {}});
-  fixture.graphs[""] = none;
+  none.text = "None";
+  fixture.graphs["None"] = none;
   std::vector<testing::GraphPair> pairs = testing::load_graph_pairs();
   pairs.push_back(pairs[7]);
   pairs.push_back(pairs[8]);
@@ -72,8 +73,8 @@ json oracle_request(const Fixture& fixture) {
   for (std::size_t i = 0; i < fixture.corpus.size(); ++i) {
     const std::string& hypothesis = fixture.corpus.hypotheses[i];
     const std::string& reference = fixture.corpus.references[i].front();
-    json h = graph_to_json(fixture.graphs.at(hypothesis));
-    json r = graph_to_json(fixture.graphs.at(reference));
+    json h = graph_to_json(fixture.graphs.at(hypothesis.empty() ? "None" : hypothesis));
+    json r = graph_to_json(fixture.graphs.at(reference.empty() ? "None" : reference));
     h["text"] = hypothesis;
     r["text"] = reference;
     request["cases"].push_back({{"hypothesis", h}, {"reference", r}});
@@ -116,7 +117,7 @@ TEST(RadGraphMetric, EqualsThePythonOracle) {
   for (std::size_t k = 0; k < 4; ++k) {
     EXPECT_EQ(corpus[k], answer.json.at("mean").at(fields[k]).get<double>()) << fields[k];
   }
-  // Every distinct text once ("" included: RadCliQ's score extracts it), in one call.
+  // Every distinct text once ("" as "None": RadCliQ's score extracts it), in one call.
   ASSERT_EQ(extractor->calls().size(), 1u);
   const auto& asked = extractor->calls()[0];
   EXPECT_EQ(asked.size(), fixture.distinct_nonempty + 1);
@@ -137,7 +138,10 @@ TEST(RadGraphMetric, RewardsAloneLeaveEmptyTextsOut) {
   CorpusInputs inputs(fixture.corpus, "none");
   const SampleStatistics reward_stats = rewards.statistics(inputs);
   ASSERT_EQ(extractor->calls().size(), 1u);
-  for (const auto& text : extractor->calls()[0]) EXPECT_FALSE(text.empty());
+  for (const auto& text : extractor->calls()[0]) {
+    EXPECT_FALSE(text.empty());
+    EXPECT_NE(text, "None");  // F1RadGraph leaves empty texts out instead
+  }
   const SampleStatistics radcliq_stats = radcliq.statistics(inputs);
   const SampleStatistics all_stats = all.statistics(inputs);
   // The families alone give the same numbers as together.

@@ -7,8 +7,9 @@
 //     RadEval's `radgraph` gives them: 0 for a pair with an empty prediction or reference text
 //     (not extracted), corpus value np.mean of the per-sample values (NaN for no sample);
 //   RadGraph_radcliq — RadCliQ's (entity F1 + relation F1) / 2 per pair as RadEval's
-//     `radgraph_radcliq` gives it: every text extracted (RadGraph itself reads "" as "None"),
-//     corpus value sum(scores) / len(scores) summed left to right (0.0 for no sample).
+//     `radgraph_radcliq` gives it: every text extracted (an empty one as "None", as
+//     RadGraph.forward does), corpus value sum(scores) / len(scores) summed left to right (0.0 for
+//     no sample).
 //
 // RadEval runs the two families with different checkpoints (radgraph-xl for the reward levels,
 // the original radgraph for RadCliQ), so a metric instance is built for one family or both with
