@@ -10,6 +10,7 @@ set(RRG_LAYERS
   "rrg_llm"
   "rrg_chexpert"
   "rrg_metrics"
+  "rrg_metrics_radgraph"
   "rrg_labelers rrg_metrics_green rrg_metrics_bertscore"
   "rrg_metric_registry"
   "rrg_image_api"

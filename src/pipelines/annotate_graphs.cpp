@@ -6,6 +6,7 @@
 
 #include "rrg/io/json_text.h"
 #include "rrg/labelers/radgraph/radgraph.h"
+#include "rrg/metrics/radgraph/graph_json.h"
 
 namespace rrg::pipelines {
 
@@ -30,8 +31,8 @@ void write_graph_jsonl(const GraphAnnotation& result,
                        const std::function<void(std::string_view)>& sink, std::size_t block_bytes) {
   std::string block;
   for (std::size_t i = 0; i < result.ids.size(); ++i) {
-    // graph_json is an object "{...}": the id goes first.
-    const std::string graph = labelers::radgraph::graph_json(result.graphs[i]);
+    // The annotation is an object "{...}": the id goes first.
+    const std::string graph = metrics::radgraph::graph_to_radgraph_line(result.graphs[i]);
     block += "{\"id\":";
     block += io::json_string(result.ids[i]);
     block += ',';

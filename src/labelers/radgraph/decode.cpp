@@ -1,6 +1,6 @@
 // From span scores to RadGraph's annotation, as DyGIE's NERTagger.predict,
-// RelationExtractor._predict_sentence and radgraph.utils.get_entity produce it; and the JSON.
-#include <nlohmann/json.hpp>
+// RelationExtractor._predict_sentence and radgraph.utils.get_entity produce it (written as JSON by
+// rrg/metrics/radgraph/graph_json.h).
 
 #include "rrg/labelers/radgraph/radgraph.h"
 
@@ -83,24 +83,6 @@ metrics::radgraph::Graph decode_graph(const std::vector<std::string>& words,
     graph.entities.push_back(std::move(e));
   }
   return graph;
-}
-
-std::string graph_json(const metrics::radgraph::Graph& graph) {
-  nlohmann::ordered_json entities = nlohmann::ordered_json::object();
-  for (const metrics::radgraph::Entity& e : graph.entities) {
-    nlohmann::ordered_json rels = nlohmann::ordered_json::array();
-    for (const metrics::radgraph::Relation& r : e.relations) rels.push_back({r.type, r.target});
-    entities[e.key] = {{"tokens", e.tokens},
-                       {"label", e.label},
-                       {"start_ix", e.start_ix},
-                       {"end_ix", e.end_ix},
-                       {"relations", rels}};
-  }
-  nlohmann::ordered_json j = {{"text", graph.text},
-                              {"entities", entities},
-                              {"data_source", nullptr},
-                              {"data_split", "inference"}};
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace rrg::labelers::radgraph

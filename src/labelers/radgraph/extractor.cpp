@@ -20,6 +20,7 @@
 #include "rrg/io/file_digest.h"
 #include "rrg/io/sha256.h"
 #include "rrg/labelers/radgraph/radgraph.h"
+#include "rrg/metrics/radgraph/graph_json.h"
 #include "rrg/text/wordpiece.h"
 
 namespace rrg::labelers::radgraph {
@@ -93,27 +94,6 @@ text::WordPieceTokenizer load_tokenizer(const std::string& dir) {
   return text::WordPieceTokenizer::from_file((fs::path(dir) / "vocab.txt").string(), wo);
 }
 
-Graph graph_from_json(const std::string& text) {
-  const auto j = nlohmann::json::parse(text);
-  Graph g;
-  g.text = j.at("text").get<std::string>();
-  std::vector<std::pair<int, metrics::radgraph::Entity>> entities;
-  for (const auto& [key, v] : j.at("entities").items()) {
-    metrics::radgraph::Entity e;
-    e.key = key;
-    e.tokens = v.at("tokens").get<std::string>();
-    e.label = v.at("label").get<std::string>();
-    e.start_ix = v.at("start_ix").get<int>();
-    e.end_ix = v.at("end_ix").get<int>();
-    for (const auto& r : v.at("relations")) e.relations.push_back({r.at(0), r.at(1)});
-    entities.emplace_back(std::stoi(key), std::move(e));
-  }
-  std::sort(entities.begin(), entities.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (auto& e : entities) g.entities.push_back(std::move(e.second));
-  return g;
-}
-
 struct Prepared {
   std::vector<std::string> words;
   std::vector<std::int64_t> pieces;
@@ -151,7 +131,8 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor {
       for (std::size_t i = 0; i < distinct.size(); ++i) {
         if (!cached[i]) continue;
         try {
-          graphs[i] = graph_from_json(*cached[i]);
+          graphs[i] = metrics::radgraph::graph_from_json(nlohmann::json::parse(*cached[i]),
+                                                         "the RadGraph cache");
           done[i] = true;
         } catch (const std::exception&) {
           // An unreadable entry is recomputed (and overwritten).
@@ -176,7 +157,9 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor {
       for (std::size_t t = from; t < to; ++t) {
         if (prepared[todo[t]].words.empty()) {
           graphs[todo[t]] = Graph{};  // nothing to annotate
-          if (cache_) fresh.emplace_back(keys[todo[t]], metrics_json(graphs[todo[t]]));
+          if (cache_)
+            fresh.emplace_back(keys[todo[t]],
+                               metrics::radgraph::graph_to_radgraph_line(graphs[todo[t]]));
         } else {
           rows.push_back(todo[t]);
         }
@@ -185,7 +168,8 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor {
       load_model();
       run_batch(rows, prepared, graphs);
       if (cache_) {
-        for (std::size_t r : rows) fresh.emplace_back(keys[r], metrics_json(graphs[r]));
+        for (std::size_t r : rows)
+          fresh.emplace_back(keys[r], metrics::radgraph::graph_to_radgraph_line(graphs[r]));
       }
     }
     if (cache_ && !fresh.empty()) cache_->put_many(kCacheNamespace, fresh);
@@ -196,8 +180,6 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor {
   }
 
  private:
-  static std::string metrics_json(const Graph& g) { return graph_json(g); }
-
   // Everything but the network: the checkpoint's config and labels (an archive is read without
   // extracting its weights), the digests, the tokenizer. A fully cached run stops here and never
   // loads libtorch.

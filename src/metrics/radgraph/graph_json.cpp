@@ -129,12 +129,17 @@ std::vector<Graph> graphs_from_json(const json& batch, const std::string& where)
   return graphs;
 }
 
-json graph_to_json(const Graph& graph) {
-  json entities = json::object();
+namespace {
+
+// The "entities" object of `graph`, in Graph order, for either JSON type (nlohmann::json for
+// graph_to_json, ordered_json for RadGraph's own layout).
+template <typename Json>
+Json entities_json(const Graph& graph) {
+  Json entities = Json::object();
   for (const auto& entity : graph.entities) {
-    json relations = json::array();
+    Json relations = Json::array();
     for (const auto& relation : entity.relations) {
-      relations.push_back(json::array({relation.type, relation.target}));
+      relations.push_back(Json::array({relation.type, relation.target}));
     }
     entities[entity.key] = {{"tokens", entity.tokens},
                             {"label", entity.label},
@@ -142,7 +147,22 @@ json graph_to_json(const Graph& graph) {
                             {"end_ix", entity.end_ix},
                             {"relations", std::move(relations)}};
   }
-  return {{"text", graph.text}, {"entities", std::move(entities)}};
+  return entities;
+}
+
+}  // namespace
+
+json graph_to_json(const Graph& graph) {
+  return {{"text", graph.text}, {"entities", entities_json<json>(graph)}};
+}
+
+std::string graph_to_radgraph_line(const Graph& graph) {
+  const nlohmann::ordered_json annotation = {
+      {"text", graph.text},
+      {"entities", entities_json<nlohmann::ordered_json>(graph)},
+      {"data_source", nullptr},
+      {"data_split", "inference"}};
+  return annotation.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 json graphs_to_json(const std::vector<Graph>& graphs) {

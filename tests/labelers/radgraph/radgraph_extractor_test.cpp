@@ -15,6 +15,7 @@
 #include "rrg/core/errors.h"
 #include "rrg/core/torch_module.h"
 #include "rrg/labelers/radgraph/radgraph.h"
+#include "rrg/metrics/radgraph/graph_json.h"
 #include "support/test_support.h"
 
 namespace rrg::testing {
@@ -81,7 +82,7 @@ void expect_same_graphs(const std::vector<metrics::radgraph::Graph>& got,
                         const nlohmann::json& want) {
   ASSERT_EQ(got.size(), want.size());
   for (std::size_t i = 0; i < got.size(); ++i) {
-    const auto g = nlohmann::json::parse(rg::graph_json(got[i]));
+    const auto g = nlohmann::json::parse(metrics::radgraph::graph_to_radgraph_line(got[i]));
     EXPECT_EQ(g["text"], want[i]["graph"]["text"]) << "text " << i;
     EXPECT_EQ(g["entities"], want[i]["graph"]["entities"]) << "text " << i;
   }

@@ -67,11 +67,6 @@ std::vector<std::pair<int, int>> enumerate_spans(int words, int max_span_width);
 metrics::radgraph::Graph decode_graph(const std::vector<std::string>& words,
                                       const SpanScores& scores, const CheckpointInfo& info);
 
-// The graph as RadGraph's JSON object: {"text", "entities": {"1": {"tokens", "label",
-// "start_ix", "end_ix", "relations": [[type, key], ...]}, ...}, "data_source": null,
-// "data_split": "inference"}.
-std::string graph_json(const metrics::radgraph::Graph& graph);
-
 struct RadGraphOptions {
   std::string checkpoint;     // archive or folder
   std::string tokenizer_dir;  // folder with the encoder's vocab.txt; "" = search (see docs)

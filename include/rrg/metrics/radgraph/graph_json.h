@@ -33,6 +33,12 @@ std::vector<Graph> graphs_from_json(const nlohmann::json& batch, const std::stri
 // The annotation of one graph (entities in Graph order, "text" always written).
 nlohmann::json graph_to_json(const Graph& graph);
 
+// The annotation in the layout the `radgraph` package writes: keys in its order ("text",
+// "entities" with each entity's "tokens", "label", "start_ix", "end_ix", "relations"), then
+// "data_source": null and "data_split": "inference"; one line, invalid UTF-8 replaced. What
+// `rrg annotate --labeler radgraph` writes and the extractor's cache stores.
+std::string graph_to_radgraph_line(const Graph& graph);
+
 // {"0": graphs[0], "1": graphs[1], ...}.
 nlohmann::json graphs_to_json(const std::vector<Graph>& graphs);
 
