@@ -43,7 +43,9 @@ std::size_t index_of(const std::vector<std::string>& names, const std::string& n
 }  // namespace
 
 ClinicalScorer::ClinicalScorer()
-    : corpus_names_(clinical_metric_names()), sample_names_(clinical_sample_names()) {
+    : corpus_names_(clinical_metric_names()),
+      sample_names_(clinical_sample_names()),
+      corpus_signatures_(clinical_metric_signatures("")) {
   for (const auto& name : corpus_names_) {
     keys_.push_back({name, true, index_of(sample_names_, name) != kNpos});
   }
@@ -63,10 +65,9 @@ std::vector<KeyInfo> ClinicalScorer::keys() const {
 void ClinicalScorer::sign(std::size_t key, ScoringInputs& inputs, Signature& signature) const {
   const std::string& identity = inputs.labels().labeler_identity;
   if (corpus_index_[key] != kNpos) {
-    signature = clinical_metric_signatures(identity)[corpus_index_[key]];
-  } else {
-    signature.set("labeler", identity);
+    signature = corpus_signatures_[corpus_index_[key]];
   }
+  signature.set("labeler", identity);
   signature.set("clean", inputs.cleaner(TextConvention::kSeed));
 }
 

@@ -44,6 +44,8 @@ class ClinicalScorer final : public Scorer {
   std::vector<std::string> sample_names_;  // clinical_sample_names()
   // keys_[k] -> index into corpus_names_ / sample_names_, or npos.
   std::vector<std::size_t> corpus_index_, sample_index_;
+  // clinical_metric_signatures(""), built once: sign() sets the labeler on a copy of one.
+  std::vector<Signature> corpus_signatures_;
 };
 
 }  // namespace rrg::metrics
