@@ -185,7 +185,7 @@ void add_columns(const metrics::ScorerInfo& info, metrics::MetricScores& scores,
     column.has_corpus = scores.keys[k].corpus;
     column.corpus = scores.corpus[k];
     column.per_sample = std::move(scores.per_sample[k]);
-    column.signature = scores.signatures[k];
+    column.signature = std::move(scores.signatures[k]);
     out.push_back(std::move(column));
   }
 }
