@@ -1,6 +1,7 @@
 // Writers for evaluation results (see evaluation_output.h).
 #include "rrg/pipelines/evaluation_output.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -8,7 +9,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string_view>
-#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -312,9 +312,10 @@ class JsonObjectWriter {
 // gives what the ordered_json document held (it kept a repeated key's first position and last
 // value). The signature fields' "version" is replaced by rrg's version, written last.
 bool unique_json_keys(const EvaluationResult& result) {
-  std::unordered_set<std::string_view> names, stages;
+  std::vector<std::string_view> names, stages;
+  names.reserve(result.metrics.size());
   for (const auto& m : result.metrics) {
-    if (!names.insert(m.name).second) return false;
+    names.push_back(m.name);
     const auto& fields = m.signature.fields();
     for (std::size_t a = 0; a < fields.size(); ++a) {
       const std::string& key = fields[a].first;
@@ -325,8 +326,10 @@ bool unique_json_keys(const EvaluationResult& result) {
       }
     }
   }
-  for (const auto& timing : result.timings_seconds) {
-    if (!stages.insert(timing.first).second) return false;
+  for (const auto& timing : result.timings_seconds) stages.push_back(timing.first);
+  for (auto* list : {&names, &stages}) {
+    std::sort(list->begin(), list->end());
+    if (std::adjacent_find(list->begin(), list->end()) != list->end()) return false;
   }
   return true;
 }
@@ -342,6 +345,7 @@ void write_evaluation_json(const EvaluationResult& result, const EvaluationInput
     return;
   }
   std::string out;
+  out.reserve(1024 + 640 * result.metrics.size());  // names, signatures and fields
   JsonObjectWriter doc(out, 0);
   doc.key("corpus");
   {
