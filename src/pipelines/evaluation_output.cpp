@@ -443,7 +443,12 @@ void write_evaluation_json(const EvaluationResult& result, const EvaluationInput
 }
 
 std::string evaluation_json(const EvaluationResult& result, const EvaluationInputs& inputs) {
+  // About what the document takes (one signature and its fields per key, a value per key and
+  // id), so the pieces are appended without regrowing; at most 64 MB up front.
+  const std::size_t estimate =
+      2048 + result.metrics.size() * (700 + 48 * result.ids.size()) + 32 * result.ids.size();
   std::string out;
+  out.reserve(std::min<std::size_t>(estimate, std::size_t{64} << 20));
   write_evaluation_json(result, inputs, [&out](std::string_view part) { out += part; });
   return out;
 }
