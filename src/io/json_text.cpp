@@ -29,6 +29,22 @@ constexpr std::array<char, 256> kEscape = escape_table();
 }  // namespace
 
 void append_json_string(std::string_view s, std::string& out) {
+  // Printable ASCII without quotes or backslashes (signatures, metric names) is copied at once.
+  bool plain = true;
+  for (const char c : s) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x80 || kEscape[byte] != 0) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    out.reserve(out.size() + s.size() + 2);
+    out += '"';
+    out.append(s.data(), s.size());
+    out += '"';
+    return;
+  }
   if (text::find_invalid_utf8(s) != std::string_view::npos) {
     out += nlohmann::json(std::string(s)).dump();  // throws type_error 316, as dump() would
     return;

@@ -57,13 +57,21 @@ std::string Signature::get(const std::string& key) const {
 }
 
 std::string Signature::format() const {
-  std::string out = name_;
+  const char* version = rrg::version();
+  std::size_t size = name_.size() + 9 + std::char_traits<char>::length(version);
+  for (const auto& [key, value] : fields_) size += key.size() + value.size() + 2;
+  std::string out;
+  out.reserve(size);
+  out += name_;
   for (const auto& [key, value] : fields_) {
     if (value.empty() || key == "version") continue;
-    out += "|" + key + ":" + value;
+    out += '|';
+    out += key;
+    out += ':';
+    out += value;
   }
   out += "|version:";
-  out += rrg::version();
+  out += version;
   return out;
 }
 

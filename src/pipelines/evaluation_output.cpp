@@ -1,11 +1,14 @@
 // Writers for evaluation results (see evaluation_output.h).
 #include "rrg/pipelines/evaluation_output.h"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -171,8 +174,48 @@ std::string format_table(const EvaluationResult& result, const EvaluationInputs&
   return out;
 }
 
-void write_evaluation_json(const EvaluationResult& result, const EvaluationInputs& inputs,
-                           const TextSink& sink) {
+namespace {
+
+// The "per_sample" member's value (after its key): one line per id, streamed to the sink in
+// blocks.
+void write_per_sample(const EvaluationResult& result, const TextSink& sink) {
+  // per_sample can hold millions of ids: one line per id, streamed to the sink in blocks (an
+  // ordered_json object looks keys up linearly, and one string would double the peak memory).
+  std::vector<std::string> quoted_names;
+  std::vector<const MetricColumn*> columns;
+  for (const auto& m : result.metrics) {
+    if (m.per_sample.empty()) continue;
+    columns.push_back(&m);
+    quoted_names.push_back(io::json_string(m.name) + ": ");
+  }
+  std::string block = "{";
+  for (std::size_t i = 0; i < result.ids.size(); ++i) {
+    block += i == 0 ? "\n    " : ",\n    ";
+    io::append_json_string(result.ids[i], block);
+    block += ": {";
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      if (c > 0) block += ", ";
+      block += quoted_names[c];
+      append_json_number(columns[c]->per_sample[i], block);
+    }
+    if (result.clinical && !result.clinical->errors[i].empty()) {
+      block += columns.empty() ? "\"clinical_error\": " : ", \"clinical_error\": ";
+      io::append_json_string(result.clinical->errors[i], block);
+    }
+    block += "}";
+    if (block.size() >= kSinkBlockBytes) {
+      sink(block);
+      block.clear();
+    }
+  }
+  block += result.ids.empty() ? "}" : "\n  }";
+  sink(block);
+}
+
+// The document as an ordered_json DOM dumped with indent 2, per_sample spliced in (what
+// write_evaluation_json() writes for results whose keys collide).
+void write_evaluation_json_dom(const EvaluationResult& result, const EvaluationInputs& inputs,
+                               const TextSink& sink) {
   ordered_json doc;
   ordered_json corpus = ordered_json::object();
   ordered_json signatures = ordered_json::object();
@@ -210,44 +253,202 @@ void write_evaluation_json(const EvaluationResult& result, const EvaluationInput
   const std::string placeholder = "\"per_sample\": null";
   const std::size_t split = text.find(placeholder);
   sink(std::string_view(text).substr(0, split));
-
-  // per_sample can hold millions of ids: one line per id, streamed to the sink in blocks (an
-  // ordered_json object looks keys up linearly, and one string would double the peak memory).
-  std::vector<std::string> quoted_names;
-  std::vector<const MetricColumn*> columns;
-  for (const auto& m : result.metrics) {
-    if (m.per_sample.empty()) continue;
-    columns.push_back(&m);
-    quoted_names.push_back(io::json_string(m.name) + ": ");
-  }
-  std::string block = "\"per_sample\": {";
-  for (std::size_t i = 0; i < result.ids.size(); ++i) {
-    block += i == 0 ? "\n    " : ",\n    ";
-    io::append_json_string(result.ids[i], block);
-    block += ": {";
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-      if (c > 0) block += ", ";
-      block += quoted_names[c];
-      append_json_number(columns[c]->per_sample[i], block);
-    }
-    if (result.clinical && !result.clinical->errors[i].empty()) {
-      block += columns.empty() ? "\"clinical_error\": " : ", \"clinical_error\": ";
-      io::append_json_string(result.clinical->errors[i], block);
-    }
-    block += "}";
-    if (block.size() >= kSinkBlockBytes) {
-      sink(block);
-      block.clear();
-    }
-  }
-  block += result.ids.empty() ? "}" : "\n  }";
-  sink(block);
+  sink("\"per_sample\": ");
+  write_per_sample(result, sink);
   sink(std::string_view(text).substr(split + placeholder.size()));
   sink("\n");
 }
 
-std::string evaluation_json(const EvaluationResult& result, const EvaluationInputs& inputs) {
+// A double as nlohmann's dump() writes it: its Grisu2 shortest form ("1.0" for integers), null
+// for NaN and infinities.
+void append_dump_number(double value, std::string& out) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  std::array<char, 64> buffer{};
+  const char* end = nlohmann::detail::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  out.append(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
+}
+
+// One JSON object laid out as dump(2) lays it out at nesting depth `indent` (in spaces): "{}"
+// when empty, else each member on its own line indented by indent + 2, the closing brace by
+// indent.
+class JsonObjectWriter {
+ public:
+  JsonObjectWriter(std::string& out, std::size_t indent) : out_(out), indent_(indent) {
+    out_ += '{';
+  }
+  void key(std::string_view name) {
+    out_ += empty_ ? "\n" : ",\n";
+    empty_ = false;
+    out_.append(indent_ + 2, ' ');
+    io::append_json_string(name, out_);
+    out_ += ": ";
+  }
+  void string_member(std::string_view name, std::string_view value) {
+    key(name);
+    io::append_json_string(value, out_);
+  }
+  void number_member(std::string_view name, std::size_t value) {
+    key(name);
+    out_ += std::to_string(value);
+  }
+  void close() {
+    if (!empty_) {
+      out_ += '\n';
+      out_.append(indent_, ' ');
+    }
+    out_ += '}';
+  }
+
+ private:
+  std::string& out_;
+  std::size_t indent_;
+  bool empty_ = true;
+};
+
+// True when no object of the document would have repeated keys, so writing members in order
+// gives what the ordered_json document held (it kept a repeated key's first position and last
+// value). The signature fields' "version" is replaced by rrg's version, written last.
+bool unique_json_keys(const EvaluationResult& result) {
+  std::vector<std::string_view> names, stages;
+  names.reserve(result.metrics.size());
+  for (const auto& m : result.metrics) {
+    names.push_back(m.name);
+    const auto& fields = m.signature.fields();
+    for (std::size_t a = 0; a < fields.size(); ++a) {
+      const std::string& key = fields[a].first;
+      if (key == "family") return false;
+      if (key == "version" && a + 1 != fields.size()) return false;
+      for (std::size_t b = 0; b < a; ++b) {
+        if (fields[b].first == key) return false;
+      }
+    }
+  }
+  for (const auto& timing : result.timings_seconds) stages.push_back(timing.first);
+  for (auto* list : {&names, &stages}) {
+    std::sort(list->begin(), list->end());
+    if (std::adjacent_find(list->begin(), list->end()) != list->end()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void write_evaluation_json(const EvaluationResult& result, const EvaluationInputs& inputs,
+                           const TextSink& sink) {
+  // Written without a DOM (a /v1/score answer of `rrg serve` has ~130 keys, each with its
+  // signature and its fields), byte for byte as the ordered_json document dumped with indent 2.
+  if (!unique_json_keys(result)) {
+    write_evaluation_json_dom(result, inputs, sink);
+    return;
+  }
   std::string out;
+  out.reserve(1024 + 640 * result.metrics.size());  // names, signatures and fields
+  JsonObjectWriter doc(out, 0);
+  doc.key("corpus");
+  {
+    JsonObjectWriter corpus(out, 2);
+    for (const auto& m : result.metrics) {
+      if (!m.has_corpus) continue;
+      corpus.key(m.name);
+      append_dump_number(m.corpus, out);
+    }
+    corpus.close();
+  }
+  doc.key("per_sample");
+  sink(out);
+  out.clear();
+  write_per_sample(result, sink);
+  doc.key("signatures");
+  {
+    JsonObjectWriter signatures(out, 2);
+    for (const auto& m : result.metrics) signatures.string_member(m.name, m.signature.format());
+    signatures.close();
+  }
+  doc.key("signature_fields");
+  {
+    const std::string_view version = rrg::version();
+    JsonObjectWriter fields(out, 2);
+    for (const auto& m : result.metrics) {
+      fields.key(m.name);
+      JsonObjectWriter f(out, 4);
+      f.string_member("family", m.family);
+      for (const auto& [key, value] : m.signature.fields()) {
+        if (key != "version") f.string_member(key, value);
+      }
+      f.string_member("version", version);
+      f.close();
+    }
+    fields.close();
+  }
+  doc.number_member("n_samples", result.n_samples);
+  doc.number_member("n_valid", result.n_valid);
+  doc.key("timings_seconds");
+  {
+    JsonObjectWriter timings(out, 2);
+    for (const auto& [stage, seconds] : result.timings_seconds) {
+      timings.key(stage);
+      append_dump_number(seconds, out);
+    }
+    timings.close();
+  }
+  doc.key("inputs");
+  {
+    JsonObjectWriter j(out, 2);
+    const auto file = [&](const char* name, const std::string& path, const std::string& format,
+                          std::size_t records) {
+      j.key(name);
+      JsonObjectWriter f(out, 4);
+      f.string_member("path", path);
+      f.string_member("format", format);
+      f.number_member("records", records);
+      f.close();
+    };
+    file("predictions", inputs.predictions_path, inputs.predictions_format,
+         inputs.predictions_records);
+    file("references", inputs.references_path, inputs.references_format, inputs.references_records);
+    j.string_member("paired_by", inputs.paired_by);
+    j.string_member("missing_policy", inputs.missing_policy);
+    j.number_member("missing_predictions", inputs.missing_predictions);
+    j.number_member("missing_references", inputs.missing_references);
+    j.string_member("coco_clean", inputs.coco_clean);
+    j.key("seed_clean");
+    out += inputs.seed_clean ? "true" : "false";
+    if (!inputs.command_line.empty()) j.string_member("command", inputs.command_line);
+    j.close();
+  }
+  if (result.clinical) {
+    doc.key("clinical");
+    JsonObjectWriter c(out, 2);
+    c.string_member("labeler", result.clinical->labeler_identity);
+    c.number_member("n_distinct_texts", result.clinical->n_distinct_texts);
+    c.number_member("n_excluded", result.clinical->n_excluded);
+    if (!result.clinical->labeler_note.empty()) {
+      c.string_member("note", result.clinical->labeler_note);
+    }
+    c.close();
+  }
+  doc.key("rrg");
+  {
+    JsonObjectWriter r(out, 2);
+    r.string_member("version", rrg::version());
+    r.string_member("revision", rrg::git_revision());
+    r.close();
+  }
+  doc.close();
+  out += '\n';
+  sink(out);
+}
+
+std::string evaluation_json(const EvaluationResult& result, const EvaluationInputs& inputs) {
+  // About what the document takes (one signature and its fields per key, a value per key and
+  // id), so the pieces are appended without regrowing; at most 64 MB up front.
+  const std::size_t estimate =
+      2048 + result.metrics.size() * (700 + 48 * result.ids.size()) + 32 * result.ids.size();
+  std::string out;
+  out.reserve(std::min<std::size_t>(estimate, std::size_t{64} << 20));
   write_evaluation_json(result, inputs, [&out](std::string_view part) { out += part; });
   return out;
 }

@@ -1,7 +1,8 @@
 // The text routes: /v1/health, /v1/metrics, /v1/score, /v1/label, /v1/report. Scoring goes
 // through the evaluate pipeline with the scorers built at start-up, so /v1/score answers what
 // `rrg evaluate --json` writes for the same pairs.
-#include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include "rrg/chexpert/label_io.h"
 #include "rrg/chexpert/observations.h"
@@ -44,6 +45,13 @@ std::string string_value(const nlohmann::json& value, const std::string& where) 
   return value.get<std::string>();
 }
 
+// string_value() taking the text out of the request's DOM; `where` is built only for an error.
+template <typename Where>
+std::string take_string(nlohmann::json& value, const Where& where) {
+  if (!value.is_string()) throw RequestError(422, where() + ": expected a string");
+  return std::move(value.get_ref<std::string&>());
+}
+
 std::vector<std::string> metric_names(const nlohmann::json& body,
                                       const std::vector<std::string>& defaults) {
   const auto found = body.find("metrics");
@@ -69,23 +77,42 @@ bool needs_labeler(const metrics::MetricSelection& selection) {
   return false;
 }
 
+// `names` resolved for this server (the registry's selection and whether it needs a labeler),
+// once per distinct list; RequestError 422 for unknown or unavailable names.
+std::shared_ptr<const ResolvedMetrics> resolve_metrics(ServeState& state,
+                                                       const std::vector<std::string>& names) {
+  {
+    const std::lock_guard<std::mutex> lock(state.resolved_mutex);
+    const auto found = state.resolved.find(names);
+    if (found != state.resolved.end()) return found->second;
+  }
+  labelers::Labeler* any = state.labelers.empty() ? nullptr : &state.labelers.any();
+  auto resolved = std::make_shared<ResolvedMetrics>();
+  try {
+    resolved->selection =
+        pipelines::select_evaluation_metrics(names, any, state.options.scoring.scorer_options);
+  } catch (const InputError& e) {
+    throw RequestError(422, std::string("\"metrics\": ") + e.what());
+  }
+  resolved->needs_labeler = any != nullptr && needs_labeler(resolved->selection);
+  const std::lock_guard<std::mutex> lock(state.resolved_mutex);
+  if (state.resolved.size() < ServeState::kMaxResolved) state.resolved.emplace(names, resolved);
+  return resolved;
+}
+
 // Scores `paired` with `names` (the evaluate pipeline, prebuilt scorers, one thread: the server's
 // concurrency comes from its request threads).
 pipelines::EvaluationResult score_pairs(ServeState& state, io::PairedReports paired,
                                         const std::vector<std::string>& names) {
+  const std::shared_ptr<const ResolvedMetrics> resolved = resolve_metrics(state, names);
   pipelines::EvaluateOptions options = state.options.scoring;
   options.metrics = names;
   options.threads = 1;
   options.prebuilt_scorers = &state.scorers;
+  options.selection = &resolved->selection;
   labelers::Labeler* any = state.labelers.empty() ? nullptr : &state.labelers.any();
-  metrics::MetricSelection selection;
-  try {
-    selection = pipelines::select_evaluation_metrics(names, any, options.scorer_options);
-  } catch (const InputError& e) {
-    throw RequestError(422, std::string("\"metrics\": ") + e.what());
-  }
   std::unique_ptr<LabelerPool::Lease> lease;
-  if (any != nullptr && needs_labeler(selection)) {
+  if (resolved->needs_labeler) {
     lease = state.labelers.acquire();
     options.labeler = lease->get();
   } else {
@@ -146,39 +173,49 @@ void handle_metrics(const ServeState& state, httplib::Response& response) {
 }
 
 void handle_score(ServeState& state, const httplib::Request& request, httplib::Response& response) {
-  const nlohmann::json body = parse_json_body(request);
+  nlohmann::json body = parse_json_body(request);
   if (!body.is_object()) throw RequestError(422, "expected a JSON object {\"pairs\": [...]}");
-  const nlohmann::json& pairs = member(body, "pairs", "body");
+  const auto pairs_found = body.find("pairs");
+  if (pairs_found == body.end()) throw RequestError(422, "body: missing \"pairs\"");
+  nlohmann::json& pairs = *pairs_found;
   if (!pairs.is_array() || pairs.empty()) {
     throw RequestError(422, "\"pairs\": expected a non-empty array of {id, prediction, reference}");
   }
   io::PairedReports paired;
-  std::set<std::string> seen;
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    const std::string where = "\"pairs\"[" + std::to_string(i) + "]";
-    const nlohmann::json& pair = pairs[i];
-    if (!pair.is_object()) throw RequestError(422, where + ": expected an object");
-    std::string id = std::to_string(i);
-    if (pair.contains("id")) id = string_value(pair["id"], where + ".id");
-    if (!seen.insert(id).second) throw RequestError(422, where + ": duplicate id \"" + id + "\"");
-    paired.ids.push_back(id);
-    paired.predictions.push_back(
-        string_value(member(pair, "prediction", where), where + ".prediction"));
-    const nlohmann::json& reference = member(pair, "reference", where);
+  const std::size_t n = pairs.size();
+  paired.ids.reserve(n);
+  paired.predictions.reserve(n);
+  paired.references.reserve(n);
+  paired.prediction_errors.resize(n);
+  std::unordered_set<std::string_view> seen;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto where = [i] { return "\"pairs\"[" + std::to_string(i) + "]"; };
+    nlohmann::json& pair = pairs[i];
+    if (!pair.is_object()) throw RequestError(422, where() + ": expected an object");
+    const auto id = pair.find("id");
+    paired.ids.push_back(id == pair.end() ? std::to_string(i)
+                                          : take_string(*id, [&] { return where() + ".id"; }));
+    // (ids was reserved: the views stay valid)
+    if (!seen.insert(paired.ids.back()).second) {
+      throw RequestError(422, where() + ": duplicate id \"" + paired.ids.back() + "\"");
+    }
+    const auto prediction = pair.find("prediction");
+    if (prediction == pair.end()) throw RequestError(422, where() + ": missing \"prediction\"");
+    paired.predictions.push_back(take_string(*prediction, [&] { return where() + ".prediction"; }));
+    const auto reference = pair.find("reference");
+    if (reference == pair.end()) throw RequestError(422, where() + ": missing \"reference\"");
     std::vector<std::string> references;
-    if (reference.is_array()) {
-      for (std::size_t k = 0; k < reference.size(); ++k) {
-        references.push_back(
-            string_value(reference[k], where + ".reference[" + std::to_string(k) + "]"));
+    if (reference->is_array()) {
+      for (std::size_t k = 0; k < reference->size(); ++k) {
+        references.push_back(take_string(
+            (*reference)[k], [&] { return where() + ".reference[" + std::to_string(k) + "]"; }));
       }
-      if (references.empty()) throw RequestError(422, where + ".reference: empty array");
+      if (references.empty()) throw RequestError(422, where() + ".reference: empty array");
     } else {
-      references.push_back(string_value(reference, where + ".reference"));
+      references.push_back(take_string(*reference, [&] { return where() + ".reference"; }));
     }
     paired.references.push_back(std::move(references));
-    paired.prediction_errors.emplace_back();
   }
-  const std::size_t n = paired.ids.size();
   const pipelines::EvaluationResult result =
       score_pairs(state, std::move(paired), metric_names(body, state.options.scoring.metrics));
   reply_json(response, 200,

@@ -60,11 +60,21 @@ class LabelerPool {
   std::condition_variable available_;
 };
 
+// A requested metric list resolved for this server's labeler and scorer options.
+struct ResolvedMetrics {
+  metrics::MetricSelection selection;
+  bool needs_labeler = false;  // the selection reads labels or embeddings
+};
+
 // What the handlers share, built once.
 struct ServeState {
   ServeOptions options;
   LabelerPool labelers;
   std::map<std::string, std::shared_ptr<const metrics::Scorer>> scorers;  // by registry id
+  // Metric lists resolved so far (requests mostly repeat a few), at most kMaxResolved.
+  static constexpr std::size_t kMaxResolved = 256;
+  std::mutex resolved_mutex;
+  std::map<std::vector<std::string>, std::shared_ptr<const ResolvedMetrics>> resolved;
 };
 
 // The JSON body of `request`, parsed; RequestError 400 naming the problem, 415 for another type.

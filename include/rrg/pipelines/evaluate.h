@@ -56,6 +56,9 @@ struct EvaluateOptions {
   // found here is used instead of a new one built from scorer_options (scorers are stateless
   // after construction, so the numbers are the same). Not owned; nullptr = build every scorer.
   const std::map<std::string, std::shared_ptr<const metrics::Scorer>>* prebuilt_scorers = nullptr;
+  // `metrics` already resolved by select_evaluation_metrics() for this labeler and these scorer
+  // options (a long-lived caller resolves each list once). Not owned; nullptr = resolve here.
+  const metrics::MetricSelection* selection = nullptr;
 };
 
 struct MetricColumn {

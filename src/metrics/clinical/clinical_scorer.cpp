@@ -43,7 +43,9 @@ std::size_t index_of(const std::vector<std::string>& names, const std::string& n
 }  // namespace
 
 ClinicalScorer::ClinicalScorer()
-    : corpus_names_(clinical_metric_names()), sample_names_(clinical_sample_names()) {
+    : corpus_names_(clinical_metric_names()),
+      sample_names_(clinical_sample_names()),
+      corpus_signatures_(clinical_metric_signatures("")) {
   for (const auto& name : corpus_names_) {
     keys_.push_back({name, true, index_of(sample_names_, name) != kNpos});
   }
@@ -62,12 +64,28 @@ std::vector<KeyInfo> ClinicalScorer::keys() const {
 
 void ClinicalScorer::sign(std::size_t key, ScoringInputs& inputs, Signature& signature) const {
   const std::string& identity = inputs.labels().labeler_identity;
-  if (corpus_index_[key] != kNpos) {
-    signature = clinical_metric_signatures(identity)[corpus_index_[key]];
-  } else {
-    signature.set("labeler", identity);
+  const std::string cleaner = inputs.cleaner(TextConvention::kSeed);
+  std::shared_ptr<const SignedKeys> known;
+  {
+    const std::lock_guard<std::mutex> lock(signed_mutex_);
+    known = signed_;
   }
-  signature.set("clean", inputs.cleaner(TextConvention::kSeed));
+  if (!known || known->labeler_identity != identity || known->cleaner != cleaner) {
+    auto keys = std::make_shared<SignedKeys>();
+    keys->labeler_identity = identity;
+    keys->cleaner = cleaner;
+    for (std::size_t k = 0; k < keys_.size(); ++k) {
+      Signature s(keys_[k].name);
+      if (corpus_index_[k] != kNpos) s = corpus_signatures_[corpus_index_[k]];
+      s.set("labeler", identity);
+      s.set("clean", cleaner);
+      keys->signatures.push_back(std::move(s));
+    }
+    known = keys;
+    const std::lock_guard<std::mutex> lock(signed_mutex_);
+    signed_ = std::move(keys);
+  }
+  signature = known->signatures[key];
 }
 
 SampleStatistics ClinicalScorer::statistics(ScoringInputs& inputs) const {

@@ -13,6 +13,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
 
 #include "rrg/metrics/lexical/sample_loop.h"
 #include "rrg/metrics/lexical/token_ids.h"
@@ -22,6 +25,41 @@
 #include "rrg/text/utf8.h"
 
 namespace rrg::metrics {
+
+// The lemma names without "_" of every synset of a stem (in NLTK's order, repeats kept), looked
+// up in WordNet once per scorer rather than once per score() call: a long-lived scorer
+// (`rrg serve`) otherwise reads WordNet again for every request. Entries are never removed, so
+// a returned reference stays valid while other threads add entries; past kMaxStems distinct
+// stems the names are computed into the caller's scratch vector instead (bounded memory).
+class NltkMeteorScorer::SynonymCache {
+ public:
+  explicit SynonymCache(const text::WordNet& wordnet) : wordnet_(wordnet) {}
+
+  const std::vector<std::string>& names(const std::string& stem,
+                                        std::vector<std::string>& scratch) {
+    {
+      const std::shared_lock<std::shared_mutex> lock(mutex_);
+      const auto found = names_.find(stem);
+      if (found != names_.end()) return found->second;
+    }
+    scratch.clear();
+    for (const auto& synset : wordnet_.synsets(stem)) {
+      for (auto& name : wordnet_.lemma_names(synset)) {
+        if (name.find('_') == std::string::npos) scratch.push_back(std::move(name));
+      }
+    }
+    const std::unique_lock<std::shared_mutex> lock(mutex_);
+    if (names_.size() >= kMaxStems) return scratch;
+    return names_.emplace(stem, scratch).first->second;
+  }
+
+ private:
+  static constexpr std::size_t kMaxStems = std::size_t{1} << 17;
+  const text::WordNet& wordnet_;
+  std::shared_mutex mutex_;
+  std::unordered_map<std::string, std::vector<std::string>> names_;
+};
+
 namespace {
 
 constexpr TokenId kUnset = 0xFFFFFFFFu;
@@ -33,7 +71,7 @@ constexpr std::int32_t kNone = -1;
 // together with the WordNet lemma names, so every comparison below is between ids.
 class MeteorSession {
  public:
-  explicit MeteorSession(const text::WordNet& wordnet) : wordnet_(wordnet) {}
+  explicit MeteorSession(NltkMeteorScorer::SynonymCache& synonyms) : synonyms_(synonyms) {}
 
   // METEOR of one sample; `tokens` resolves the ids of `reference` and `hypothesis`.
   double score(TokenSpan reference, TokenSpan hypothesis, const TokenVocabulary& tokens) {
@@ -152,11 +190,8 @@ class MeteorSession {
     if (synonym_set_of_[stem] == kUnset) {
       std::vector<TokenId> ids{stem};
       const std::string word(words_.token(stem));
-      for (const auto& synset : wordnet_.synsets(word)) {
-        for (const auto& name : wordnet_.lemma_names(synset)) {
-          if (name.find('_') == std::string::npos) ids.push_back(words_.intern(name));
-        }
-      }
+      for (const auto& name : synonyms_.names(word, scratch_names_))
+        ids.push_back(words_.intern(name));
       std::sort(ids.begin(), ids.end());
       ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
       ensure_capacity();
@@ -176,7 +211,8 @@ class MeteorSession {
     is_synonym_.resize(capacity, 0);
   }
 
-  const text::WordNet& wordnet_;
+  NltkMeteorScorer::SynonymCache& synonyms_;
+  std::vector<std::string> scratch_names_;
   text::PorterStemmer stemmer_;
   TokenVocabulary words_;  // preprocessed words, stems and lemma names
   // Indexed by token id (of the tokenizer's vocabulary).
@@ -199,14 +235,15 @@ class MeteorSession {
 // The seed's text.lower().split(), one value per sample.
 NltkMeteorScorer::NltkMeteorScorer(const std::string& wordnet_dir)
     : RowLoopScorer(TextConvention::kSeed, Tokenizer::kLowerPythonSplit, 1),
-      wordnet_(std::make_shared<text::WordNet>(wordnet_dir)) {}
+      wordnet_(std::make_shared<text::WordNet>(wordnet_dir)),
+      synonyms_(std::make_shared<SynonymCache>(*wordnet_)) {}
 
 namespace {
 
 // Only the first reference counts (the seed convention); none scores like an empty one.
 class MeteorWorker final : public SampleWorker {
  public:
-  explicit MeteorWorker(const text::WordNet& wordnet) : session_(wordnet) {}
+  explicit MeteorWorker(NltkMeteorScorer::SynonymCache& synonyms) : session_(synonyms) {}
   void compute(const SampleView& sample, double* row) override {
     const TokenSpan reference = sample.reference_count() > 0 ? sample.reference(0) : TokenSpan{};
     row[0] = session_.score(reference, sample.hypothesis(), *sample.vocabulary);
@@ -219,7 +256,7 @@ class MeteorWorker final : public SampleWorker {
 }  // namespace
 
 std::unique_ptr<SampleWorker> NltkMeteorScorer::make_worker() const {
-  return std::make_unique<MeteorWorker>(*wordnet_);
+  return std::make_unique<MeteorWorker>(*synonyms_);
 }
 
 std::vector<KeyInfo> NltkMeteorScorer::keys() const {

@@ -12,6 +12,8 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,16 @@ class ClinicalScorer final : public Scorer {
   std::vector<std::string> sample_names_;  // clinical_sample_names()
   // keys_[k] -> index into corpus_names_ / sample_names_, or npos.
   std::vector<std::size_t> corpus_index_, sample_index_;
+  // clinical_metric_signatures(""), built once: sign() sets the labeler on a copy of one.
+  std::vector<Signature> corpus_signatures_;
+  // Every key's signature for the labeler identity and seed cleaner sign() saw last: a
+  // long-lived scorer (`rrg serve`) signs its ~130 keys for every request with the same ones.
+  struct SignedKeys {
+    std::string labeler_identity, cleaner;
+    std::vector<Signature> signatures;
+  };
+  mutable std::mutex signed_mutex_;
+  mutable std::shared_ptr<const SignedKeys> signed_;
 };
 
 }  // namespace rrg::metrics

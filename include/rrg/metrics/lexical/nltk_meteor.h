@@ -23,7 +23,8 @@
 // Speed: texts are tokenized and interned by the shared CorpusTokenizer
 // (rrg/metrics/lexical/token_ids.h); stems and synonym sets are computed once per distinct word per
 // score() call; the stages use per-word stacks (no quadratic scans, no per-token allocation).
-// WordNet is read lazily from the memory-mapped database (rrg/text/wordnet.h).
+// WordNet is read lazily from the memory-mapped database (rrg/text/wordnet.h), each stem's
+// synonyms once per scorer (shared by its threads and calls).
 #pragma once
 
 #include <memory>
@@ -48,6 +49,9 @@ class NltkMeteorScorer final : public MeanScorer, public RowLoopScorer {
   // rrg::InputError when it is missing (see text::WordNet).
   explicit NltkMeteorScorer(const std::string& wordnet_dir = "");
 
+  // Each stem's WordNet lemma names, looked up once (thread-safe; nltk_meteor.cpp).
+  class SynonymCache;
+
   std::vector<KeyInfo> keys() const override;
   // "METEOR|conv:nltk-3.8|tok:lower-split|clean:seed|stem:porter-nltk|syn:wordnet-3.0|alpha:0.9|
   // beta:3|gamma:0.5|nrefs:1|version:..."
@@ -56,12 +60,13 @@ class NltkMeteorScorer final : public MeanScorer, public RowLoopScorer {
   const LoopScorer* loop_scorer() const override { return this; }
 
  protected:
-  // One METEOR session per lane: its stem and synonym caches are the lane's own; WordNet is
-  // shared (immutable, thread-safe).
+  // One METEOR session per lane: its stem and synonym id caches are the lane's own; WordNet and
+  // the synonym names are shared (thread-safe).
   std::unique_ptr<SampleWorker> make_worker() const override;
 
  private:
   std::shared_ptr<const text::WordNet> wordnet_;
+  std::shared_ptr<SynonymCache> synonyms_;
 };
 
 }  // namespace rrg::metrics
