@@ -69,7 +69,8 @@ bool needs_labeler(const metrics::MetricSelection& selection) {
   for (const auto& info : metrics::scorer_infos()) {
     for (const auto& id : selection.scorer_ids) {
       if (id == info.id && (info.needs == metrics::ScorerNeeds::kLabels ||
-                            info.needs == metrics::ScorerNeeds::kEmbeddings)) {
+                            info.needs == metrics::ScorerNeeds::kEmbeddings ||
+                            info.needs == metrics::ScorerNeeds::kRadCliq)) {
         return true;
       }
     }
