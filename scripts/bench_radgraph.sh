@@ -12,6 +12,7 @@
 #   scripts/bench_radgraph.sh                  # 1,000 reports, 2 threads (the issue's setting)
 #   N_REPORTS=200 THREADS=2 scripts/bench_radgraph.sh
 #
+# rrg runs twice: fp32 (the default) and --radgraph-int8 (SKIP_INT8=1 skips it).
 # Measured per side: reports/s (rrg: the whole process, loading included, with --no-cache;
 # Python: the loop only, loading excluded) and peak RSS. Then: how many graphs are identical
 # (random weights leave near-ties that fp32 rounding may flip; a trained model has few), and a
@@ -84,6 +85,11 @@ annotate=("$rrg" annotate --labeler radgraph --radgraph-model "$model/model.tar.
   --in "$work/reports.jsonl" --quiet)
 timed "$work/rrg.time" "${annotate[@]}" --no-cache --out "$work/rrg.jsonl"
 read -r rrg_s rrg_kb <"$work/rrg.time"
+int8_s=0 int8_kb=0
+if [[ "${SKIP_INT8:-0}" != "1" ]]; then
+  timed "$work/int8.time" "${annotate[@]}" --radgraph-int8 --no-cache --out "$work/int8.jsonl"
+  read -r int8_s int8_kb <"$work/int8.time"
+fi
 
 py_json="$(timed "$work/py.time" "$python" "$root/scripts/bench/radgraph_python.py" "$model" \
   "$work/texts.json" "$work/py.json" "$threads")"
@@ -94,10 +100,10 @@ timed "$work/cached.time" "${annotate[@]}" --cache "$work/cache.sqlite" --out "$
 timed "$work/cached.time" "${annotate[@]}" --cache "$work/cache.sqlite" --out "$work/again.jsonl"
 read -r cached_s _ <"$work/cached.time"
 
-"$python" - "$work" "$n" "$rrg_s" "$rrg_kb" "$py_s" "$py_wall" "$py_kb" "$cached_s" <<'PY'
-import json, sys
+"$python" - "$work" "$n" "$rrg_s" "$rrg_kb" "$py_s" "$py_wall" "$py_kb" "$cached_s" "$int8_s" "$int8_kb" <<'PY'
+import json, os, sys
 work, n = sys.argv[1], int(sys.argv[2])
-rrg_s, rrg_kb, py_s, py_wall, py_kb, cached_s = map(float, sys.argv[3:9])
+rrg_s, rrg_kb, py_s, py_wall, py_kb, cached_s, int8_s, int8_kb = map(float, sys.argv[3:11])
 ours = [json.loads(l) for l in open(work + "/rrg.jsonl")]
 theirs = json.load(open(work + "/py.json"))
 same = sum(1 for a, b in zip(ours, theirs) if a["entities"] == b["entities"])
@@ -109,4 +115,9 @@ print(f"python3-torch loop (no load) {py_s:8.2f} s  {py_rate:7.1f} reports/s  pe
 print(f"ratio: {rrg_rate / py_rate:.2f}x Python's reports/s (target >= 2x); peak RSS {'<' if rrg_kb < 2 * 1024 * 1024 else '>='} 2 GB")
 print(f"identical graphs: {same}/{n} (words identical: {same_text}/{n})")
 print(f"cached re-run: {cached_s:.2f} s, output {'identical' if cached_same else 'DIFFERENT'}")
+if int8_s > 0:
+    quantised = [json.loads(l) for l in open(work + "/int8.jsonl")]
+    same8 = sum(1 for a, b in zip(quantised, ours) if a["entities"] == b["entities"])
+    print(f"rrg --radgraph-int8          {int8_s:8.2f} s  {n / int8_s:7.1f} reports/s  peak RSS {int8_kb / 1024:7.0f} MB")
+    print(f"int8: {n / int8_s / py_rate:.2f}x Python's reports/s, {rrg_s / int8_s:.2f}x fp32; graphs identical to fp32: {same8}/{n}")
 PY

@@ -24,6 +24,10 @@ void add_radgraph_flags(CLI::App& cmd, labelers::radgraph::RadGraphOptions& opti
       ->type_name("N")
       ->capture_default_str()
       ->group(group);
+  cmd.add_flag("--radgraph-int8", options.int8,
+               "run the encoder's linear layers in int8 (faster; a few near-tie graphs may differ "
+               "from fp32; named in the signature)")
+      ->group(group);
 }
 
 std::string radgraph_checkpoint(const labelers::radgraph::RadGraphOptions& options) {

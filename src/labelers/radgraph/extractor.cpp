@@ -256,6 +256,7 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor, public
         {"sep_id", std::to_string(tokenizer_->sep_id())},
         {"pad_id", std::to_string(std::max(0, tokenizer_->pad_id()))},
         {"threads", std::to_string(options_.threads)},
+        {"int8", options_.int8 ? "1" : "0"},
     };
     // The encoder's own config.json (Hugging Face snapshot) gives the heads, layer-norm epsilon
     // and activation, which weights.th's shapes cannot tell.
@@ -283,7 +284,10 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor, public
         throw rrg::InputError(hf_config.string() + ": unusable encoder config: " + e.what());
       }
       std::string options_text;
-      for (const auto& [k, v] : model_options_) options_text += k + "=" + v + ";";
+      // What decides the numbers: not the thread count or int8 (named on its own below).
+      for (const auto& [k, v] : model_options_) {
+        if (k != "threads" && k != "int8") options_text += k + "=" + v + ";";
+      }
       encoder_config = io::sha256_hex(options_text).substr(0, 12);
     }
     const std::string vocab_digest = io::sha256_file_hex(tokenizer_dir + "/vocab.txt");
@@ -293,7 +297,7 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor, public
         ",labels=" + info_.vocabulary_digest.substr(0, 12) +
         ",tokenizer=" + vocab_digest.substr(0, 12) + ",encoder=" + encoder_config +
         ",preprocess=" + (preprocessing_ == Preprocessing::kRadGraph ? "radgraph" : "radgraph-xl") +
-        ",v" + kExtractorVersion + ")";
+        (options_.int8 ? ",int8" : "") + ",v" + kExtractorVersion + ")";
     loaded_ = true;
   }
 

@@ -137,7 +137,10 @@ class RadGraphModel final : public Model {
     if (max_length_ <= 2 || max_length_ > c.max_position_embeddings) {
       max_length_ = c.max_position_embeddings;
     }
-    encoder_ = std::make_unique<HfEncoder>(c, w, prefix_, path_, false);
+    // int8=1: the encoder's linear layers in int8 (dynamic quantisation, as CheXbert's); the
+    // span and relation heads stay float32.
+    int8_ = int_option(options, "int8", 0) != 0;
+    encoder_ = std::make_unique<HfEncoder>(c, w, prefix_, path_, int8_);
 
     const std::string width_key = "_endpoint_span_extractor._span_width_embedding.weight";
     const auto width_shape = w.matrix(width_key);
@@ -186,6 +189,7 @@ class RadGraphModel final : public Model {
                           {"ner_labels", n_ner_ + 1},
                           {"relation_labels", n_rel_},
                           {"unused_key_count", unused_},
+                          {"int8", int8_},
                           {"threads", at::get_num_threads()},
                           {"blas", blas_description()}}
         .dump();
@@ -358,6 +362,7 @@ class RadGraphModel final : public Model {
   }
 
   std::string path_, prefix_;
+  bool int8_ = false;
   int max_span_width_ = 0, max_length_ = 0;
   std::int64_t cls_id_ = -1, sep_id_ = -1, pad_id_ = 0;
   double spans_per_word_ = 0;

@@ -165,6 +165,79 @@ TEST_F(RadGraphExtractorTest, SpanScoresMatchPlainTorchWithin1e5OnAPaddedBatch) 
   EXPECT_LT(worst, kTolerance);
 }
 
+// The module's outputs on the reference's word pieces (all non-empty texts in one batch).
+std::vector<TorchOutput> run_module(const std::string& dir, const nlohmann::json& ref,
+                                    const std::string& int8) {
+  auto model = TorchModel::load("radgraph", {{"weights", dir + "/checkpoint/weights.th"},
+                                             {"ner_namespace", "radgraph__ner_labels"},
+                                             {"relation_namespace", "radgraph__relation_labels"},
+                                             {"max_span_width", "4"},
+                                             {"spans_per_word", "0.5"},
+                                             {"max_length", "16"},
+                                             {"cls_id", "2"},
+                                             {"sep_id", "3"},
+                                             {"heads", "4"},
+                                             {"threads", "1"},
+                                             {"int8", int8}});
+  EXPECT_EQ(nlohmann::json::parse(model->description())["int8"].get<bool>(), int8 == "1");
+  std::int64_t p = 1, w = 1, b = 0;
+  for (const auto& x : ref) {
+    if (x["words"].empty()) continue;
+    ++b;
+    p = std::max<std::int64_t>(p, x["pieces"].size());
+    w = std::max<std::int64_t>(w, x["words"].size());
+  }
+  std::vector<std::int64_t> ids(b * p, 0), pc(b), ranges(b * w * 2, -1), wc(b);
+  std::int64_t r = 0;
+  for (const auto& x : ref) {
+    if (x["words"].empty()) continue;
+    for (std::size_t k = 0; k < x["pieces"].size(); ++k) ids[r * p + k] = x["pieces"][k];
+    pc[r] = static_cast<std::int64_t>(x["pieces"].size());
+    wc[r] = static_cast<std::int64_t>(x["words"].size());
+    for (std::size_t k = 0; k < x["ranges"].size(); ++k) {
+      ranges[(r * w + k) * 2] = x["ranges"][k][0];
+      ranges[(r * w + k) * 2 + 1] = x["ranges"][k][1];
+    }
+    ++r;
+  }
+  return model->run({{TorchDtype::kInt64, {b, p}, ids.data()},
+                     {TorchDtype::kInt64, {b}, pc.data()},
+                     {TorchDtype::kInt64, {b, w, 2}, ranges.data()},
+                     {TorchDtype::kInt64, {b}, wc.data()}});
+}
+
+// int8: NER and mention scores within quantisation error of fp32, and the extractor says so in
+// its description (signatures, cache keys).
+TEST_F(RadGraphExtractorTest, Int8ScoresStayCloseToFp32AndAreNamed) {
+  const std::string dir = tmp_.file("q");
+  make(dir, {"--seed", "7"});
+  const auto ref = reference(dir, kTexts);
+  const auto fp32 = run_module(dir, ref, "0");
+  const auto int8 = run_module(dir, ref, "1");
+  ASSERT_EQ(fp32.size(), 4u);
+  ASSERT_EQ(int8.size(), 4u);
+  ASSERT_EQ(fp32[0].data.size(), int8[0].data.size());
+  double worst = 0, largest = 0;
+  for (std::size_t i = 0; i < fp32[0].data.size(); ++i) {
+    if (fp32[0].data[i] < -1e20) continue;  // padding
+    worst = std::max(worst, static_cast<double>(std::abs(fp32[0].data[i] - int8[0].data[i])));
+    largest = std::max(largest, static_cast<double>(std::abs(fp32[0].data[i])));
+  }
+  EXPECT_GT(worst, 0.0);  // really quantised
+  EXPECT_LT(worst, 0.05 * std::max(1.0, largest)) << "largest score " << largest;
+
+  rg::RadGraphOptions o = options(dir, dir + "/model.tar.gz");
+  const std::string plain = rg::make_radgraph_extractor(o)->description();
+  o.int8 = true;
+  auto quantised = rg::make_radgraph_extractor(o);
+  EXPECT_EQ(quantised->description().find(",int8,"), plain.size() - 4) << plain;
+  EXPECT_EQ(quantised->extract(kTexts).size(), kTexts.size());
+  // Threads decide no number, so they are not in the description.
+  o.int8 = false;
+  o.threads = 2;
+  EXPECT_EQ(rg::make_radgraph_extractor(o)->description(), plain);
+}
+
 TEST_F(RadGraphExtractorTest, GraphsEqualTheReferenceFromArchiveAndFolder) {
   for (const std::string dataset : {"radgraph", "radgraph-xl"}) {
     const std::string dir = tmp_.file(dataset);

@@ -72,7 +72,11 @@ struct RadGraphOptions {
   std::string tokenizer_dir;  // folder with the encoder's vocab.txt; "" = search (see docs)
   int threads = 0;            // intra-op threads of the module; 0 = libtorch's default
   int batch_size = 8;         // reports per forward pass (length-sorted)
-  std::string cache_path;     // "" = io::default_cache_path()
+  // The encoder's linear layers in int8 (dynamic quantisation, as --chexbert-int8): faster,
+  // scores within quantisation error of fp32, so a few near-tie graphs may differ; part of the
+  // extractor's description (signatures, cache keys).
+  bool int8 = false;
+  std::string cache_path;  // "" = io::default_cache_path()
   bool no_cache = false;
   std::string scratch_dir;  // "" = the system temporary folder
 };
