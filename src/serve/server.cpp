@@ -192,6 +192,9 @@ Server::Server(ServeOptions options) : impl_(std::make_unique<Impl>()) {
   // The default selection must be valid for this configuration.
   pipelines::select_evaluation_metrics(state.options.scoring.metrics, labeler,
                                        state.options.scoring.scorer_options);
+  if (!state.options.encoder.model_path.empty()) {
+    state.encoder = std::make_unique<pipelines::ImageEncoder>(state.options.encoder);
+  }
   impl_->rules();
   impl_->routes();
 }
