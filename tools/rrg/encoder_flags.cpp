@@ -11,8 +11,8 @@ void add_encoder_flags(CLI::App& cmd, EncoderFlags& f) {
   CLI::Option* encoder =
       cmd.add_option("--encoder", f.model,
                      "TorchScript classifier (torch.jit.save, PyTorch <= 1.13) run on each "
-                     "study's frontal image; its observations above --encoder-threshold fill "
-                     "{findings_hints} in --prompt/--prompt-file. Loads libtorch")
+                     "study's frontal image (rrg serve: each upload); its observations above "
+                     "--encoder-threshold fill {findings_hints} in the prompt. Loads libtorch")
           ->type_name("MODEL.pt")
           ->group(group);
   const auto needs_encoder = [&](CLI::Option* option) { option->needs(encoder)->group(group); };
@@ -58,8 +58,8 @@ void add_encoder_flags(CLI::App& cmd, EncoderFlags& f) {
                     ->check(CLI::NonNegativeNumber)
                     ->capture_default_str());
   needs_encoder(cmd.add_flag("--encoder-only", f.only,
-                             "Write the encoder's probabilities and hints per study, without a "
-                             "language model (no --base-url/--model needed)"));
+                             "Only the encoder's probabilities and hints, without a language "
+                             "model (no --base-url/--model needed; rrg serve: no generation)"));
 }
 
 pipelines::ImageEncoderOptions encoder_options(const EncoderFlags& f,
