@@ -1,7 +1,8 @@
 """Browser tests of the `rrg serve` page in real headless Chromium.
 
     serve_browser_test.py RRG_BINARY RRG_LLM_DEV_BINARY SCREENSHOT_DIR
-                          [--docs-screenshot PNG] [--docs-report-screenshot PNG] [TESTS...]
+                          [--docs-screenshot PNG] [--docs-report-screenshot PNG]
+                          [--docs-encoder-screenshot PNG] [TESTS...]
 
 Starts the scripted loopback OpenAI-compatible server of the generate tests (`rrg-llm-dev
 serve`) and the real `rrg serve` pointed at it, both on ephemeral loopback ports, then in the
@@ -182,6 +183,9 @@ class ServePage(unittest.TestCase):
             cls.encoded = Process([ARGS.rrg, "serve", "--port", "0", "--base-url", cls.llm.url,
                                    "--model", "vlm-test", "--no-cache", *cls.encoder_flags],
                                   r"listening on (\S+)", os.path.join(cls.dir, "encoded.log"))
+            cls.encoder_alone = Process([ARGS.rrg, "serve", "--port", "0", *cls.encoder_flags],
+                                        r"listening on (\S+)",
+                                        os.path.join(cls.dir, "encoder_alone.log"))
         cls.browser = browser.Browser(1400, 1000)
         cls.driver = cls.browser.driver
         os.makedirs(ARGS.screenshots, exist_ok=True)
@@ -191,7 +195,7 @@ class ServePage(unittest.TestCase):
         cls.browser.quit()
         codes = [cls.serve.stop(), cls.plain.stop()]
         if cls.encoded:
-            codes.append(cls.encoded.stop())
+            codes += [cls.encoded.stop(), cls.encoder_alone.stop()]
         cls.llm.stop()
         shutil.rmtree(cls.dir, ignore_errors=True)
         if any(codes):
@@ -324,7 +328,34 @@ class ServePage(unittest.TestCase):
                       self.js("return document.getElementById('prediction').value"))
         self.assertEqual(len(self.chips("prediction-chips")), 14)
         self.assertEqual(self.browser.console_errors(), [])
-        self.browser.image_summary(self.screenshot("serve_page_encoder.png"))
+        self.assertGreater(
+            self.browser.image_summary(self.screenshot("serve_page_encoder.png"))["colours"], 50)
+        if ARGS.docs_encoder_screenshot:
+            shutil.copyfile(os.path.join(ARGS.screenshots, "serve_page_encoder.png"),
+                            ARGS.docs_encoder_screenshot)
+
+    def test_encoder_without_model_server_classifies(self):
+        if not self.encoder_flags:
+            self.skipTest("needs python3-torch and the libtorch module (librrg_torch.so)")
+        self.open(self.encoder_alone.url)
+        self.assertTrue(self.driver.find_element("id", "no-model").is_displayed())
+        button = self.driver.find_element("id", "generate")
+        self.assertEqual(button.text, "Classify")
+        self.upload(self.dicom)
+        self.assertTrue(button.is_enabled())
+        self.js("document.getElementById('prediction').value = 'Typed draft.'")
+        button.click()
+        self.wait_for("return document.getElementById('encoder-card').dataset.done",
+                      "the encoder's bars")
+        self.assertEqual(self.js("return document.querySelectorAll('#encoder-bars .track')"
+                                 ".length"), len([label for label in ENCODER_LABELS if label]))
+        # No model wrote anything: the typed draft stays.
+        self.assertEqual(self.js("return document.getElementById('prediction').value"),
+                         "Typed draft.")
+        self.assertEqual(self.js("return document.getElementById('generate-error').textContent"),
+                         "")
+        self.assertEqual(self.browser.console_errors(), [])
+        self.screenshot("serve_page_encoder_only.png")
 
     def test_without_model_server_the_page_says_so_and_still_scores(self):
         self.open(self.plain.url)
@@ -376,6 +407,7 @@ def main():
     parser.add_argument("screenshots")
     parser.add_argument("--docs-screenshot")
     parser.add_argument("--docs-report-screenshot")
+    parser.add_argument("--docs-encoder-screenshot")
     ARGS, rest = parser.parse_known_args()
     browser.skip_unless_available()
     program = unittest.main(argv=[sys.argv[0], "-v", *rest], exit=False)
