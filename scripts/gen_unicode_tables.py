@@ -25,9 +25,12 @@ What is extracted, and why it is enough:
   * decimal: the code points for which chr(cp).isdecimal() is true (what `\\d` matches in
     Python's `re` for str patterns, and the digits int() accepts), stored as the zero of each run
     of ten consecutive digits 0..9 (Unicode assigns every decimal digit that way).
+  * word: the code points `\\w` matches in Python's `re` for str patterns (str.isalnum() and
+    "_"; NLTK's wordpunct_tokenize in RadGraph-XL's preprocessing), as ranges.
 The script re-derives every mapping from the emitted tables and fails if anything differs.
 """
 
+import re
 import sys
 import unicodedata
 
@@ -87,6 +90,26 @@ def decimal_zeros():
         if c.isdecimal() and unicodedata.decimal(c) != covered[cp]:
             sys.exit(f"gen_unicode_tables: digit value mismatch at U+{cp:04X}")
     return zeros
+
+
+def word_ranges():
+    """[first, last] runs of the code points re's `\\w` matches (str patterns)."""
+    word = re.compile(r"\w")
+    ranges = []
+    for cp in code_points():
+        if not word.match(chr(cp)):
+            continue
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    inside = bytearray(MAX_CP)
+    for first, last in ranges:
+        inside[first:last + 1] = b"\x01" * (last + 1 - first)
+    for cp in code_points():
+        if bool(inside[cp]) != bool(word.match(chr(cp))):
+            sys.exit(f"gen_unicode_tables: word range mismatch at U+{cp:04X}")
+    return ranges
 
 
 def case_class(cp):
@@ -155,9 +178,10 @@ def main():
     classes = case_ranges()
     self_check(spaces, ranges, specials, classes)
     zeros = decimal_zeros()
+    words = word_ranges()
     # The lookup code binary-searches on `first` and then checks `last`, so every range must
     # start after the previous one ends.
-    for table in (ranges, classes):
+    for table in (ranges, classes, words):
         for a, b in zip(table, table[1:]):
             assert a[1] < b[0]
 
@@ -201,6 +225,13 @@ def main():
     out.write("constexpr char32_t kDecimalZeros[] = {\n")
     for k in range(0, len(zeros), 8):
         out.write("    " + ", ".join(f"0x{cp:04X}" for cp in zeros[k:k + 8]) + ",\n")
+    out.write("};\n\n")
+
+    out.write("// Word characters (`\\w` of Python's re on str: str.isalnum() and '_'): [first, last]\n")
+    out.write("// runs, ascending.\n")
+    out.write("constexpr WordRange kWordRanges[] = {\n")
+    for first, last in words:
+        out.write(f"    {{0x{first:04X}, 0x{last:04X}}},\n")
     out.write("};\n")
 
 

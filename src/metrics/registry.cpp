@@ -17,6 +17,8 @@
 #include "rrg/metrics/lexical/nltk_bleu_scorer.h"
 #include "rrg/metrics/lexical/nltk_meteor.h"
 #include "rrg/metrics/lexical/rouge_score.h"
+#include "rrg/metrics/radgraph/radcliq.h"
+#include "rrg/metrics/radgraph/radgraph_metric.h"
 #include "rrg/text/suggest.h"
 
 namespace rrg::metrics {
@@ -32,6 +34,40 @@ struct Entry {
   ScorerInfo info;
   std::function<std::unique_ptr<Scorer>(const ScorerOptions&)> make;
 };
+
+// RadGraph_radcliq and RadCliQ-v1's RadGraph feature read the RadCliQ extractor (the original
+// radgraph checkpoint), which defaults to the reward levels' one.
+std::shared_ptr<radgraph::GraphExtractor> radcliq_extractor(const ScorerOptions& o) {
+  return o.radcliq_radgraph ? o.radcliq_radgraph : o.radgraph;
+}
+
+std::unique_ptr<Scorer> make_radgraph_rewards(const ScorerOptions& o) {
+  return std::make_unique<radgraph::RadGraphMetric>(
+      radgraph::RadGraphMetricOptions{o.radgraph, radgraph::RadGraphKeys::kRewards});
+}
+
+std::unique_ptr<Scorer> make_radgraph_radcliq(const ScorerOptions& o) {
+  return std::make_unique<radgraph::RadGraphMetric>(
+      radgraph::RadGraphMetricOptions{radcliq_extractor(o), radgraph::RadGraphKeys::kRadCliq});
+}
+
+// RadCliQ-v1 over its four component scorers (radcliq.h gives the key of each feature).
+std::unique_ptr<Scorer> make_radcliq(const ScorerOptions& o) {
+  if (!o.radcliq_bertscore) {
+    throw InputError("RadCliQ-v1 needs its BERTScore model: --radcliq-bertscore-model DIR");
+  }
+  radgraph::RadCliqV1Options r;
+  r.model = radgraph::radcliq_v1_model(o.radcliq_coefficients);
+  if (r.model == nullptr) {
+    throw InputError("unknown RadCliQ-v1 coefficients '" + o.radcliq_coefficients +
+                     "' (known: radeval, cxr-report-metric)");
+  }
+  r.radgraph = {std::shared_ptr<const Scorer>(make_radgraph_radcliq(o)), 0};
+  r.bertscore = {std::make_shared<bertscore::BertScoreMetric>(*o.radcliq_bertscore), 2};  // F1
+  r.semb = {std::make_shared<ChexbertSimilarityScorer>(), 0};
+  r.bleu2 = {std::make_shared<CocoBleuScorer>(), 1};  // Bleu_2
+  return std::make_unique<radgraph::RadCliqV1Metric>(std::move(r));
+}
 
 const char* const kClinicalSummary =
     "chexpert_{micro,macro,weighted}_{precision,recall,f1}_{14,5}_{uzeros,uones},\n"
@@ -55,6 +91,9 @@ std::vector<Entry>& entries() {
     table.push_back({{"clinical", "clinical", ClinicalScorer().names(), "the 14 CheXpert observations of prediction and first reference (needs --labeler)", ScorerNeeds::kLabels, kClinicalSummary, {}, false}, make<ClinicalScorer>});
     table.push_back({{"chexbert-similarity", "embed", {kChexbertSimilarityName}, "cosine of the two reports' CheXbert [CLS] embeddings (RadCliQ's s_emb; needs --labeler chexbert; selected with the clinical family)", ScorerNeeds::kEmbeddings, "", {}, false}, make<ChexbertSimilarityScorer>});
     table.push_back({{"bertscore", "bertscore", bertscore::BertScorer::metric_names(), "bert_score 0.3.13 BERTScore P/R/F1 (greedy matching of contextual embeddings; max over references; needs --bertscore-model)", ScorerNeeds::kBertScoreModel, "", {"BERTScore"}, true}, [](const ScorerOptions& o) -> std::unique_ptr<Scorer> { return std::make_unique<bertscore::BertScoreMetric>(*o.bertscore); }});
+    table.push_back({{"radgraph", "radgraph", {radgraph::kRadGraphSimpleName, radgraph::kRadGraphPartialName, radgraph::kRadGraphCompleteName}, "F1RadGraph's reward levels as RadEval's radgraph gives them (RadEval: the radgraph-xl checkpoint; needs --radgraph-model)", ScorerNeeds::kRadGraphModel, "", {"RadGraph"}, true}, make_radgraph_rewards});
+    table.push_back({{"radgraph-radcliq", "radgraph", {radgraph::kRadGraphRadCliqName}, "RadCliQ's RadGraph score, mean of entity and relation F1 (RadEval: the original radgraph checkpoint, --radcliq-radgraph-model; default --radgraph-model)", ScorerNeeds::kRadGraphModel, "", {}, true}, make_radgraph_radcliq});
+    table.push_back({{"radcliq", "radcliq", {radgraph::kRadCliqV1Name}, "RadCliQ-v1 (Yu et al. 2023): RadGraph, BERTScore, CheXbert similarity and BLEU-2 in the published linear model; corpus 1/mean as RadEval (needs --radgraph-model, --labeler chexbert and --radcliq-bertscore-model)", ScorerNeeds::kRadCliq, "", {"RadCliQ"}, true}, make_radcliq});
     table.push_back({{"green", "green", green::GreenMetric::key_names(), "GREEN (LLM judge through an OpenAI-compatible server; GREEN's prompt and parser; needs --green-base-url and --green-model)", ScorerNeeds::kGreenServer, "GREEN, GREEN_std, GREEN_{a_false_finding,b_missing_finding,c_wrong_location,\n      d_wrong_severity,e_false_comparison,f_missing_comparison}, GREEN_matched,\n      GREEN_insignificant (docs/green.md)", {}, true}, [](const ScorerOptions& o) -> std::unique_ptr<Scorer> { return std::make_unique<green::GreenMetric>(*o.green); }});
     // clang-format on
   });
@@ -81,12 +120,33 @@ bool available(const ScorerInfo& info, const SelectionContext& context) {
       return context.green;
     case ScorerNeeds::kBertScoreModel:
       return context.bertscore;
+    case ScorerNeeds::kRadGraphModel:
+      return context.radgraph;
+    case ScorerNeeds::kRadCliq:
+      return context.radgraph && context.embeddings && context.radcliq_bertscore;
   }
   return false;
 }
 
 // Why `info` cannot run in `context`, for a user who asked for `raw`.
-std::string unavailable_message(const ScorerInfo& info, const std::string& raw) {
+std::string unavailable_message(const ScorerInfo& info, const std::string& raw,
+                                const SelectionContext& context) {
+  if (info.needs == ScorerNeeds::kRadGraphModel) {
+    return "metric '" + raw +
+           "' needs a RadGraph checkpoint; give --radgraph-model PATH (radgraph-xl.tar.gz or "
+           "radgraph.tar.gz; docs/radgraph.md says where to get them)";
+  }
+  if (info.needs == ScorerNeeds::kRadCliq) {
+    std::string missing;
+    const auto add = [&](const std::string& what) {
+      missing += (missing.empty() ? "" : ", ") + what;
+    };
+    if (!context.radgraph) add("--radgraph-model PATH (the original radgraph checkpoint)");
+    if (!context.embeddings) add("--labeler chexbert (its embeddings)");
+    if (!context.radcliq_bertscore) add("--radcliq-bertscore-model DIR (distilroberta-base)");
+    return "metric '" + raw + "' combines RadGraph, CheXbert embeddings and BERTScore; give " +
+           missing + " (docs/radgraph.md, \"RadCliQ-v1\")";
+  }
   if (info.needs == ScorerNeeds::kLabels) {
     return "metric '" + raw +
            "' needs a labeler to extract the CheXpert observations; use --labeler rules (or "
@@ -134,6 +194,8 @@ SelectionContext selection_context(const ScorerOptions& options, bool labels, bo
   context.embeddings = embeddings;
   context.green = options.green.has_value();
   context.bertscore = options.bertscore.has_value();
+  context.radgraph = options.radgraph != nullptr;
+  context.radcliq_bertscore = options.radcliq_bertscore.has_value();
   return context;
 }
 
@@ -163,7 +225,7 @@ MetricSelection select_metrics(const std::vector<std::string>& requested,
         // "all" takes what the run provides; the clinical family needs its labeler.
         if (!available(info, context)) {
           if (raw != "all" && info.needs != ScorerNeeds::kEmbeddings) {
-            throw InputError(unavailable_message(info, raw));
+            throw InputError(unavailable_message(info, raw, context));
           }
           continue;
         }
@@ -174,7 +236,7 @@ MetricSelection select_metrics(const std::vector<std::string>& requested,
                                                      raw) != info.aliases.end();
       for (const auto& name : info.metric_names) {
         if (!whole && name != raw) continue;
-        if (!available(info, context)) throw InputError(unavailable_message(info, raw));
+        if (!available(info, context)) throw InputError(unavailable_message(info, raw, context));
         keys.insert(name);
         matched = true;
       }

@@ -53,9 +53,13 @@ class LazyScoringInputs final : public metrics::ScoringInputs {
   using Event = std::pair<std::string, double>;
 
   LazyScoringInputs(io::PairedReports& reports, const EvaluateOptions& options)
-      : reports_(reports), options_(options), threads_(resolve_threads(options.threads)) {}
+      : reports_(reports),
+        options_(options),
+        threads_(resolve_threads(options.threads)),
+        size_(reports.predictions.size()) {}
 
-  std::size_t size() const override { return reports_.ids.size(); }
+  // Counted at the start: the ids and then the texts move on (to the result, to the corpus).
+  std::size_t size() const override { return size_; }
   std::size_t threads() const override { return threads_; }
 
   const metrics::TextCorpus& texts(TextConvention convention) override {
@@ -165,6 +169,7 @@ class LazyScoringInputs final : public metrics::ScoringInputs {
   io::PairedReports& reports_;
   const EvaluateOptions& options_;
   std::size_t threads_;
+  std::size_t size_;
   std::vector<Event> events_;
   std::optional<metrics::TextCorpus> seed_, coco_;
   std::optional<metrics::PairLabels> labels_;
@@ -266,6 +271,15 @@ EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& opti
   for (const auto* batch : batches) {
     if (batch->empty()) continue;
     if (batch != &first_batch && !seed_released) {
+      // RadCliQ-v1 runs with the coco texts but reads CheXbert embeddings of the seed texts:
+      // they are taken while those texts are still there.
+      const bool wants_embeddings = std::any_of(
+          batches.begin(), batches.end(), [](const std::vector<const metrics::ScorerInfo*>* b) {
+            return std::any_of(b->begin(), b->end(), [](const metrics::ScorerInfo* info) {
+              return info->needs == metrics::ScorerNeeds::kRadCliq;
+            });
+          });
+      if (wants_embeddings) (void)inputs.embeddings();
       inputs.release_seed();
       seed_released = true;
     }

@@ -33,6 +33,10 @@ struct CaseRange {
   char32_t last;
   std::uint8_t case_class;
 };
+struct WordRange {
+  char32_t first;
+  char32_t last;
+};
 
 #include "unicode_tables.inc"
 
@@ -129,6 +133,18 @@ void append_lower(char32_t cp, std::string& out) {
 bool python_isspace(char32_t code_point) {
   if (code_point < 0x80) return ascii_space(static_cast<unsigned char>(code_point));
   return std::binary_search(std::begin(kSpaces), std::end(kSpaces), code_point);
+}
+
+bool python_is_word_char(char32_t code_point) {
+  if (code_point < 0x80) {
+    const char c = static_cast<char>(code_point);
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  }
+  // The last run starting at or before the code point.
+  const auto* next =
+      std::upper_bound(std::begin(kWordRanges), std::end(kWordRanges), code_point,
+                       [](char32_t cp, const WordRange& range) { return cp < range.first; });
+  return next != std::begin(kWordRanges) && code_point <= (next - 1)->last;
 }
 
 int python_decimal_value(char32_t code_point) {

@@ -4,12 +4,22 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "rrg/core/errors.h"
 
 namespace {
+
+// A RadGraph extractor that finds nothing (the registry only builds the scorers here).
+class NoEntities final : public rrg::metrics::radgraph::GraphExtractor {
+ public:
+  std::vector<rrg::metrics::radgraph::Graph> extract(const std::vector<std::string>& t) override {
+    return std::vector<rrg::metrics::radgraph::Graph>(t.size());
+  }
+  std::string description() const override { return "none"; }
+};
 
 TEST(Registry, LexicalScorersInReportOrder) {
   std::vector<std::string> ids;
@@ -27,16 +37,23 @@ TEST(Registry, LexicalScorersInReportOrder) {
   options.green->base_urls = {"http://127.0.0.1:9/v1"};
   options.green->model = "judge";
   options.green->no_cache = true;
+  options.radgraph = std::make_shared<NoEntities>();
   for (const auto& info : rrg::metrics::scorer_infos()) {
     if (info.needs == rrg::metrics::ScorerNeeds::kBertScoreModel) {
       EXPECT_EQ(info.metric_names,
                 (std::vector<std::string>{"BERTScore_P", "BERTScore_R", "BERTScore_F1"}));
       continue;
     }
+    if (info.needs == rrg::metrics::ScorerNeeds::kRadCliq) {
+      // Its BERTScore component needs a model folder (tests/cli/radgraph_evaluate_cli_test.cpp).
+      EXPECT_EQ(info.metric_names, std::vector<std::string>{"RadCliQ-v1"});
+      EXPECT_EQ(info.family, "radcliq");
+      continue;
+    }
     const auto scorer = rrg::metrics::make_scorer(info.id, options);
     EXPECT_EQ(scorer->names(), info.metric_names) << info.id;
     EXPECT_TRUE(info.family == "coco" || info.family == "seed" || info.family == "clinical" ||
-                info.family == "embed" || info.family == "green")
+                info.family == "embed" || info.family == "green" || info.family == "radgraph")
         << info.id;
   }
 }
@@ -71,6 +88,51 @@ TEST(Registry, ModelBasedMetricsJoinAllOnlyWhenConfigured) {
             (std::vector<std::string>{"BERTScore_P", "BERTScore_R", "BERTScore_F1"}));
   EXPECT_EQ(select_metrics({"GREEN"}, context).metric_names, std::vector<std::string>{"GREEN"});
   EXPECT_EQ(select_metrics({"green"}, context).metric_names.size(), 10u);
+}
+
+TEST(Registry, RadGraphAndRadCliqSayWhatTheyNeed) {
+  using rrg::metrics::select_metrics;
+  rrg::metrics::SelectionContext context;
+  auto error_of = [&](const std::string& name) -> std::string {
+    try {
+      select_metrics({name}, context);
+    } catch (const rrg::InputError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_NE(error_of("radgraph").find("--radgraph-model PATH"), std::string::npos);
+  EXPECT_NE(error_of("RadGraph_radcliq").find("--radgraph-model PATH"), std::string::npos);
+  std::string radcliq = error_of("RadCliQ-v1");
+  for (const char* flag : {"--radgraph-model", "--labeler chexbert", "--radcliq-bertscore-model"}) {
+    EXPECT_NE(radcliq.find(flag), std::string::npos) << flag << " in " << radcliq;
+  }
+  const auto lexical = select_metrics({}, context);
+  EXPECT_TRUE(std::find(lexical.scorer_ids.begin(), lexical.scorer_ids.end(), "radgraph") ==
+              lexical.scorer_ids.end());
+
+  context.radgraph = true;
+  const auto all = select_metrics({}, context);
+  const std::vector<std::string> four = {"RadGraph_simple", "RadGraph_partial", "RadGraph_complete",
+                                         "RadGraph_radcliq"};
+  for (const auto& key : four) {
+    EXPECT_TRUE(std::find(all.metric_names.begin(), all.metric_names.end(), key) !=
+                all.metric_names.end())
+        << key;
+  }
+  EXPECT_TRUE(std::find(all.metric_names.begin(), all.metric_names.end(), "RadCliQ-v1") ==
+              all.metric_names.end());
+  EXPECT_EQ(select_metrics({"radgraph"}, context).metric_names, four);  // the family
+  radcliq = error_of("radcliq");  // the family asked for: still needs the other two
+  EXPECT_EQ(radcliq.find("--radgraph-model"), std::string::npos) << radcliq;
+  EXPECT_NE(radcliq.find("--radcliq-bertscore-model"), std::string::npos) << radcliq;
+
+  context.labels = context.embeddings = context.radcliq_bertscore = true;
+  EXPECT_EQ(select_metrics({"RadCliQ"}, context).metric_names,
+            std::vector<std::string>{"RadCliQ-v1"});
+  const auto everything = select_metrics({}, context);
+  EXPECT_TRUE(std::find(everything.metric_names.begin(), everything.metric_names.end(),
+                        "RadCliQ-v1") != everything.metric_names.end());
 }
 
 TEST(Registry, UnknownScorerNamesTheKnownOnes) {

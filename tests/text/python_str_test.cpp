@@ -146,6 +146,36 @@ print(json.dumps(out))
   }
 }
 
+// `\w` (RadGraph-XL's wordpunct_tokenize): Python lists the word code points as runs.
+TEST(PythonStr, WordCharactersOfEveryCodePointMatchPython) {
+  const auto oracle = nlohmann::json::parse(run_python(R"PY(
+import json, re
+word = re.compile(r"\w")
+runs = []
+for c in range(0x110000):
+    if 0xD800 <= c <= 0xDFFF or not word.match(chr(c)):
+        continue
+    if runs and runs[-1][1] == c - 1:
+        runs[-1][1] = c
+    else:
+        runs.append([c, c])
+print(json.dumps(runs))
+)PY"));
+  ASSERT_GT(oracle.size(), 500u);
+  std::vector<bool> word(0x110000, false);
+  for (const auto& run : oracle) {
+    for (char32_t cp = run[0].get<char32_t>(); cp <= run[1].get<char32_t>(); ++cp) word[cp] = true;
+  }
+  int failures = 0;
+  for (char32_t cp = 0; cp < 0x110000 && failures < 20; ++cp) {
+    if (!valid_scalar(cp)) continue;
+    if (rrg::text::python_is_word_char(cp) != word[cp]) {
+      ADD_FAILURE() << "\\w of U+" << std::hex << cp << ": python says " << word[cp];
+      ++failures;
+    }
+  }
+}
+
 TEST(PythonStr, DecimalLengthReadsOneDigitAtATime) {
   int value = -1;
   const std::string text = "7" + utf8(0x0663) + utf8(0x1D7D8) + "x";  // 7, Arabic-Indic 3, 𝟘

@@ -108,6 +108,7 @@ void run_annotate(const AnnotateFlags& flags) {
           "--agreement compares CheXpert labels; it does not apply to --labeler radgraph");
     }
     labelers::radgraph::RadGraphOptions options = flags.radgraph;
+    options.checkpoint = radgraph_checkpoint(flags.radgraph);
     options.threads = static_cast<int>(flags.labeler.threads);
     options.cache_path = flags.labeler.llm.server.cache_path;
     options.no_cache = flags.labeler.llm.server.no_cache;

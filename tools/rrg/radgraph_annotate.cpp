@@ -3,32 +3,13 @@
 
 #include <iostream>
 
+#include "job_runner.h"
 #include "rrg/core/errors.h"
 #include "rrg/io/atomic_file.h"
 #include "rrg/io/report_file.h"
 #include "rrg/pipelines/annotate_graphs.h"
 
 namespace rrg::cli {
-
-void add_radgraph_flags(CLI::App& cmd, labelers::radgraph::RadGraphOptions& options) {
-  const std::string group = "RadGraph extractor (--labeler radgraph)";
-  cmd.add_option("--radgraph-model", options.checkpoint,
-                 "RadGraph checkpoint: radgraph.tar.gz / radgraph-xl.tar.gz (AllenNLP "
-                 "model.tar.gz) or its extracted folder")
-      ->type_name("PATH")
-      ->group(group);
-  cmd.add_option("--radgraph-tokenizer", options.tokenizer_dir,
-                 "Folder with the encoder's vocab.txt (and config.json), e.g. the Hugging Face "
-                 "snapshot of the model config.json names (default: searched in the checkpoint "
-                 "folder and the Hugging Face cache)")
-      ->type_name("DIR")
-      ->group(group);
-  cmd.add_option("--radgraph-batch-size", options.batch_size,
-                 "Reports per forward pass (length-sorted; no graph depends on it)")
-      ->type_name("N")
-      ->capture_default_str()
-      ->group(group);
-}
 
 void run_radgraph_annotate(const RadGraphAnnotateRun& run,
                            const labelers::radgraph::RadGraphOptions& options) {
@@ -41,10 +22,28 @@ void run_radgraph_annotate(const RadGraphAnnotateRun& run,
   if (run.output.size() >= 4 && run.output.compare(run.output.size() - 4, 4, ".csv") == 0) {
     throw InputError("--labeler radgraph writes JSONL (one RadGraph annotation per line), not CSV");
   }
+  // Extraction shows progress (distinct texts) and Ctrl-C stops it; the graphs reach the cache
+  // batch by batch, so the same command continues where it stopped.
+  JobRunner runner;
   const io::ReportFile reports =
       io::read_report_file(run.input, io::parse_report_format(run.input_format));
   const auto extractor = labelers::radgraph::make_radgraph_extractor(options);
-  const pipelines::GraphAnnotation result = pipelines::annotate_graphs(reports, *extractor);
+  pipelines::GraphAnnotation result;
+  const auto work = [&] { result = pipelines::annotate_graphs(reports, *extractor); };
+  if (Job* job = extractor->job()) {
+    try {
+      runner.run(*job, "radgraph", work, run.quiet);
+    } catch (const std::exception&) {
+      if (!runner.interrupted()) throw;
+    }
+    if (runner.interrupted()) {
+      throw std::runtime_error(
+          "annotate: interrupted; nothing was written (the graphs extracted so far are cached: "
+          "run the same command again to continue)");
+    }
+  } else {
+    work();
+  }
   if (run.output == "-") {
     pipelines::write_graph_jsonl(
         result, [](std::string_view block) { std::cout.write(block.data(), block.size()); });

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "radgraph_flags.h"
 #include "rrg/labelers/radgraph/radgraph.h"
 
 namespace rrg::cli {
@@ -16,9 +17,6 @@ struct RadGraphAnnotateRun {
   std::string output;
   bool quiet = false;
 };
-
-// --radgraph-model, --radgraph-tokenizer, --radgraph-batch-size into `options`.
-void add_radgraph_flags(CLI::App& cmd, labelers::radgraph::RadGraphOptions& options);
 
 // Reads the reports, extracts every distinct text once and writes JSONL atomically ('-' =
 // stdout). Throws rrg::InputError for bad input or checkpoints.

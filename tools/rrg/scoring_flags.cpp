@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 
+#include "radgraph_flags.h"
 #include "rrg/core/errors.h"
 #include "rrg/io/hf_model_folder.h"
 #include "rrg/metrics/green/green_metric.h"
@@ -103,6 +105,32 @@ void add_scoring_flags(CLI::App& cmd, ScoringFlags& flags) {
                "run the encoder's linear layers in int8 (scores within ~0.005 of fp32); "
                "threads: --chexbert-threads")
       ->group(bert);
+
+  add_radgraph_flags(cmd, flags.radgraph);
+  const std::string radcliq = "RadCliQ-v1 (docs/radgraph.md)";
+  cmd.add_option("--radcliq-radgraph-model", flags.radcliq_radgraph_model,
+                 "the RadGraph checkpoint of RadGraph_radcliq and RadCliQ-v1 when it differs from "
+                 "--radgraph-model (RadEval: radgraph.tar.gz for RadCliQ, radgraph-xl.tar.gz for "
+                 "the reward levels)")
+      ->type_name("PATH")
+      ->group(radcliq);
+  cmd.add_option("--radcliq-radgraph-tokenizer", flags.radcliq_radgraph_tokenizer,
+                 "its encoder's tokenizer folder (default: searched as for --radgraph-tokenizer)")
+      ->type_name("DIR")
+      ->group(radcliq);
+  cmd.add_option("--radcliq-bertscore-model", flags.radcliq_bertscore_model,
+                 "distilroberta-base model folder for RadCliQ-v1's BERTScore feature (layer 5, "
+                 "idf, rescaled: RadCliQ's settings). Configures RadCliQ-v1 with --radgraph-model "
+                 "and --labeler chexbert")
+      ->type_name("DIR")
+      ->group(radcliq);
+  cmd.add_option("--radcliq-coefficients", flags.radcliq_coefficients,
+                 "radeval (RadEval's printed coefficients) or cxr-report-metric (the published "
+                 "radcliq-v1.pkl at full precision)")
+      ->type_name("NAME")
+      ->check(CLI::IsMember({"radeval", "cxr-report-metric"}))
+      ->capture_default_str()
+      ->group(radcliq);
 }
 
 namespace {
@@ -183,6 +211,40 @@ std::optional<metrics::bertscore::BertScoreOptions> bertscore_options(
   return o;
 }
 
+// The extractor of `options` (threads and cache from the shared flags); nullptr without a
+// checkpoint.
+std::shared_ptr<metrics::radgraph::GraphExtractor> radgraph_extractor(
+    labelers::radgraph::RadGraphOptions options, const LabelerFlags& labeler_flags) {
+  if (options.checkpoint.empty()) return nullptr;
+  options.threads = labeler_flags.chexbert.threads;
+  options.cache_path = labeler_flags.llm.server.cache_path;
+  options.no_cache = labeler_flags.llm.server.no_cache;
+  return labelers::radgraph::make_radgraph_extractor(options);
+}
+
+// RadCliQ's BERTScore: the settings RadCliQ-v1 was fitted with (RadEval RadCliQv1/radcliq.py).
+std::optional<metrics::bertscore::BertScoreOptions> radcliq_bertscore_options(
+    const ScoringFlags& flags, const LabelerFlags& labeler_flags) {
+  if (flags.radcliq_bertscore_model.empty()) return std::nullopt;
+  (void)io::read_hf_model_folder(flags.radcliq_bertscore_model);
+  metrics::bertscore::BertScoreOptions o;
+  o.model_dir = flags.radcliq_bertscore_model;
+  o.model_name = "distilroberta-base";
+  o.layer = 5;
+  o.idf = true;
+  o.rescale = true;
+  o.batch_size = 64;
+  o.threads = labeler_flags.chexbert.threads;
+  o.cache_path = labeler_flags.llm.server.cache_path;
+  o.no_cache = labeler_flags.llm.server.no_cache;
+  return o;
+}
+
+bool selected(const metrics::MetricSelection& selection, const std::string& id) {
+  return std::find(selection.scorer_ids.begin(), selection.scorer_ids.end(), id) !=
+         selection.scorer_ids.end();
+}
+
 }  // namespace
 
 pipelines::EvaluateOptions resolve_scoring(const ScoringFlags& flags, labelers::Labeler* labeler,
@@ -200,6 +262,28 @@ pipelines::EvaluateOptions resolve_scoring(const ScoringFlags& flags, labelers::
   options.scorer_options.wordnet_dir = flags.wordnet_dir;
   options.scorer_options.green = green_options(flags, labeler_flags.llm.server);
   options.scorer_options.bertscore = bertscore_options(flags, labeler_flags);
+  labelers::radgraph::RadGraphOptions radgraph = flags.radgraph;
+  radgraph.checkpoint = radgraph_checkpoint(flags.radgraph);
+  if (radgraph.batch_size < 1) throw InputError("--radgraph-batch-size must be at least 1");
+  if (!flags.radcliq_radgraph_model.empty() && radgraph.checkpoint.empty()) {
+    throw InputError(
+        "--radcliq-radgraph-model replaces the checkpoint of RadCliQ's RadGraph score; give "
+        "--radgraph-model PATH too (the reward levels' checkpoint; it may be the same file)");
+  }
+  if (flags.radcliq_radgraph_model.empty() && !flags.radcliq_radgraph_tokenizer.empty()) {
+    throw InputError("--radcliq-radgraph-tokenizer goes with --radcliq-radgraph-model");
+  }
+  options.scorer_options.radgraph = radgraph_extractor(radgraph, labeler_flags);
+  // The same checkpoint twice is one extractor (each text extracted once).
+  if (!flags.radcliq_radgraph_model.empty() &&
+      flags.radcliq_radgraph_model != radgraph.checkpoint) {
+    labelers::radgraph::RadGraphOptions radcliq = radgraph;
+    radcliq.checkpoint = flags.radcliq_radgraph_model;
+    radcliq.tokenizer_dir = flags.radcliq_radgraph_tokenizer;
+    options.scorer_options.radcliq_radgraph = radgraph_extractor(radcliq, labeler_flags);
+  }
+  options.scorer_options.radcliq_bertscore = radcliq_bertscore_options(flags, labeler_flags);
+  options.scorer_options.radcliq_coefficients = flags.radcliq_coefficients;
   options.threads = flags.threads;
   options.labeler = labeler;
   // Throws for bad names and for metrics nothing configures.
@@ -210,12 +294,22 @@ pipelines::EvaluateOptions resolve_scoring(const ScoringFlags& flags, labelers::
     // Validates the options (endpoint, template file, API key) and opens the cache now.
     (void)metrics::make_scorer("green", options.scorer_options);
   }
+  // The checkpoints and tokenizers are read now (not the weights), so that a wrong path fails
+  // before any report file is read.
+  const bool rewards = selected(selection, "radgraph");
+  const bool radcliq = selected(selection, "radgraph-radcliq") || selected(selection, "radcliq");
+  if (rewards || (radcliq && !options.scorer_options.radcliq_radgraph)) {
+    (void)options.scorer_options.radgraph->description();
+  }
+  if (radcliq && options.scorer_options.radcliq_radgraph) {
+    (void)options.scorer_options.radcliq_radgraph->description();
+  }
   return options;
 }
 
 bool may_run_jobs(const ScoringFlags& flags, const LabelerFlags& labeler_flags) {
-  return labeler_flags.labeler == "llm" || !flags.green_base_urls.empty() ||
-         !flags.green_model.empty() ||
+  return labeler_flags.labeler == "llm" || !radgraph_checkpoint(flags.radgraph).empty() ||
+         !flags.green_base_urls.empty() || !flags.green_model.empty() ||
          (asks_for_green(flags.metrics) && !labeler_flags.llm.server.base_urls.empty());
 }
 

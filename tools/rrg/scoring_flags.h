@@ -1,7 +1,7 @@
 // The flags that say what to score and how, defined once for every subcommand that scores
 // (`rrg evaluate`, `rrg compare`): --metrics, --clean, --no-clean, --wordnet-dir, --threads,
 // --list-metrics, and the model-based metrics' flags: --green-* (the judge server; the other
-// server flags are shared with --labeler llm) and --bertscore-*.
+// server flags are shared with --labeler llm), --bertscore-*, --radgraph-* and --radcliq-*.
 #pragma once
 
 #include <cstddef>
@@ -12,6 +12,7 @@
 
 #include "labeler_flags.h"
 #include "rrg/labelers/labeler.h"
+#include "rrg/labelers/radgraph/radgraph.h"
 #include "rrg/pipelines/evaluate.h"
 
 namespace rrg::cli {
@@ -38,6 +39,12 @@ struct ScoringFlags {
   std::string bertscore_baseline;
   int bertscore_batch_size = 64;
   bool bertscore_int8 = false;
+  // RadGraph and RadCliQ-v1 (docs/radgraph.md).
+  labelers::radgraph::RadGraphOptions radgraph;
+  std::string radcliq_radgraph_model;
+  std::string radcliq_radgraph_tokenizer;
+  std::string radcliq_bertscore_model;
+  std::string radcliq_coefficients = "radeval";
 };
 
 void add_scoring_flags(CLI::App& cmd, ScoringFlags& flags);
@@ -47,13 +54,16 @@ void add_scoring_flags(CLI::App& cmd, ScoringFlags& flags);
 // server without a model, a BERTScore folder that is not one) before any file is opened.
 // GREEN is configured by --green-base-url or --green-model (or by asking for it while --base-url
 // is given); its other server settings are the shared LLM server flags of `labeler_flags`.
-// BERTScore is configured by --bertscore-model or $RRG_BERTSCORE_MODEL. Throws rrg::InputError.
+// BERTScore is configured by --bertscore-model or $RRG_BERTSCORE_MODEL, RadGraph by
+// --radgraph-model or $RRG_RADGRAPH_MODEL (the checkpoint is read now when a RadGraph metric is
+// selected), RadCliQ-v1 by RadGraph, --labeler chexbert and --radcliq-bertscore-model. Throws
+// rrg::InputError.
 pipelines::EvaluateOptions resolve_scoring(const ScoringFlags& flags, labelers::Labeler* labeler,
                                            const LabelerFlags& labeler_flags);
 
 // True when the run may do long interruptible work (labelling through an LLM server, GREEN's
-// judge requests), so the caller starts its JobRunner first — before any scorer or labeler
-// starts a thread (job_runner.h).
+// judge requests, RadGraph extraction), so the caller starts its JobRunner first — before any
+// scorer or labeler starts a thread (job_runner.h).
 bool may_run_jobs(const ScoringFlags& flags, const LabelerFlags& labeler_flags);
 
 // What --list-metrics prints: every scorer of the registry with its keys and description.

@@ -20,6 +20,8 @@ enum class ScorerNeeds {
   kEmbeddings,      // embeddings of both sides: needs a labeler that embeds (chexbert)
   kGreenServer,     // a GREEN judge server (ScorerOptions::green)
   kBertScoreModel,  // a BERTScore model folder (ScorerOptions::bertscore)
+  kRadGraphModel,   // a RadGraph extractor (ScorerOptions::radgraph)
+  kRadCliq,         // a RadGraph extractor, CheXbert embeddings and RadCliQ's BERTScore folder
 };
 
 struct ScorerInfo {
@@ -48,13 +50,16 @@ std::vector<std::string> metric_group_names();
 
 // What the run can provide, which decides what "all" means and what may be asked for.
 struct SelectionContext {
-  bool labels = false;      // a labeler is configured
-  bool embeddings = false;  // ... and it embeds reports
-  bool green = false;       // a GREEN judge server is configured
-  bool bertscore = false;   // a BERTScore model folder is configured
+  bool labels = false;             // a labeler is configured
+  bool embeddings = false;         // ... and it embeds reports
+  bool green = false;              // a GREEN judge server is configured
+  bool bertscore = false;          // a BERTScore model folder is configured
+  bool radgraph = false;           // a RadGraph extractor is configured
+  bool radcliq_bertscore = false;  // RadCliQ's BERTScore folder is configured
 };
 
-// The context ScorerOptions give (green, bertscore) for a run with or without a labeler.
+// The context ScorerOptions give (green, bertscore, radgraph) for a run with or without a
+// labeler.
 SelectionContext selection_context(const ScorerOptions& options, bool labels, bool embeddings);
 
 struct MetricSelection {

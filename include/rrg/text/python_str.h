@@ -27,6 +27,9 @@ std::size_t python_space_length(std::string_view utf8, std::size_t pos);
 // Python's `re` for str patterns, and what int() accepts as a digit), or -1 for anything else.
 int python_decimal_value(char32_t code_point);
 
+// Whether `\w` of Python's `re` (str patterns) matches the code point: str.isalnum() or '_'.
+bool python_is_word_char(char32_t code_point);
+
 // Byte length of the decimal digit code point starting at utf8[pos] (0 when there is none, or
 // pos is at the end), its value stored in `value`.
 std::size_t python_decimal_length(std::string_view utf8, std::size_t pos, int& value);

@@ -2,13 +2,17 @@
 // length-sorted batches through the libtorch module's "radgraph" kind, decoding.
 //
 // State: the options; after the first extract() the checkpoint description, the tokenizer, the
-// loaded model and the cache handle (all immutable afterwards).
+// loaded model and the cache handle (all immutable afterwards); the graphs of this process's
+// texts (bounded), so that the scorers sharing an extractor (the reward levels, RadCliQ's score,
+// RadCliQ-v1) extract each text once even without the cache. extract() is serialised by a mutex
+// (rrg serve may score two requests at once).
 #include <stdlib.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <sstream>
@@ -32,6 +36,8 @@ using metrics::radgraph::Graph;
 constexpr const char* kCacheNamespace = "radgraph-graph";
 // Version of the preprocessing + decoding: part of the description and of every cache key.
 constexpr const char* kExtractorVersion = "1";
+// Graphs kept in memory (about 1 KB each): beyond this the memory is emptied and starts again.
+constexpr std::size_t kMemoryLimit = 50000;
 
 // The encoder's vocab.txt: the given folder, the checkpoint folder, or the Hugging Face hub
 // cache of config.json's model name (where the `radgraph` package's tokenizer lives).
@@ -100,18 +106,28 @@ struct Prepared {
   std::vector<std::pair<std::int64_t, std::int64_t>> ranges;  // per word, inclusive; -1 = none
 };
 
-class RadGraphExtractor final : public metrics::radgraph::GraphExtractor {
+class RadGraphExtractor final : public metrics::radgraph::GraphExtractor, public Job {
  public:
   explicit RadGraphExtractor(RadGraphOptions options) : options_(std::move(options)) {
     if (options_.batch_size < 1) options_.batch_size = 1;
   }
 
   std::string description() const override {
+    std::lock_guard<std::mutex> lock(mutex_);
     const_cast<RadGraphExtractor*>(this)->load();
     return description_;
   }
 
+  Job* job() override { return this; }
+
+  std::string summary() const override {
+    const JobProgress p = progress();
+    return "radgraph: " + std::to_string(p.total) + " distinct texts, " + std::to_string(p.cached) +
+           " from memory or the cache";
+  }
+
   std::vector<Graph> extract(const std::vector<std::string>& texts) override {
+    std::lock_guard<std::mutex> lock(mutex_);
     load();
     std::unordered_map<std::string, std::size_t> index;
     std::vector<const std::string*> distinct;
@@ -121,19 +137,30 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor {
       if (added) distinct.push_back(&texts[i]);
       slot[i] = it->second;
     }
+    start_run(distinct.size());
     std::vector<Graph> graphs(distinct.size());
     std::vector<bool> done(distinct.size(), false);
+    for (std::size_t i = 0; i < distinct.size(); ++i) {
+      const auto known = memory_.find(*distinct[i]);
+      if (known == memory_.end()) continue;
+      graphs[i] = known->second;
+      done[i] = true;
+      ++cached_;
+      ++done_;
+    }
     std::vector<std::string> keys;
     if (cache_) {
       for (const std::string* t : distinct)
         keys.push_back(io::sha256_hex(description_ + "\n" + *t));
       const auto cached = cache_->get_many(kCacheNamespace, keys);
       for (std::size_t i = 0; i < distinct.size(); ++i) {
-        if (!cached[i]) continue;
+        if (done[i] || !cached[i]) continue;
         try {
           graphs[i] = metrics::radgraph::graph_from_json(nlohmann::json::parse(*cached[i]),
                                                          "the RadGraph cache");
           done[i] = true;
+          ++cached_;
+          ++done_;
         } catch (const std::exception&) {
           // An unreadable entry is recomputed (and overwritten).
         }
@@ -150,8 +177,12 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor {
     std::stable_sort(todo.begin(), todo.end(), [&](std::size_t a, std::size_t b) {
       return prepared[a].pieces.size() < prepared[b].pieces.size();
     });
+    // Graphs reach the cache batch by batch: an interrupted run keeps what it extracted.
     std::vector<std::pair<std::string, std::string>> fresh;
     for (std::size_t from = 0; from < todo.size(); from += options_.batch_size) {
+      if (cancel_requested()) {
+        throw std::runtime_error("radgraph: cancelled (the graphs extracted so far are cached)");
+      }
       const std::size_t to = std::min(todo.size(), from + options_.batch_size);
       std::vector<std::size_t> rows;
       for (std::size_t t = from; t < to; ++t) {
@@ -164,15 +195,24 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor {
           rows.push_back(todo[t]);
         }
       }
-      if (rows.empty()) continue;
-      load_model();
-      run_batch(rows, prepared, graphs);
-      if (cache_) {
-        for (std::size_t r : rows)
-          fresh.emplace_back(keys[r], metrics::radgraph::graph_to_radgraph_line(graphs[r]));
+      if (!rows.empty()) {
+        load_model();
+        run_batch(rows, prepared, graphs);
+        if (cache_) {
+          for (std::size_t r : rows)
+            fresh.emplace_back(keys[r], metrics::radgraph::graph_to_radgraph_line(graphs[r]));
+        }
       }
+      if (cache_ && !fresh.empty()) {
+        cache_->put_many(kCacheNamespace, fresh);
+        fresh.clear();
+      }
+      done_ += to - from;
     }
-    if (cache_ && !fresh.empty()) cache_->put_many(kCacheNamespace, fresh);
+    if (memory_.size() + todo.size() > kMemoryLimit) memory_.clear();
+    if (todo.size() <= kMemoryLimit) {
+      for (std::size_t i : todo) memory_.emplace(*distinct[i], graphs[i]);
+    }
     std::vector<Graph> out;
     out.reserve(texts.size());
     for (std::size_t i = 0; i < texts.size(); ++i) out.push_back(graphs[slot[i]]);
@@ -371,6 +411,8 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor {
   std::unique_ptr<TorchModel> model_;
   std::unique_ptr<io::CacheDb> cache_;
   std::string description_;
+  std::unordered_map<std::string, Graph> memory_;
+  mutable std::mutex mutex_;
 };
 
 }  // namespace

@@ -30,33 +30,6 @@ std::vector<std::string> split_words(std::string_view text) {
   return words;
 }
 
-// Python's `\w` on str patterns: alphanumerics (str.isalnum) and '_'. Exact for ASCII; for other
-// code points an approximation: letters and digits of every script count, the punctuation and
-// symbol blocks (Latin-1's, General Punctuation, arrows to geometric shapes, CJK punctuation,
-// fullwidth ASCII punctuation) do not. Reports are ASCII in practice (docs/radgraph.md).
-bool is_word_char(char32_t c) {
-  if (c < 0x80) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-  }
-  if (c < 0xC0) {
-    // Latin-1: ª ² ³ µ ¹ º ¼ ½ ¾ are alphanumeric, the rest punctuation, symbols, NBSP.
-    return c == 0xAA || c == 0xB2 || c == 0xB3 || c == 0xB5 || c == 0xB9 || c == 0xBA ||
-           (c >= 0xBC && c <= 0xBE);
-  }
-  if (c == 0xD7 || c == 0xF7) return false;  // × ÷
-  if (c >= 0x2000 && c <= 0x2BFF) {          // punctuation, super/subscripts, symbols
-    return (c >= 0x2070 && c <= 0x209F) || (c >= 0x2150 && c <= 0x218F) ||
-           (c >= 0x2460 && c <= 0x24FF);  // super/subscripts, number forms, enclosed
-  }
-  if (c >= 0x3000 && c <= 0x303F) return c == 0x3005 || c == 0x3006 || c == 0x3007;
-  if (c >= 0xFF01 && c <= 0xFF0F) return false;
-  if (c >= 0xFF1A && c <= 0xFF20) return false;
-  if (c >= 0xFF3B && c <= 0xFF40) return c == 0xFF3F;
-  if (c >= 0xFF5B && c <= 0xFF65) return false;
-  if (c == 0xFFFD) return false;
-  return true;
-}
-
 // NLTK wordpunct_tokenize: re.findall(r"\w+|[^\w\s]+", text).
 std::vector<std::string> wordpunct(const std::string& text) {
   std::vector<std::string> out;
@@ -67,7 +40,8 @@ std::vector<std::string> wordpunct(const std::string& text) {
     char32_t c = 0;
     const std::size_t n = text::decode_utf8_at(text, i, c);
     const std::size_t step = n == 0 ? 1 : n;
-    const int k = text::python_space_length(text, i) > 0 ? 0 : (is_word_char(c) ? 1 : 2);
+    const int k =
+        text::python_space_length(text, i) > 0 ? 0 : (text::python_is_word_char(c) ? 1 : 2);
     if (k != kind && !current.empty()) {
       out.push_back(current);
       current.clear();

@@ -95,7 +95,11 @@ SampleStatistics RadCliqV1Metric::statistics(ScoringInputs& inputs) const {
   const std::vector<double> bleu2 = component_values(options_.bleu2, inputs);
   const std::size_t n = inputs.size();
   if (radgraph.size() != n || bertscore.size() != n || semb.size() != n || bleu2.size() != n) {
-    throw std::runtime_error("RadCliQ-v1: a component scored a different number of pairs");
+    throw std::runtime_error(
+        "RadCliQ-v1: the components scored " + std::to_string(radgraph.size()) + " (RadGraph), " +
+        std::to_string(bertscore.size()) + " (BERTScore), " + std::to_string(semb.size()) +
+        " (CheXbert similarity) and " + std::to_string(bleu2.size()) + " (BLEU-2) of " +
+        std::to_string(n) + " pairs");
   }
   SampleStatistics stats(n, kRadCliqFeatures + 1);
   for (std::size_t i = 0; i < n; ++i) {
@@ -128,6 +132,10 @@ void RadCliqV1Metric::sample_values(const double* row, double* out) const {
 
 KeyAggregation RadCliqV1Metric::aggregation(std::size_t) const {
   return {};  // 1 / mean is no closed form of the driver's: aggregate() computes it
+}
+
+Job* RadCliqV1Metric::job() const {
+  return options_.radgraph.scorer->job();
 }
 
 }  // namespace rrg::metrics::radgraph

@@ -102,8 +102,12 @@ SampleStatistics RadGraphMetric::statistics(ScoringInputs& inputs) const {
   std::vector<Graph> graphs;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!distinct.texts().empty()) graphs = options_.extractor->extract(distinct.texts());
-    last_ = {n, distinct.texts().size()};
+    last_ = {n, distinct.texts().size(), 0};
+    if (!distinct.texts().empty()) {
+      graphs = options_.extractor->extract(distinct.texts());
+      if (const Job* job = options_.extractor->job())
+        last_.already_extracted = job->progress().cached;
+    }
   }
   if (graphs.size() != distinct.texts().size()) {
     throw std::runtime_error("RadGraph: the extractor returned " + std::to_string(graphs.size()) +
@@ -173,7 +177,8 @@ RadGraphExtractionStats RadGraphMetric::last_extraction() const {
 std::string RadGraphMetric::summary() const {
   const RadGraphExtractionStats stats = last_extraction();
   return "RadGraph: " + std::to_string(stats.pairs) + " pairs, " +
-         std::to_string(stats.distinct_texts) + " distinct texts extracted by " +
+         std::to_string(stats.distinct_texts) + " distinct texts (" +
+         std::to_string(stats.already_extracted) + " already extracted) by " +
          options_.extractor->description();
 }
 

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "rrg/core/errors.h"
 #include "rrg/core/torch_module.h"
@@ -208,6 +209,39 @@ TEST_F(RadGraphExtractorTest, CachedGraphsEqualFreshOnes) {
   // A second extractor reads every graph from the cache (same results).
   expect_same_graphs(rg::make_radgraph_extractor(o)->extract(kTexts), ref);
   EXPECT_TRUE(std::filesystem::exists(o.cache_path));
+}
+
+TEST_F(RadGraphExtractorTest, ReportsProgressKeepsGraphsInMemoryAndStopsWhenCancelled) {
+  const std::string dir = tmp_.file("p");
+  make(dir, {"--seed", "6"});
+  const auto ref = reference(dir, kTexts);
+  rg::RadGraphOptions o = options(dir, dir + "/model.tar.gz");
+  o.batch_size = 1;
+  o.no_cache = false;
+  o.cache_path = dir + "/cache.sqlite";
+  auto extractor = rg::make_radgraph_extractor(o);
+  Job* job = extractor->job();
+  ASSERT_NE(job, nullptr);
+  const std::size_t distinct = std::set<std::string>(kTexts.begin(), kTexts.end()).size();
+  expect_same_graphs(extractor->extract(kTexts), ref);
+  const JobProgress p = job->progress();
+  EXPECT_EQ(p.total, distinct);
+  EXPECT_EQ(p.done, distinct);
+  EXPECT_EQ(p.cached, 0u);
+  // The same texts again: from the extractor's memory, and the same graphs.
+  expect_same_graphs(extractor->extract(kTexts), ref);
+  EXPECT_EQ(job->progress().cached, distinct);
+
+  // A cancelled extractor stops before its first batch with the texts it has not seen; what
+  // earlier batches extracted is in the cache (a fresh extractor finds all of kTexts there).
+  auto other = rg::make_radgraph_extractor(o);
+  Job* other_job = other->job();
+  ASSERT_NE(other_job, nullptr);
+  other_job->cancel();
+  EXPECT_THROW(other->extract({"Heart size is normal in this test."}), std::runtime_error);
+  auto fresh = rg::make_radgraph_extractor(o);
+  expect_same_graphs(fresh->extract(kTexts), ref);
+  EXPECT_EQ(fresh->job()->progress().cached, distinct);
 }
 
 TEST_F(RadGraphExtractorTest, UnusableCheckpointsAreNamed) {

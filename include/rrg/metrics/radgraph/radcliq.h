@@ -92,6 +92,8 @@ class RadCliqV1Metric final : public Scorer {
                  double* out) const override;
   void sample_values(const double* row, double* out) const override;
   KeyAggregation aggregation(std::size_t key) const override;
+  // The RadGraph component's extraction: the long part of a run without cached graphs.
+  Job* job() const override;
 
  private:
   RadCliqV1Options options_;

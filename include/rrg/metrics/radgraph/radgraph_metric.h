@@ -46,6 +46,8 @@ struct RadGraphMetricOptions {
 struct RadGraphExtractionStats {
   std::size_t pairs = 0;
   std::size_t distinct_texts = 0;  // texts handed to the extractor
+  // Of which the extractor had already (in memory or its cache), when it reports progress.
+  std::size_t already_extracted = 0;
 };
 
 class RadGraphMetric final : public Scorer {
