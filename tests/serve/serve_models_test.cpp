@@ -1,7 +1,9 @@
-// `rrg serve --labeler chexbert --bertscore-model DIR` (issue 13: "Models (WordNet, CheXbert,
-// BERTScore when configured) load once at start-up"): the real binary on a loopback port with
-// the tiny CheXbert checkpoint (tests/labelers/chexbert/chexbert_fixtures.h, cli.pth) and a tiny
-// BERTScore folder (tests/metrics/bertscore/bertscore_fixtures.h). /v1/score equals
+// `rrg serve --labeler chexbert --bertscore-model DIR --radgraph-model ARCHIVE` (issue 13:
+// "Models (WordNet, CheXbert, BERTScore when configured) load once at start-up"): the real
+// binary on a loopback port with the tiny CheXbert checkpoint
+// (tests/labelers/chexbert/chexbert_fixtures.h, cli.pth), a tiny BERTScore folder
+// (tests/metrics/bertscore/bertscore_fixtures.h) and a tiny RadGraph archive
+// (tests/labelers/radgraph/radgraph_reference.py). /v1/score equals
 // `rrg evaluate --json` and /v1/label equals `rrg annotate` on the same texts, request after
 // request. What makes "loaded once" observable: the model files are removed once the server
 // listens, so a server that (re)loaded anything for a request would fail it; no answer cache is
@@ -24,7 +26,7 @@ using rrg::testing::HttpReply;
 using rrg::testing::ServeProcess;
 using rrg::testing::TempDir;
 
-const std::vector<std::string> kMetrics = {"BERTScore", "clinical", "BLEU-4"};
+const std::vector<std::string> kMetrics = {"BERTScore", "clinical", "BLEU-4", "radgraph"};
 
 std::string jsonl(const std::vector<std::string>& texts, std::size_t from, std::size_t n) {
   std::string out;
@@ -44,6 +46,12 @@ class ServeModels : public ::testing::Test {
     std::filesystem::copy_file(fixtures + "/cli.pth", models_ + "/chexbert.pth");
     std::filesystem::copy_file(fixtures + "/vocab.txt", models_ + "/vocab.txt");
     ASSERT_TRUE(rrg::testing::make_bertscore_folder(models_ + "/bert", "bert"));
+    // A tiny random RadGraph archive (as in tests/cli/radgraph_evaluate_cli_test.cpp).
+    const auto made = rrg::testing::run_command(
+        {"/usr/bin/python3",
+         rrg::testing::source_dir() + "/tests/labelers/radgraph/radgraph_reference.py", "make",
+         models_ + "/radgraph", "--archive", "--seed", "3"});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
   }
 
   std::vector<std::string> chexbert_flags() const {
@@ -59,9 +67,12 @@ class ServeModels : public ::testing::Test {
   }
   std::vector<std::string> model_flags() const {
     std::vector<std::string> flags = chexbert_flags();
-    const std::vector<std::string> bertscore = {"--bertscore-model", models_ + "/bert",
-                                                "--bertscore-layer", "2"};
-    flags.insert(flags.end(), bertscore.begin(), bertscore.end());
+    const std::vector<std::string> more = {
+        "--bertscore-model",    models_ + "/bert",
+        "--bertscore-layer",    "2",
+        "--radgraph-model",     models_ + "/radgraph/model.tar.gz",
+        "--radgraph-tokenizer", models_ + "/radgraph/tokenizer"};
+    flags.insert(flags.end(), more.begin(), more.end());
     return flags;
   }
 
@@ -76,7 +87,7 @@ class ServeModels : public ::testing::Test {
                                      "--ref",
                                      dir_.file("ref.jsonl"),
                                      "--metrics",
-                                     "BERTScore,clinical,BLEU-4",
+                                     "BERTScore,clinical,BLEU-4,radgraph",
                                      "--json",
                                      "-",
                                      "-q"};
@@ -140,6 +151,7 @@ TEST_F(ServeModels, ScoreAndLabelEqualTheCliWithModelsLoadedOnce) {
   ASSERT_FALSE(HasFailure());
   ASSERT_TRUE(want_scores[0]["corpus"].contains("BERTScore_F1")) << want_scores[0]["corpus"].dump();
   ASSERT_TRUE(want_scores[0]["corpus"].contains("chexpert_micro_f1_14_uzeros"));
+  ASSERT_TRUE(want_scores[0]["corpus"].contains("RadGraph_partial"));
 
   std::vector<std::string> args = {"-q"};
   for (const auto& f : model_flags()) args.push_back(f);
