@@ -26,18 +26,24 @@ std::string make_record(const io::Study& study, const EncoderResult* result,
   }
   record["images"] = std::move(images);
   if (result != nullptr) {
-    nlohmann::ordered_json probabilities = nlohmann::ordered_json::object();
-    for (const auto& [name, p] : result->probabilities) probabilities[name] = p;
-    record["probabilities"] = std::move(probabilities);
-    record["findings_hints"] = result->hints;
+    add_encoder_fields(record, *result, encoder);
   } else {
     record["error"] = error;
+    record["encoder"] = encoder;
   }
-  record["encoder"] = encoder;
   return record.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace
+
+void add_encoder_fields(nlohmann::ordered_json& record, const EncoderResult& result,
+                        const std::string& encoder) {
+  nlohmann::ordered_json probabilities = nlohmann::ordered_json::object();
+  for (const auto& [name, p] : result.probabilities) probabilities[name] = p;
+  record["probabilities"] = std::move(probabilities);
+  record["findings_hints"] = result.hints;
+  record["encoder"] = encoder;
+}
 
 StudyEncoder::StudyEncoder(EncodeOptions options, ImageEncoder& encoder)
     : options_(std::move(options)), encoder_(encoder) {

@@ -1,5 +1,6 @@
 // The image routes: /v1/preview (the image as `rrg generate` sends it, for the page) and
-// /v1/generate (one study through the generate pipeline). Uploads are checked by their first
+// /v1/generate (one study through the image encoder, when configured, and the generate
+// pipeline). Uploads are checked by their first
 // bytes (JPEG, PNG, DICOM) and written to a private temporary directory that is removed after the
 // request; no path comes from the request.
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "rrg/image/image.h"
 #include "rrg/image/image_module.h"
 #include "rrg/io/report_file.h"
+#include "rrg/pipelines/encode_studies.h"
 #include "serve_internal.h"
 
 namespace rrg::serve {
@@ -61,6 +63,17 @@ std::string save_upload(const httplib::Request& request, const TempDir& dir) {
   return path;
 }
 
+// {findings_hints} of the one study a request generates for, computed before the prompt is built
+// (so the encoder runs once per upload, and its result also goes into the record).
+class FixedHints : public pipelines::FindingsHintsProvider {
+ public:
+  explicit FixedHints(std::string hints) : hints_(std::move(hints)) {}
+  std::string hints(const io::Study&) override { return hints_; }
+
+ private:
+  std::string hints_;
+};
+
 }  // namespace
 
 void handle_preview(ServeState& state, const httplib::Request& request,
@@ -85,7 +98,7 @@ void handle_preview(ServeState& state, const httplib::Request& request,
 
 void handle_generate(ServeState& state, const httplib::Request& request,
                      httplib::Response& response) {
-  if (!state.options.generation) {
+  if (!state.options.generation && !state.encoder) {
     throw RequestError(503,
                        "generation needs a model server: start rrg serve with --base-url URL "
                        "--model NAME");
@@ -97,9 +110,38 @@ void handle_generate(ServeState& state, const httplib::Request& request,
   if (request.has_file("indication"))
     study.indication = request.get_file_value("indication").content;
   study.origin = "upload";
-  if (request.get_param_value("stream") == "1") {
+  const bool stream = request.get_param_value("stream") == "1";
+
+  // The encoder runs once per upload: its hints go into the prompt, its fields into the record.
+  nlohmann::ordered_json encoder_fields = nlohmann::ordered_json::object();
+  std::unique_ptr<FixedHints> hints;
+  if (state.encoder) {
+    pipelines::EncoderResult result;
     try {
-      stream_generation(state.options.generate, study, response);
+      result = state.encoder->encode(study);
+    } catch (const image::ImageError& e) {
+      throw RequestError(422, std::string("\"image\": ") + e.what());
+    }
+    pipelines::add_encoder_fields(encoder_fields, result, state.encoder->identity());
+    hints = std::make_unique<FixedHints>(result.hints);
+  }
+  if (!state.options.generation) {
+    // Encoder only: the record `rrg generate --encoder-only` writes for the upload.
+    nlohmann::ordered_json record;
+    record["id"] = study.id;
+    record["images"] = nlohmann::ordered_json::array({"upload"});
+    record.update(encoder_fields);
+    if (stream) {
+      const std::string events = sse_event("encoder", encoder_fields) + sse_event("record", record);
+      response.set_content(events, "text/event-stream");
+    } else {
+      reply_json(response, 200, record.dump());
+    }
+    return;
+  }
+  if (stream) {
+    try {
+      stream_generation(state.options.generate, study, hints.get(), encoder_fields, response);
     } catch (const image::ImageError& e) {
       throw RequestError(422, std::string("\"image\": ") + e.what());
     }
@@ -112,14 +154,16 @@ void handle_generate(ServeState& state, const httplib::Request& request,
   options.prepare_threads = 1;
   options.on_message = nullptr;
   options.client.concurrency = 1;
-  pipelines::Generator generator(std::move(options));
+  pipelines::Generator generator(std::move(options), hints.get());
   generator.run({study});
   std::ifstream in(dir.path() + "/record.jsonl");
   std::string line;
   if (!std::getline(in, line)) throw std::runtime_error("serve: generate wrote no record");
-  nlohmann::json record = nlohmann::json::parse(line);
+  // Ordered: the record's fields stay in the order `rrg generate` writes them.
+  nlohmann::ordered_json record = nlohmann::ordered_json::parse(line);
   // The record names the temporary file the upload was saved to; the client knows it as "upload".
-  record["images"] = nlohmann::json::array({"upload"});
+  record["images"] = nlohmann::ordered_json::array({"upload"});
+  record.update(encoder_fields);
   reply_json(response, record.contains("error") ? 502 : 200, record.dump());
 }
 

@@ -149,6 +149,11 @@ void handle_health(const ServeState& state, httplib::Response& response) {
   body["labeler"] = state.labelers.empty()
                         ? nlohmann::ordered_json()
                         : nlohmann::ordered_json(state.labelers.any().identity());
+  // The image encoder: its identity and hints threshold, or null.
+  body["encoder"] = state.encoder
+                        ? nlohmann::ordered_json{{"model", state.encoder->identity()},
+                                                 {"threshold", state.encoder->options().threshold}}
+                        : nlohmann::ordered_json();
   body["max_body_bytes"] = state.options.max_body_bytes;
   body["auth"] = !state.options.token.empty();
   reply_json(response, 200, body.dump());

@@ -2,7 +2,8 @@
 // generate pipeline (same messages, same image preprocessing, same request fields) and sent with
 // "stream": true; each content delta of the LLM server's server-sent events is relayed to the
 // browser as it arrives ("event: delta"), then the generate record ("event: record"), or
-// "event: error". One attempt, no answer cache: the page shows what the model writes now.
+// "event: error". With an image encoder its fields come first ("event: encoder") and join the
+// record. One attempt, no answer cache: the page shows what the model writes now.
 // The API key is only ever put in the Authorization header towards the LLM server; error texts
 // pass through ApiKey::redact().
 #include <curl/curl.h>
@@ -18,11 +19,12 @@
 #include "serve_internal.h"
 
 namespace rrg::serve {
-namespace {
 
-std::string sse_event(const std::string& event, const nlohmann::json& data) {
+std::string sse_event(const std::string& event, const nlohmann::ordered_json& data) {
   return "event: " + event + "\ndata: " + data.dump() + "\n\n";
 }
+
+namespace {
 
 // Reads the LLM server's SSE body as it arrives and relays every content delta.
 struct Relay {
@@ -54,7 +56,9 @@ struct Relay {
       const nlohmann::json& delta = chunk["choices"][0].value("delta", nlohmann::json::object());
       if (delta.is_object() && delta.contains("content") && delta["content"].is_string()) {
         const std::string content = delta["content"].get<std::string>();
-        if (!content.empty() && !write(sse_event("delta", {{"content", content}}))) return;
+        if (!content.empty() &&
+            !write(sse_event("delta", nlohmann::ordered_json{{"content", content}})))
+          return;
       }
     }
   }
@@ -69,9 +73,10 @@ std::size_t on_curl_bytes(char* data, std::size_t size, std::size_t n, void* use
 }  // namespace
 
 void stream_generation(const pipelines::GenerateOptions& options, const io::Study& study,
-                       httplib::Response& response) {
+                       pipelines::FindingsHintsProvider* hints,
+                       const nlohmann::ordered_json& encoder_fields, httplib::Response& response) {
   // Everything that can fail on the upload fails here, before the stream starts (a JSON error).
-  const pipelines::GeneratePrompt prompt(options.prompt);
+  const pipelines::GeneratePrompt prompt(options.prompt, hints);
   const nlohmann::json messages = pipelines::build_study_messages(study, prompt, options.images);
   llm::RequestOptions request = options.client.request;
   request.stream = true;
@@ -84,6 +89,8 @@ void stream_generation(const pipelines::GenerateOptions& options, const io::Stud
                                                                  httplib::DataSink& sink) {
     Relay relay;
     relay.sink = &sink;
+    // The encoder's probabilities first: the page shows them while the model writes.
+    if (!encoder_fields.empty() && !relay.write(sse_event("encoder", encoder_fields))) return false;
     const auto start = std::chrono::steady_clock::now();
     CURL* curl = curl_easy_init();
     curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
@@ -148,6 +155,7 @@ void stream_generation(const pipelines::GenerateOptions& options, const io::Stud
     if (keep_reasoning && !parsed.answer.reasoning.empty()) {
       record["reasoning"] = parsed.answer.reasoning;
     }
+    record.update(encoder_fields);
     const std::string last = "event: record\ndata: " + record.dump() + "\n\n";
     sink.write(last.data(), last.size());
     sink.done();

@@ -75,6 +75,7 @@ struct ServeState {
   static constexpr std::size_t kMaxResolved = 256;
   std::mutex resolved_mutex;
   std::map<std::vector<std::string>, std::shared_ptr<const ResolvedMetrics>> resolved;
+  std::unique_ptr<pipelines::ImageEncoder> encoder;  // null = none
 };
 
 // The JSON body of `request`, parsed; RequestError 400 naming the problem, 415 for another type.
@@ -90,8 +91,14 @@ void handle_preview(ServeState& state, const httplib::Request& request,
 void handle_generate(ServeState& state, const httplib::Request& request,
                      httplib::Response& response);
 
-// Streams one study's generation as server-sent events (generate_stream.cpp).
+// Streams one study's generation as server-sent events (generate_stream.cpp). `hints` fills the
+// prompt's {findings_hints} (null = no encoder); `encoder_fields` (the encoder's record fields, or
+// an empty object) is sent first as "event: encoder" and joins the record.
 void stream_generation(const pipelines::GenerateOptions& options, const io::Study& study,
-                       httplib::Response& response);
+                       pipelines::FindingsHintsProvider* hints,
+                       const nlohmann::ordered_json& encoder_fields, httplib::Response& response);
+
+// Server-sent event text: "event: EVENT\ndata: JSON\n\n".
+std::string sse_event(const std::string& event, const nlohmann::ordered_json& data);
 
 }  // namespace rrg::serve

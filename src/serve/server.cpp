@@ -178,6 +178,7 @@ Server::Server(ServeOptions options) : impl_(std::make_unique<Impl>()) {
     for (std::size_t i = 0; i < std::max<std::size_t>(1, state.options.labeler_pool); ++i) {
       std::unique_ptr<labelers::Labeler> labeler = state.options.make_labeler();
       if (!labeler) break;
+      labeler->preload();  // CheXbert's weights load now, not on the first request
       state.labelers.add(std::move(labeler));
     }
   }
@@ -188,10 +189,14 @@ Server::Server(ServeOptions options) : impl_(std::make_unique<Impl>()) {
       pipelines::select_evaluation_metrics({"all"}, labeler, state.options.scoring.scorer_options);
   for (const std::string& id : all.scorer_ids) {
     state.scorers[id] = metrics::make_scorer(id, state.options.scoring.scorer_options);
+    state.scorers[id]->preload();
   }
   // The default selection must be valid for this configuration.
   pipelines::select_evaluation_metrics(state.options.scoring.metrics, labeler,
                                        state.options.scoring.scorer_options);
+  if (!state.options.encoder.model_path.empty()) {
+    state.encoder = std::make_unique<pipelines::ImageEncoder>(state.options.encoder);
+  }
   impl_->rules();
   impl_->routes();
 }

@@ -86,6 +86,7 @@ TEST_F(ServeApi, HealthAndMetrics) {
   EXPECT_EQ(h["status"], "ok");
   EXPECT_FALSE(h["generation"].get<bool>());
   EXPECT_EQ(h["labeler"].get<std::string>().rfind("rules@", 0), 0u);
+  EXPECT_TRUE(h["encoder"].is_null());  // no --encoder: no encoder fields anywhere
 
   const json metrics = parse(rrg::testing::http_get(url("/v1/metrics")));
   bool meteor = false, green_unavailable = false;
@@ -340,6 +341,7 @@ TEST_F(ServeGenerate, PngAndDicomGiveTheGenerateRecord) {
     EXPECT_EQ(record["images"], json::array({"upload"}));
     EXPECT_EQ(record["output"].get<std::string>().rfind("echo: ", 0), 0u) << record.dump();
     EXPECT_FALSE(record.contains("error"));
+    EXPECT_FALSE(record.contains("probabilities"));
   }
   const auto requests = fake_.requests();
   ASSERT_EQ(requests.size(), 2u);

@@ -1,6 +1,9 @@
 // `rrg generate`'s image-encoder flags (see encoder_flags.h).
 #include "encoder_flags.h"
 
+#include "rrg/core/errors.h"
+#include "rrg/text/prompt_template.h"
+
 namespace rrg::cli {
 
 void add_encoder_flags(CLI::App& cmd, EncoderFlags& f) {
@@ -8,8 +11,8 @@ void add_encoder_flags(CLI::App& cmd, EncoderFlags& f) {
   CLI::Option* encoder =
       cmd.add_option("--encoder", f.model,
                      "TorchScript classifier (torch.jit.save, PyTorch <= 1.13) run on each "
-                     "study's frontal image; its observations above --encoder-threshold fill "
-                     "{findings_hints} in --prompt/--prompt-file. Loads libtorch")
+                     "study's frontal image (rrg serve: each upload); its observations above "
+                     "--encoder-threshold fill {findings_hints} in the prompt. Loads libtorch")
           ->type_name("MODEL.pt")
           ->group(group);
   const auto needs_encoder = [&](CLI::Option* option) { option->needs(encoder)->group(group); };
@@ -55,8 +58,8 @@ void add_encoder_flags(CLI::App& cmd, EncoderFlags& f) {
                     ->check(CLI::NonNegativeNumber)
                     ->capture_default_str());
   needs_encoder(cmd.add_flag("--encoder-only", f.only,
-                             "Write the encoder's probabilities and hints per study, without a "
-                             "language model (no --base-url/--model needed)"));
+                             "Only the encoder's probabilities and hints, without a language "
+                             "model (no --base-url/--model needed; rrg serve: no generation)"));
 }
 
 pipelines::ImageEncoderOptions encoder_options(const EncoderFlags& f,
@@ -73,6 +76,27 @@ pipelines::ImageEncoderOptions encoder_options(const EncoderFlags& f,
   o.activation = pipelines::parse_encoder_activation(f.activation);
   o.threads = f.threads;
   return o;
+}
+
+void require_encoder_labels(const EncoderFlags& f) {
+  if (!f.model.empty() && f.labels.empty()) {
+    throw InputError(
+        "--encoder needs --encoder-labels FILE (the model's observation names, one per line; "
+        "see docs/encoder.md)");
+  }
+}
+
+void check_prompt_uses_hints(const pipelines::GeneratePromptOptions& prompt) {
+  if (prompt.template_text.empty()) return;
+  const text::PromptTemplate parsed(prompt.template_text, pipelines::generate_prompt_placeholders(),
+                                    prompt.template_source);
+  if (!parsed.uses("findings_hints")) {
+    throw InputError(
+        prompt.template_source +
+        ": with --encoder the prompt must use {findings_hints}, or the encoder's findings would "
+        "reach no request; add {findings_hints} to it, leave out --prompt/--prompt-file to use the "
+        "built-in prompt with hints, or use --encoder-only");
+  }
 }
 
 }  // namespace rrg::cli

@@ -117,11 +117,7 @@ void fail_if_incomplete(bool cancelled, std::size_t failed, const std::string& o
 
 // --encoder-only: the encoder's probabilities per study, no language model.
 void run_encoder_only(const GenerateFlags& flags) {
-  if (flags.encoder.labels.empty()) {
-    throw InputError(
-        "--encoder needs --encoder-labels FILE (the model's observation names, one "
-        "per line; see docs/encoder.md)");
-  }
+  require_encoder_labels(flags.encoder);
   if (flags.output.empty()) {
     throw InputError("generate --encoder-only needs -o FILE.jsonl (see `rrg generate --help`)");
   }
@@ -154,21 +150,6 @@ void run_encoder_only(const GenerateFlags& flags) {
   fail_if_incomplete(summary.cancelled, summary.failed, flags.output);
 }
 
-// With --encoder, a prompt of the user's must place the hints: a silent encoder run whose output
-// never reaches the model would only cost time. (The built-in prompt gains them by itself.)
-void check_prompt_uses_hints(const pipelines::GeneratePromptOptions& prompt) {
-  if (prompt.template_text.empty()) return;
-  const text::PromptTemplate parsed(prompt.template_text, pipelines::generate_prompt_placeholders(),
-                                    prompt.template_source);
-  if (!parsed.uses("findings_hints")) {
-    throw InputError(
-        prompt.template_source +
-        ": with --encoder the prompt must use {findings_hints}, or the encoder's findings would "
-        "reach no request; add {findings_hints} to it, leave out --prompt/--prompt-file to use the "
-        "built-in prompt with hints, or use --encoder-only");
-  }
-}
-
 void run_generate(const GenerateFlags& flags) {
   if (flags.encoder.only) return run_encoder_only(flags);
   // Before any other thread exists, so that every thread inherits the blocked signals.
@@ -177,11 +158,7 @@ void run_generate(const GenerateFlags& flags) {
   pipelines::GenerateOptions options = resolve(flags);
   std::unique_ptr<pipelines::ImageEncoder> encoder;
   if (!flags.encoder.model.empty()) {
-    if (flags.encoder.labels.empty()) {
-      throw InputError(
-          "--encoder needs --encoder-labels FILE (the model's observation names, "
-          "one per line; see docs/encoder.md)");
-    }
+    require_encoder_labels(flags.encoder);
     check_prompt_uses_hints(options.prompt);
   }
   const io::ShardSpec shard =

@@ -1,13 +1,14 @@
 // `rrg serve` (see serve.h): resolves the flags (the labeler and scoring flags of `rrg evaluate`,
-// the server and image flags of `rrg generate`) into serve::ServeOptions, refuses to listen
-// beyond loopback without a token or an explicit --insecure-no-auth, and serves until Ctrl-C or
-// SIGTERM, which drain the requests in flight before exiting 0.
+// the server, image and image-encoder flags of `rrg generate`) into serve::ServeOptions, refuses to
+// listen beyond loopback without a token or an explicit --insecure-no-auth, and serves until Ctrl-C
+// or SIGTERM, which drain the requests in flight before exiting 0.
 #include "serve.h"
 
 #include <iostream>
 #include <memory>
 #include <mutex>
 
+#include "encoder_flags.h"
 #include "interrupt_watcher.h"
 #include "labeler_flags.h"
 #include "rrg/core/errors.h"
@@ -39,6 +40,7 @@ struct ServeFlags {
   std::string depth16 = "minmax";
   ScoringFlags scoring;
   LabelerFlags labeler;
+  EncoderFlags encoder;
 };
 
 bool is_loopback(const std::string& host) {
@@ -92,7 +94,9 @@ serve::ServeOptions resolve(const ServeFlags& flags) {
   }
 
   const llm::ServerOptions& server = flags.labeler.llm.server;
-  o.generation = !server.base_urls.empty();
+  // --encoder-only: the encoder's probabilities without generation, even when --base-url is set
+  // (for the llm labeler).
+  o.generation = !server.base_urls.empty() && !flags.encoder.only;
   if (o.generation) {
     pipelines::GenerateOptions& g = o.generate;
     g.client = llm::client_options_from(server, "serve");
@@ -110,6 +114,11 @@ serve::ServeOptions resolve(const ServeFlags& flags) {
   o.generate.images.preprocess = flags.image;
   o.generate.images.preprocess.encoding = image::parse_image_encoding(flags.image_format);
   o.generate.images.preprocess.depth16 = image::parse_depth16_mapping(flags.depth16);
+  if (!flags.encoder.model.empty()) {
+    require_encoder_labels(flags.encoder);
+    if (o.generation) check_prompt_uses_hints(o.generate.prompt);
+    o.encoder = encoder_options(flags.encoder, o.generate.images.preprocess.depth16);
+  }
   if (!flags.quiet)
     o.on_log = [](const std::string& line) { std::cerr << "rrg serve: " << line << "\n"; };
   return o;
@@ -154,7 +163,9 @@ void setup_serve(CLI::App& app) {
       "Serve a web page and a JSON API on http://HOST:PORT/: upload a chest X-ray and see the\n"
       "draft report of the model behind --base-url, its CheXpert labels and, against a typed\n"
       "reference, every metric with its signature; score, label and report over JSON\n"
-      "(POST /v1/score, /v1/label, /v1/generate; GET /v1/health, /v1/metrics).\n"
+      "(POST /v1/score, /v1/label, /v1/generate; GET /v1/health, /v1/metrics). With --encoder\n"
+      "MODEL.pt, a chest X-ray classifier runs on each upload: its probabilities show as bars\n"
+      "and join the record, its findings fill the prompt (docs/encoder.md).\n"
       "Models load once at start-up. Binds 127.0.0.1 unless told otherwise; another --host needs\n"
       "--token FILE (Bearer authentication) or --insecure-no-auth. Ctrl-C or SIGTERM answers the\n"
       "requests in flight, then exits 0.");
@@ -198,6 +209,7 @@ void setup_serve(CLI::App& app) {
       ->check(CLI::IsMember({"minmax", "full"}))
       ->capture_default_str();
   add_scoring_flags(*cmd, flags->scoring);
+  add_encoder_flags(*cmd, flags->encoder);
   add_labeler_flags(*cmd, flags->labeler,
                     "for labels and the clinical metrics (its --base-url is also the model "
                     "server of generation)",
@@ -207,6 +219,8 @@ void setup_serve(CLI::App& app) {
       "  rrg serve                                   # score and label on http://127.0.0.1:8080/\n"
       "  rrg serve --base-url http://127.0.0.1:8000/v1 --model Qwen2-VL-7B-Instruct\n"
       "  rrg serve --host 0.0.0.0 --token token.txt --port 9000\n"
+      "  rrg serve --base-url http://127.0.0.1:8000/v1 --model M --encoder densenet.pt "
+      "--encoder-labels labels.txt\n"
       "\nExit status: 0 after Ctrl-C/SIGTERM, 1 environment failure, 2 bad usage.");
   cmd->callback([flags] { run_serve(*flags); });
 }

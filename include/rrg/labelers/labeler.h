@@ -81,6 +81,10 @@ class Labeler {
   // A caveat to print wherever this labeler's labels are reported ("" = none): the rules
   // labeler says that its labels approximate CheXbert's, and how well.
   virtual std::string note() const { return ""; }
+  // Loads the labeler's model now rather than for the first report that needs it, so that a
+  // long-lived server (rrg serve) loads it once at start-up and no request pays for it or fails
+  // on it. Throws what the first label() call would; a no-op for labelers without a model.
+  virtual void preload() {}
 };
 
 }  // namespace rrg::labelers

@@ -124,6 +124,11 @@ class Scorer {
   // One line for the end of a run of a scorer with something to report (requests, cache hits,
   // model load time; "" for the others), e.g. "GREEN: 120 pairs (100 from cache), ...".
   virtual std::string summary() const { return ""; }
+
+  // Loads the scorer's model now rather than in the first statistics() call (rrg serve loads
+  // every model once at start-up); a no-op for scorers without one. Thread-safe like
+  // statistics().
+  virtual void preload() const {}
 };
 
 // A scorer whose corpus value of every key is the np.mean of a per-sample value, and whose

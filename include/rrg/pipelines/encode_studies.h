@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "rrg/core/job.h"
 #include "rrg/io/datasets/study.h"
 #include "rrg/pipelines/image_encoder.h"
@@ -50,6 +52,12 @@ class StudyEncoder final : public Job {
   EncodeOptions options_;
   ImageEncoder& encoder_;
 };
+
+// Adds the encoder's fields of a record to `record`, in this order: "probabilities" (every named
+// output in label order), "findings_hints" and "encoder" (`encoder`: ImageEncoder::identity()).
+// The --encoder-only records above and `rrg serve`'s generate records share them.
+void add_encoder_fields(nlohmann::ordered_json& record, const EncoderResult& result,
+                        const std::string& encoder);
 
 // "encode: 120 record(s) written (3 failed), 40 already done".
 std::string format_summary(const EncodeSummary& summary);

@@ -8,7 +8,9 @@
 //   POST /v1/label    {"reports": ["..."]} -> {"labeler", "observations", "labels": [...]}
 //   POST /v1/preview  multipart "image" -> {"data_url"}: the image as generate sends it (DICOMs
 //                     windowed), for the page to show
-//   POST /v1/generate multipart "image" (+ "indication") -> the record of `rrg generate`
+//   POST /v1/generate multipart "image" (+ "indication") -> the record of `rrg generate`; with an
+//                     image encoder also its "probabilities", "findings_hints" and "encoder" (the
+//                     fields of `rrg generate --encoder-only`), the hints in the prompt
 //   POST /v1/report   multipart "predictions", "references" files -> the HTML report of
 //                     `rrg evaluate --html`
 //
@@ -28,6 +30,7 @@
 #include "rrg/labelers/labeler.h"
 #include "rrg/pipelines/evaluate.h"
 #include "rrg/pipelines/generate.h"
+#include "rrg/pipelines/image_encoder.h"
 
 namespace rrg::serve {
 
@@ -51,14 +54,19 @@ struct ServeOptions {
   // server is needed. generate.output is set per request.
   bool generation = false;
   pipelines::GenerateOptions generate;
+  // Image encoder (rrg generate --encoder), loaded once at construction; model_path "" = none.
+  // It runs on every /v1/generate upload: its hints fill the prompt's {findings_hints} (the
+  // built-in prompt then is the grounded one) and its probabilities join the record. Without
+  // `generation`, /v1/generate answers the encoder's record alone (as --encoder-only writes it).
+  pipelines::ImageEncoderOptions encoder;
   // Lines for the server log (one request per line; never a body, never the API key).
   std::function<void(const std::string&)> on_log;
 };
 
 class Server {
  public:
-  // Builds the scorers and labelers (models load here, once). Throws rrg::InputError for
-  // unusable options.
+  // Builds the scorers, labelers and the image encoder (models load here, once). Throws
+  // rrg::InputError for unusable options.
   explicit Server(ServeOptions options);
   ~Server();
   Server(const Server&) = delete;

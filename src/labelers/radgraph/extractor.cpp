@@ -120,6 +120,12 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor, public
 
   Job* job() override { return this; }
 
+  void preload() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    load();
+    load_model();
+  }
+
   std::string summary() const override {
     const JobProgress p = progress();
     return "radgraph: " + std::to_string(p.total) + " distinct texts, " + std::to_string(p.cached) +

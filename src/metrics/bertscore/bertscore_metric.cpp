@@ -25,6 +25,11 @@ void BertScoreMetric::sign(std::size_t key, ScoringInputs& inputs, Signature& si
       .set("nrefs", most > 1 ? "max-f1-of-" + std::to_string(most) : "1");
 }
 
+void BertScoreMetric::preload() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  scorer_->preload();
+}
+
 SampleStatistics BertScoreMetric::statistics(ScoringInputs& inputs) const {
   std::lock_guard<std::mutex> lock(mutex_);
   const TextCorpus& corpus = inputs.texts(TextConvention::kCoco);

@@ -138,4 +138,11 @@ Job* RadCliqV1Metric::job() const {
   return options_.radgraph.scorer->job();
 }
 
+void RadCliqV1Metric::preload() const {
+  for (const auto* component :
+       {&options_.radgraph, &options_.bertscore, &options_.semb, &options_.bleu2}) {
+    component->scorer->preload();
+  }
+}
+
 }  // namespace rrg::metrics::radgraph

@@ -169,6 +169,11 @@ Job* RadGraphMetric::job() const {
   return options_.extractor->job();
 }
 
+void RadGraphMetric::preload() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  options_.extractor->preload();
+}
+
 RadGraphExtractionStats RadGraphMetric::last_extraction() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return last_;

@@ -1,7 +1,8 @@
 """Browser tests of the `rrg serve` page in real headless Chromium.
 
     serve_browser_test.py RRG_BINARY RRG_LLM_DEV_BINARY SCREENSHOT_DIR
-                          [--docs-screenshot PNG] [--docs-report-screenshot PNG] [TESTS...]
+                          [--docs-screenshot PNG] [--docs-report-screenshot PNG]
+                          [--docs-encoder-screenshot PNG] [TESTS...]
 
 Starts the scripted loopback OpenAI-compatible server of the generate tests (`rrg-llm-dev
 serve`) and the real `rrg serve` pointed at it, both on ephemeral loopback ports, then in the
@@ -10,11 +11,15 @@ server decoded, presses Generate and checks the report streamed in as several de
 the model's answer, that the label chips show, and that a typed reference gives every metric
 with its signature and the reference's chips. A second server without --base-url must say that
 generation needs a model server and still score. The report tab turns the bundled example files
-into the HTML report of `rrg evaluate --html`. No console errors anywhere. Screenshots go to
+into the HTML report of `rrg evaluate --html`. With an image encoder (a tiny random TorchScript
+classifier made by python3-torch; skipped without it), Generate shows its probabilities as one
+labelled bar per named output, with the values `rrg generate --encoder-only` gives for the same
+image. No console errors anywhere. Screenshots go to
 SCREENSHOT_DIR; --docs-screenshot / --docs-report-screenshot also write the README's pictures.
 Exit 77 (skipped) without a browser.
 """
 import argparse
+import json
 import os
 import re
 import shutil
@@ -135,6 +140,28 @@ class Process:
         return self.process.returncode
 
 
+ENCODER_LABELS = ["Atelectasis", "Cardiomegaly", "", "Effusion", "Edema"]
+
+
+def make_encoder(directory):
+    """A tiny random TorchScript classifier and its labels file, or None without python3-torch
+    or a build without the libtorch module."""
+    rrg_dir = os.path.dirname(os.path.abspath(ARGS.rrg))
+    if not os.path.exists(os.path.join(rrg_dir, "librrg_torch.so")):
+        return None
+    if subprocess.run(["/usr/bin/python3", "-c", "import torch"], capture_output=True).returncode:
+        return None
+    model = os.path.join(directory, "tiny.pt")
+    labels = os.path.join(directory, "labels.txt")
+    subprocess.run(["/usr/bin/python3", os.path.join(SOURCE, "tests", "pipelines",
+                                                     "encoder_reference.py"),
+                    "make-model", model, "--outputs", str(len(ENCODER_LABELS))], check=True,
+                   capture_output=True)
+    with open(labels, "w") as out:
+        out.write("\n".join(ENCODER_LABELS) + "\n")
+    return ["--encoder", model, "--encoder-labels", labels, "--encoder-threads", "1"]
+
+
 class ServePage(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -150,6 +177,15 @@ class ServePage(unittest.TestCase):
                             r"listening on (\S+)", os.path.join(cls.dir, "serve.log"))
         cls.plain = Process([ARGS.rrg, "serve", "--port", "0"], r"listening on (\S+)",
                             os.path.join(cls.dir, "plain.log"))
+        cls.encoder_flags = make_encoder(cls.dir)
+        cls.encoded = None
+        if cls.encoder_flags:
+            cls.encoded = Process([ARGS.rrg, "serve", "--port", "0", "--base-url", cls.llm.url,
+                                   "--model", "vlm-test", "--no-cache", *cls.encoder_flags],
+                                  r"listening on (\S+)", os.path.join(cls.dir, "encoded.log"))
+            cls.encoder_alone = Process([ARGS.rrg, "serve", "--port", "0", *cls.encoder_flags],
+                                        r"listening on (\S+)",
+                                        os.path.join(cls.dir, "encoder_alone.log"))
         cls.browser = browser.Browser(1400, 1000)
         cls.driver = cls.browser.driver
         os.makedirs(ARGS.screenshots, exist_ok=True)
@@ -158,9 +194,11 @@ class ServePage(unittest.TestCase):
     def tearDownClass(cls):
         cls.browser.quit()
         codes = [cls.serve.stop(), cls.plain.stop()]
+        if cls.encoded:
+            codes += [cls.encoded.stop(), cls.encoder_alone.stop()]
         cls.llm.stop()
         shutil.rmtree(cls.dir, ignore_errors=True)
-        if codes != [0, 0]:
+        if any(codes):
             raise AssertionError(f"rrg serve exit statuses after SIGTERM: {codes}")
 
     def js(self, script, *args):
@@ -246,6 +284,79 @@ class ServePage(unittest.TestCase):
         if ARGS.docs_screenshot:
             shutil.copyfile(os.path.join(ARGS.screenshots, "serve_page.png"), ARGS.docs_screenshot)
 
+    def test_encoder_probabilities_show_as_bars(self):
+        if not self.encoder_flags:
+            self.skipTest("needs python3-torch and the libtorch module (librrg_torch.so)")
+        # What `rrg generate --encoder-only` gives for the same file.
+        studies = os.path.join(self.dir, "studies.jsonl")
+        probs = os.path.join(self.dir, "probs.jsonl")
+        with open(studies, "w") as out:
+            out.write(json.dumps({"id": "png", "images": [self.png]}) + "\n")
+        subprocess.run([ARGS.rrg, "generate", "--studies", studies, "--encoder-only", "-o", probs,
+                        "--overwrite", *self.encoder_flags], check=True, capture_output=True,
+                       env={**os.environ, "RRG_CONFIG": "/dev/null"})
+        with open(probs) as lines:
+            want = json.loads(lines.readline())
+        named = [label for label in ENCODER_LABELS if label]
+        self.assertEqual(list(want["probabilities"]), named)
+
+        self.open(self.encoded.url)
+        self.assertIn("encoder", self.driver.find_element("id", "server-status").text)
+        self.assertFalse(self.driver.find_element("id", "encoder-card").is_displayed())
+        self.upload(self.png)
+        self.driver.find_element("id", "generate").click()
+        self.wait_for("return document.getElementById('encoder-card').dataset.done",
+                      "the encoder's bars")
+        self.wait_for("return document.getElementById('prediction').dataset.done",
+                      "the generated report")
+        bars = self.js("return [...document.querySelectorAll('#encoder-bars .track')].map(t => "
+                       "[t.dataset.observation, t.dataset.probability, "
+                       "t.firstChild.getBoundingClientRect().width / "
+                       "t.getBoundingClientRect().width, "
+                       "t.previousElementSibling.textContent, t.nextElementSibling.textContent])")
+        self.assertEqual([b[0] for b in bars], named)
+        for name, probability, fraction, label, number in bars:
+            p = want["probabilities"][name]
+            self.assertEqual(float(probability), p, name)  # the same double, not a rounding
+            self.assertAlmostEqual(fraction, p, delta=0.01, msg=name)  # the drawn length
+            self.assertEqual(label, name)
+            self.assertAlmostEqual(float(number), p, delta=0.0005, msg=name)
+        self.assertEqual(self.js("return document.getElementById('encoder-hints').textContent"),
+                         "Hints: " + want["findings_hints"])
+        # The hints went into the prompt (the fake server echoes it into the report).
+        self.assertIn(want["findings_hints"],
+                      self.js("return document.getElementById('prediction').value"))
+        self.assertEqual(len(self.chips("prediction-chips")), 14)
+        self.assertEqual(self.browser.console_errors(), [])
+        self.assertGreater(
+            self.browser.image_summary(self.screenshot("serve_page_encoder.png"))["colours"], 50)
+        if ARGS.docs_encoder_screenshot:
+            shutil.copyfile(os.path.join(ARGS.screenshots, "serve_page_encoder.png"),
+                            ARGS.docs_encoder_screenshot)
+
+    def test_encoder_without_model_server_classifies(self):
+        if not self.encoder_flags:
+            self.skipTest("needs python3-torch and the libtorch module (librrg_torch.so)")
+        self.open(self.encoder_alone.url)
+        self.assertTrue(self.driver.find_element("id", "no-model").is_displayed())
+        button = self.driver.find_element("id", "generate")
+        self.assertEqual(button.text, "Classify")
+        self.upload(self.dicom)
+        self.assertTrue(button.is_enabled())
+        self.js("document.getElementById('prediction').value = 'Typed draft.'")
+        button.click()
+        self.wait_for("return document.getElementById('encoder-card').dataset.done",
+                      "the encoder's bars")
+        self.assertEqual(self.js("return document.querySelectorAll('#encoder-bars .track')"
+                                 ".length"), len([label for label in ENCODER_LABELS if label]))
+        # No model wrote anything: the typed draft stays.
+        self.assertEqual(self.js("return document.getElementById('prediction').value"),
+                         "Typed draft.")
+        self.assertEqual(self.js("return document.getElementById('generate-error').textContent"),
+                         "")
+        self.assertEqual(self.browser.console_errors(), [])
+        self.screenshot("serve_page_encoder_only.png")
+
     def test_without_model_server_the_page_says_so_and_still_scores(self):
         self.open(self.plain.url)
         notice = self.driver.find_element("id", "no-model")
@@ -296,6 +407,7 @@ def main():
     parser.add_argument("screenshots")
     parser.add_argument("--docs-screenshot")
     parser.add_argument("--docs-report-screenshot")
+    parser.add_argument("--docs-encoder-screenshot")
     ARGS, rest = parser.parse_known_args()
     browser.skip_unless_available()
     program = unittest.main(argv=[sys.argv[0], "-v", *rest], exit=False)

@@ -132,6 +132,9 @@ class ChexbertLabeler final : public Labeler, public ReportEmbedder {
   // (docs/chexbert.md, "Threads and BLAS").
   std::string summary() const override;
 
+  // Loads libtorch and the weights now (they are otherwise loaded on the first report).
+  void preload() override { model(); }
+
   // The cache key of a preprocessed text (exposed for tests and cache tools).
   std::string cache_key(const std::string& preprocessed) const;
 

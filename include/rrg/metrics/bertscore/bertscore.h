@@ -140,6 +140,9 @@ class BertScorer {
   // "hf_encoder@sha256:<weights>|layer:<L>|fp32" (or int8): what the cached values depend on.
   std::string identity() const;
 
+  // Loads libtorch and the model now (otherwise loaded by the first forward pass).
+  void preload() { model(); }
+
   const BertScoreStats& stats() const { return stats_; }
   // One line for the end of a run, like the CheXbert labeler's.
   std::string summary() const;

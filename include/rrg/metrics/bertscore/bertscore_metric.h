@@ -27,6 +27,8 @@ class BertScoreMetric final : public MeanScorer {
   void sign(std::size_t key, ScoringInputs& inputs, Signature& signature) const override;
   SampleStatistics statistics(ScoringInputs& inputs) const override;
   std::string summary() const override;
+  // Loads libtorch and the model now (otherwise loaded by the first statistics() call).
+  void preload() const override;
 
   // bert_score's warnings of the last statistics() call (e.g. empty candidates).
   std::vector<std::string> last_warnings() const;

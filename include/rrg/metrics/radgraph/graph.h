@@ -51,6 +51,9 @@ class GraphExtractor {
   virtual std::string description() const = 0;
   // Progress and cancellation of long extractions; nullptr when there is none.
   virtual Job* job() { return nullptr; }
+  // Loads the model now rather than for the first text not in the cache (rrg serve loads every
+  // model once at start-up); a no-op for extractors without one.
+  virtual void preload() {}
 };
 
 }  // namespace rrg::metrics::radgraph

@@ -94,6 +94,8 @@ class RadCliqV1Metric final : public Scorer {
   KeyAggregation aggregation(std::size_t key) const override;
   // The RadGraph component's extraction: the long part of a run without cached graphs.
   Job* job() const override;
+  // Every component's preload().
+  void preload() const override;
 
  private:
   RadCliqV1Options options_;

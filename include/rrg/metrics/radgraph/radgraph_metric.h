@@ -65,6 +65,8 @@ class RadGraphMetric final : public Scorer {
   KeyAggregation aggregation(std::size_t key) const override;
   Job* job() const override;
   std::string summary() const override;
+  // The extractor's preload().
+  void preload() const override;
 
   RadGraphExtractionStats last_extraction() const;
 
