@@ -31,11 +31,12 @@ AnnotationResult annotate(const io::ReportFile& reports, labelers::Labeler& labe
   }
   const auto start = std::chrono::steady_clock::now();
   const std::vector<std::string_view> views(result.texts.begin(), result.texts.end());
-  labelers::DistinctLabels labelled = labelers::label_distinct(labeler, views);
+  const labelers::DistinctLabels labelled = labelers::label_distinct(labeler, views);
   result.timings_seconds.emplace_back(
       "label:" + labeler.name(),
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  result.labels = std::move(labelled.results);
+  result.labels.reserve(labelled.size());
+  for (std::size_t i = 0; i < labelled.size(); ++i) result.labels.push_back(labelled.result(i));
   result.n_distinct = labelled.n_distinct;
   for (const auto& label : result.labels) result.n_errors += label.error.empty() ? 0 : 1;
   return result;
