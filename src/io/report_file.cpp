@@ -13,6 +13,7 @@
 
 #include "json_input.h"
 #include "rrg/core/errors.h"
+#include "rrg/core/parallel.h"
 #include "rrg/core/string_slots.h"
 #include "rrg/io/csv.h"
 #include "rrg/io/json_value.h"
@@ -136,9 +137,12 @@ JsonValue parse_json_document(const std::string& path, std::string_view content)
   throw InputError(path + ": malformed JSON");  // unreachable unless the two parsers disagree
 }
 
-void read_jsonl(const std::string& path, std::string_view content, ReportFile& out) {
+// The lines of `part`, the first of which is line first_line + 1 of the file.
+void read_jsonl_part(const std::string& path, std::string_view part, std::size_t first_line,
+                     std::vector<ReportRecord>& records) {
   JsonValue object;
-  detail::for_each_jsonl_line(content, [&](std::size_t line_no, std::string_view line) {
+  detail::for_each_jsonl_line(part, [&](std::size_t part_line, std::string_view line) {
+    const std::size_t line_no = first_line + part_line;
     if (!parse_json_members(line, record_keys(), object)) {
       (void)detail::parse_json_line(path, line_no, line);
       throw InputError(location_message(path, line_no, 0, "malformed JSON line"));
@@ -147,8 +151,49 @@ void read_jsonl(const std::string& path, std::string_view content, ReportFile& o
     record.line = line_no;
     record_from_object(object, path + ":" + std::to_string(line_no), record,
                        /*id_required=*/true);
-    out.records.push_back(std::move(record));
+    records.push_back(std::move(record));
   });
+}
+
+// Below this size a JSONL file is parsed on one thread.
+constexpr std::size_t kParallelJsonlBytes = std::size_t{1} << 20;
+
+void read_jsonl(const std::string& path, std::string_view content, ReportFile& out,
+                std::size_t threads) {
+  threads = resolve_threads(threads);
+  if (threads <= 1 || content.size() < kParallelJsonlBytes) {
+    read_jsonl_part(path, content, 0, out.records);
+    return;
+  }
+  // Lines are independent: the file is cut at line ends into parts parsed at the same time and
+  // joined in order. An error names the same line as on one thread: parallel_for rethrows the
+  // lowest failing part's, and a part's lines all precede the next part's.
+  const std::size_t n_parts = 4 * threads;
+  std::vector<std::string_view> parts;
+  std::vector<std::size_t> first_lines;
+  std::size_t begin = 0, lines_before = 0;
+  for (std::size_t k = 0; k < n_parts && begin < content.size(); ++k) {
+    std::size_t end = content.size();
+    if (k + 1 < n_parts) {
+      end = content.find('\n', std::max(begin, content.size() * (k + 1) / n_parts));
+      end = end == std::string_view::npos ? content.size() : end + 1;
+    }
+    const std::string_view part = content.substr(begin, end - begin);
+    parts.push_back(part);
+    first_lines.push_back(lines_before);
+    lines_before += static_cast<std::size_t>(std::count(part.begin(), part.end(), '\n'));
+    begin = end;
+  }
+  std::vector<std::vector<ReportRecord>> records(parts.size());
+  parallel_for(parts.size(), threads, [&](std::size_t k, std::size_t) {
+    read_jsonl_part(path, parts[k], first_lines[k], records[k]);
+  });
+  std::size_t total = 0;
+  for (const auto& part : records) total += part.size();
+  out.records.reserve(total);
+  for (auto& part : records) {
+    for (auto& record : part) out.records.push_back(std::move(record));
+  }
 }
 
 void read_seed_json(const std::string& path, JsonValue& doc, ReportFile& out) {
@@ -393,8 +438,8 @@ std::string read_text_file(const std::string& path) {
   return content;
 }
 
-ReportFile parse_report_file(const std::string& path, std::string_view content,
-                             ReportFormat format) {
+ReportFile parse_report_file(const std::string& path, std::string_view content, ReportFormat format,
+                             std::size_t threads) {
   ReportFile out;
   out.path = path;
   check_utf8(path, content);
@@ -429,7 +474,7 @@ ReportFile parse_report_file(const std::string& path, std::string_view content,
 
   switch (format) {
     case ReportFormat::kJsonl:
-      read_jsonl(path, content, out);
+      read_jsonl(path, content, out, threads);
       break;
     case ReportFormat::kCsv:
       read_csv(path, content, out);
@@ -463,9 +508,9 @@ ReportFile parse_report_file(const std::string& path, std::string_view content,
   return out;
 }
 
-ReportFile read_report_file(const std::string& path, ReportFormat format) {
+ReportFile read_report_file(const std::string& path, ReportFormat format, std::size_t threads) {
   const std::string content = read_text_file(path);
-  return parse_report_file(path, content, format);
+  return parse_report_file(path, content, format, threads);
 }
 
 }  // namespace rrg::io
