@@ -81,7 +81,7 @@ std::vector<KeyInfo> ClinicalScorer::keys() const {
 void ClinicalScorer::sign(std::size_t key, ScoringInputs& inputs, Signature& signature) const {
   const std::string& identity = inputs.labels().labeler_identity;
   if (corpus_index_[key] != kNpos) {
-    signature = clinical_metric_signatures(identity)[corpus_index_[key]];
+    signature = clinical_metric_signature(corpus_index_[key], identity);
   } else {
     signature.set("labeler", identity);
   }
