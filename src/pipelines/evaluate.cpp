@@ -136,7 +136,8 @@ class LazyScoringInputs final : public metrics::ScoringInputs {
   // back to the paired reports for the seed convention.
   void release_coco() {
     if (!coco_) return;
-    if (coco_owns_originals_ && options_.coco_clean == "none") {
+    // (When the seed texts were already copied from them, the originals are simply dropped.)
+    if (coco_owns_originals_ && !seed_) {
       reports_.predictions = std::move(coco_->hypotheses);
       reports_.references = std::move(coco_->references);
       coco_owns_originals_ = false;
