@@ -8,19 +8,18 @@
 namespace rrg::labelers {
 
 DistinctLabels label_distinct(Labeler& labeler, const std::vector<std::string_view>& texts) {
+  DistinctLabels out;
   StringSlots slot_of(texts.size());
-  std::vector<std::string> distinct;
-  std::vector<std::size_t> slot(texts.size());
+  std::vector<std::string_view> distinct;
+  out.slots.resize(texts.size());
   for (std::size_t i = 0; i < texts.size(); ++i) {
     bool inserted = false;
-    slot[i] = slot_of.find_or_add(texts[i], inserted);
-    if (inserted) distinct.emplace_back(texts[i]);
+    // StringSlots numbers at most 2^32 - 2 strings, so a slot fits 32 bits.
+    out.slots[i] = static_cast<std::uint32_t>(slot_of.find_or_add(texts[i], inserted));
+    if (inserted) distinct.push_back(texts[i]);
   }
-  const std::vector<LabelResult> labelled = labeler.label(distinct);
-  DistinctLabels out;
+  out.distinct = labeler.label_views(distinct);
   out.n_distinct = distinct.size();
-  out.results.reserve(texts.size());
-  for (std::size_t i = 0; i < texts.size(); ++i) out.results.push_back(labelled[slot[i]]);
   return out;
 }
 

@@ -20,24 +20,48 @@
 
 namespace rrg::pipelines {
 
+namespace {
+
+// Labels result.texts into `result` (each distinct text once).
+void label_texts(AnnotationResult& result, labelers::Labeler& labeler) {
+  result.labeler_identity = labeler.identity();
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<std::string_view> views(result.texts.begin(), result.texts.end());
+  const labelers::DistinctLabels labelled = labelers::label_distinct(labeler, views);
+  result.timings_seconds.emplace_back(
+      "label:" + labeler.name(),
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  result.labels.reserve(labelled.size());
+  for (std::size_t i = 0; i < labelled.size(); ++i) result.labels.push_back(labelled.result(i));
+  result.n_distinct = labelled.n_distinct;
+  for (const auto& label : result.labels) result.n_errors += label.error.empty() ? 0 : 1;
+}
+
+}  // namespace
+
 AnnotationResult annotate(const io::ReportFile& reports, labelers::Labeler& labeler) {
   AnnotationResult result;
-  result.labeler_identity = labeler.identity();
   result.ids.reserve(reports.records.size());
   result.texts.reserve(reports.records.size());
   for (const auto& record : reports.records) {
     result.ids.push_back(record.id);
     result.texts.push_back(record.texts.front());
   }
-  const auto start = std::chrono::steady_clock::now();
-  const std::vector<std::string_view> views(result.texts.begin(), result.texts.end());
-  labelers::DistinctLabels labelled = labelers::label_distinct(labeler, views);
-  result.timings_seconds.emplace_back(
-      "label:" + labeler.name(),
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  result.labels = std::move(labelled.results);
-  result.n_distinct = labelled.n_distinct;
-  for (const auto& label : result.labels) result.n_errors += label.error.empty() ? 0 : 1;
+  label_texts(result, labeler);
+  return result;
+}
+
+AnnotationResult annotate(io::ReportFile&& reports, labelers::Labeler& labeler) {
+  AnnotationResult result;
+  result.ids.reserve(reports.records.size());
+  result.texts.reserve(reports.records.size());
+  for (auto& record : reports.records) {
+    result.ids.push_back(std::move(record.id));
+    result.texts.push_back(std::move(record.texts.front()));
+  }
+  reports.records.clear();
+  reports.records.shrink_to_fit();
+  label_texts(result, labeler);
   return result;
 }
 

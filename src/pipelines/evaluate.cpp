@@ -10,8 +10,7 @@
 #include <limits>
 #include <numeric>
 #include <optional>
-#include <string_view>
-#include <unordered_set>
+#include <set>
 
 #include "rrg/core/errors.h"
 #include "rrg/core/parallel.h"
@@ -43,23 +42,27 @@ void for_each_text(std::size_t n, std::size_t threads,
   });
 }
 
-// The scorers' inputs for one evaluation. Texts are prepared the first time a scorer asks: the
-// seed convention copies and cleans the predictions and first references; the coco convention
-// takes the paired texts over (moved, or cleaned in place), so it must come last. The labeler
-// labels the seed-cleaned texts (an LLM's <think> block or markdown cannot produce findings),
-// each distinct text once. Each preparation is recorded as a timed event ("prepare:seed",
-// "label:rules", ...).
+// The scorers' inputs for one evaluation. Texts are prepared the first time a scorer asks, and
+// a million-pair corpus is held once, not twice: the coco convention (asked for first) takes the
+// paired texts over -- moved as they are, or, with a coco cleaner, cleaned into a copy when the
+// seed convention still needs the originals --, release_coco() gives them back, and the seed
+// convention (asked for last) then takes them over and cleans the predictions and first
+// references in place. The labeler labels the seed-cleaned texts (an LLM's <think> block or
+// markdown cannot produce findings), each distinct text once. Each preparation is recorded as a
+// timed event ("prepare:coco", "prepare:seed", "label:rules", ...).
 class LazyScoringInputs final : public metrics::ScoringInputs {
  public:
   using Event = std::pair<std::string, double>;
 
-  LazyScoringInputs(io::PairedReports& reports, const EvaluateOptions& options)
+  // `seed_needed`: whether a scorer may ask for the seed convention (its texts, labels or
+  // embeddings) after the coco one.
+  LazyScoringInputs(io::PairedReports& reports, const EvaluateOptions& options, bool seed_needed)
       : reports_(reports),
         options_(options),
         threads_(resolve_threads(options.threads)),
-        size_(reports.predictions.size()) {}
+        size_(reports.predictions.size()),
+        seed_needed_(seed_needed) {}
 
-  // Counted at the start: the ids and then the texts move on (to the result, to the corpus).
   std::size_t size() const override { return size_; }
   std::size_t threads() const override { return threads_; }
 
@@ -74,6 +77,7 @@ class LazyScoringInputs final : public metrics::ScoringInputs {
 
   const metrics::PairLabels& labels() override {
     if (labels_) return *labels_;
+    if (labels_released_) throw std::logic_error("evaluate: labels asked for after release");
     if (options_.labeler == nullptr) {
       throw InputError("clinical metrics need a labeler; use --labeler rules");
     }
@@ -90,9 +94,11 @@ class LazyScoringInputs final : public metrics::ScoringInputs {
     labels_.emplace();
     labels_->labeler_identity = options_.labeler->identity();
     labels_->errors.resize(n);
+    labels_->predictions.reserve(n);
+    labels_->references.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
-      const auto& pred = labelled.results[i];
-      const auto& ref = labelled.results[n + i];
+      const auto& pred = labelled.result(i);
+      const auto& ref = labelled.result(n + i);
       labels_->predictions.push_back(pred.labels);
       labels_->references.push_back(ref.labels);
       std::string& error = labels_->errors[i];
@@ -126,25 +132,71 @@ class LazyScoringInputs final : public metrics::ScoringInputs {
     return *embeddings_;
   }
 
-  // The seed corpus is no longer needed (its scorers ran).
-  void release_seed() { seed_.reset(); }
+  // The coco corpus is no longer needed (its scorers ran): texts taken over as they were go
+  // back to the paired reports for the seed convention.
+  void release_coco() {
+    if (!coco_) return;
+    // (When the seed texts were already copied from them, the originals are simply dropped.)
+    if (coco_owns_originals_ && !seed_) {
+      reports_.predictions = std::move(coco_->hypotheses);
+      reports_.references = std::move(coco_->references);
+      coco_owns_originals_ = false;
+    }
+    coco_.reset();
+  }
+
+  // Hands the labels over once the clinical scorer ran (no copy of a million label rows); a
+  // later labels() would be a bug.
+  metrics::PairLabels release_labels() {
+    if (!labels_) throw std::logic_error("evaluate: labels released before they were computed");
+    metrics::PairLabels out = std::move(*labels_);
+    labels_.reset();
+    labels_released_ = true;
+    return out;
+  }
 
   std::size_t n_distinct() const { return n_distinct_; }
   const std::vector<Event>& events() const { return events_; }
 
  private:
+  // The originals are gone once a convention took them over and cleaned them.
+  void check_originals(const char* convention) const {
+    if (coco_owns_originals_ || originals_cleaned_) {
+      throw std::logic_error(std::string("evaluate: ") + convention +
+                             " texts asked for after the originals were cleaned");
+    }
+  }
+
   const metrics::TextCorpus& seed() {
     if (seed_) return *seed_;
-    if (coco_) throw std::logic_error("evaluate: seed texts asked for after the coco texts");
     const auto start = std::chrono::steady_clock::now();
     const text::CleanFunction clean = text::find_cleaner(cleaner(TextConvention::kSeed)).clean;
+    if (coco_owns_originals_) {
+      // Asked for while the coco scorers hold the originals (RadCliQ-v1 reads the CheXbert
+      // embeddings of seed texts): a cleaned copy of the predictions and first references.
+      const metrics::TextCorpus& originals = *coco_;
+      seed_.emplace();
+      seed_->hypotheses.resize(originals.size());
+      seed_->references.resize(originals.size());
+      for_each_text(originals.size(), threads_, [&](std::size_t i) {
+        seed_->hypotheses[i] = clean(originals.hypotheses[i]);
+        seed_->references[i].push_back(clean(originals.references[i].front()));
+      });
+      events_.emplace_back("prepare:seed", seconds_since(start));
+      return *seed_;
+    }
+    check_originals("seed");
     seed_.emplace();
-    const std::size_t n = reports_.predictions.size();
-    seed_->hypotheses.resize(n);
-    seed_->references.resize(n);
-    for_each_text(n, threads_, [&](std::size_t i) {
-      seed_->hypotheses[i] = clean(reports_.predictions[i]);
-      seed_->references[i].push_back(clean(reports_.references[i].front()));
+    originals_cleaned_ = true;
+    seed_->hypotheses = std::move(reports_.predictions);
+    seed_->references = std::move(reports_.references);
+    for_each_text(seed_->size(), threads_, [&](std::size_t i) {
+      std::string& hypothesis = seed_->hypotheses[i];
+      hypothesis = clean(hypothesis);
+      std::vector<std::string>& references = seed_->references[i];
+      references.resize(1);  // the seed convention reads the first reference only
+      references.shrink_to_fit();
+      references.front() = clean(references.front());
     });
     events_.emplace_back("prepare:seed", seconds_since(start));
     return *seed_;
@@ -152,16 +204,33 @@ class LazyScoringInputs final : public metrics::ScoringInputs {
 
   const metrics::TextCorpus& coco() {
     if (coco_) return *coco_;
+    check_originals("coco");
     const auto start = std::chrono::steady_clock::now();
     coco_.emplace();
-    coco_->hypotheses = std::move(reports_.predictions);
-    coco_->references = std::move(reports_.references);
-    if (options_.coco_clean != "none") {
+    if (options_.coco_clean == "none") {
+      coco_->hypotheses = std::move(reports_.predictions);
+      coco_->references = std::move(reports_.references);
+      coco_owns_originals_ = true;
+    } else {
       const text::CleanFunction clean = text::find_cleaner(options_.coco_clean).clean;
-      for_each_text(coco_->size(), threads_, [&](std::size_t i) {
-        coco_->hypotheses[i] = clean(coco_->hypotheses[i]);
-        for (auto& r : coco_->references[i]) r = clean(r);
-      });
+      if (seed_needed_) {  // a cleaned copy: the seed convention cleans the originals later
+        const std::size_t n = reports_.predictions.size();
+        coco_->hypotheses.resize(n);
+        coco_->references.resize(n);
+        for_each_text(n, threads_, [&](std::size_t i) {
+          coco_->hypotheses[i] = clean(reports_.predictions[i]);
+          coco_->references[i].reserve(reports_.references[i].size());
+          for (const auto& r : reports_.references[i]) coco_->references[i].push_back(clean(r));
+        });
+      } else {
+        coco_->hypotheses = std::move(reports_.predictions);
+        coco_->references = std::move(reports_.references);
+        originals_cleaned_ = true;
+        for_each_text(coco_->size(), threads_, [&](std::size_t i) {
+          coco_->hypotheses[i] = clean(coco_->hypotheses[i]);
+          for (auto& r : coco_->references[i]) r = clean(r);
+        });
+      }
     }
     events_.emplace_back("prepare:coco", seconds_since(start));
     return *coco_;
@@ -171,16 +240,20 @@ class LazyScoringInputs final : public metrics::ScoringInputs {
   const EvaluateOptions& options_;
   std::size_t threads_;
   std::size_t size_;
+  bool seed_needed_;
+  bool coco_owns_originals_ = false;  // coco_ holds the paired texts as they were
+  bool originals_cleaned_ = false;    // a convention cleaned the paired texts in place
   std::vector<Event> events_;
   std::optional<metrics::TextCorpus> seed_, coco_;
   std::optional<metrics::PairLabels> labels_;
+  bool labels_released_ = false;
   std::optional<metrics::PairEmbeddings> embeddings_;
   std::size_t n_distinct_ = 0;
 };
 
 // The columns of one scorer's selected keys.
 void add_columns(const metrics::ScorerInfo& info, metrics::MetricScores& scores,
-                 const std::unordered_set<std::string_view>& keep, std::vector<MetricColumn>& out,
+                 const std::set<std::string>& keep, std::vector<MetricColumn>& out,
                  std::vector<std::size_t>& selected) {
   for (std::size_t k = 0; k < scores.keys.size(); ++k) {
     if (keep.count(scores.keys[k].name) == 0) continue;
@@ -191,29 +264,29 @@ void add_columns(const metrics::ScorerInfo& info, metrics::MetricScores& scores,
     column.has_corpus = scores.keys[k].corpus;
     column.corpus = scores.corpus[k];
     column.per_sample = std::move(scores.per_sample[k]);
-    column.signature = std::move(scores.signatures[k]);
+    column.signature = scores.signatures[k];
     out.push_back(std::move(column));
   }
 }
 
 // The labels behind the clinical family, for the per-sample outputs and the table.
-ClinicalDetails clinical_details(const metrics::PairLabels& labels,
+ClinicalDetails clinical_details(metrics::PairLabels labels,
                                  const metrics::SampleStatistics& statistics,
                                  std::size_t n_distinct) {
   ClinicalDetails details;
   details.labeler_identity = labels.labeler_identity;
-  details.predictions = labels.predictions;
-  details.references = labels.references;
-  details.errors = labels.errors;
+  details.predictions = std::move(labels.predictions);
+  details.references = std::move(labels.references);
+  details.errors = std::move(labels.errors);
   details.n_distinct_texts = n_distinct;
-  for (const auto& error : labels.errors) details.n_excluded += error.empty() ? 0 : 1;
+  for (const auto& error : details.errors) details.n_excluded += error.empty() ? 0 : 1;
   std::vector<std::size_t> rows(statistics.size());
   std::iota(rows.begin(), rows.end(), std::size_t{0});
   std::vector<chexpert::LabelRow> predictions, references;
   metrics::ClinicalScorer::label_rows(statistics, rows.data(), rows.size(), predictions,
                                       references);
   details.table =
-      metrics::compute_clinical_metrics(predictions, references, {labels.labeler_identity}).table;
+      metrics::compute_clinical_metrics(predictions, references, {details.labeler_identity}).table;
   return details;
 }
 
@@ -228,14 +301,9 @@ metrics::MetricSelection select_evaluation_metrics(const std::vector<std::string
 }
 
 EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& options) {
-  std::optional<metrics::MetricSelection> resolved;
-  if (options.selection == nullptr) {
-    resolved = select_evaluation_metrics(options.metrics, options.labeler, options.scorer_options);
-  }
-  const metrics::MetricSelection& selection =
-      options.selection != nullptr ? *options.selection : *resolved;
-  const std::unordered_set<std::string_view> keep(selection.metric_names.begin(),
-                                                  selection.metric_names.end());
+  const metrics::MetricSelection selection =
+      select_evaluation_metrics(options.metrics, options.labeler, options.scorer_options);
+  const std::set<std::string> keep(selection.metric_names.begin(), selection.metric_names.end());
 
   EvaluationResult result;
   result.n_samples = reports.ids.size();
@@ -247,11 +315,13 @@ EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& opti
   }
   result.ids = std::move(reports.ids);
 
-  // Scorers of the seed convention (and the labels, which read seed texts) run first, so the
-  // coco convention can then take the paired texts over without a copy. Within each batch the
-  // scorers of one text convention and tokenizer share one tokenization (run_scorers).
+  // Scorers of the coco convention (and the model scorers, which read coco texts) run first,
+  // the seed convention's (and the labels, which read seed texts) last, so that the seed
+  // convention can then clean the paired texts in place instead of holding a second copy. Within
+  // each batch the scorers of one text convention and tokenizer share one tokenization
+  // (run_scorers). No value depends on the order: scorers are independent.
   const auto& infos = metrics::scorer_infos();
-  std::vector<const metrics::ScorerInfo*> first_batch, coco_batch;
+  std::vector<const metrics::ScorerInfo*> seed_batch, coco_batch;
   std::vector<std::vector<const metrics::ScorerInfo*>> model_batches;
   for (const auto& info : infos) {
     if (std::find(selection.scorer_ids.begin(), selection.scorer_ids.end(), info.id) ==
@@ -259,7 +329,7 @@ EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& opti
       continue;
     }
     if (!info.coco_texts) {
-      first_batch.push_back(&info);
+      seed_batch.push_back(&info);
     } else if (info.family == "coco") {
       coco_batch.push_back(&info);
     } else {
@@ -267,28 +337,18 @@ EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& opti
     }
   }
 
-  LazyScoringInputs inputs(reports, options);
+  // A model scorer may read seed-side inputs too (RadCliQ-v1: CheXbert embeddings).
+  LazyScoringInputs inputs(reports, options,
+                           /*seed_needed=*/!seed_batch.empty() || !model_batches.empty());
   std::vector<std::vector<MetricColumn>> columns(infos.size());
   std::vector<std::optional<ScorerRun>> runs(infos.size());
   std::size_t events_reported = 0;
-  std::vector<const std::vector<const metrics::ScorerInfo*>*> batches = {&first_batch, &coco_batch};
+  std::vector<const std::vector<const metrics::ScorerInfo*>*> batches = {&coco_batch};
   for (const auto& batch : model_batches) batches.push_back(&batch);
-  bool seed_released = false;
+  batches.push_back(&seed_batch);
   for (const auto* batch : batches) {
     if (batch->empty()) continue;
-    if (batch != &first_batch && !seed_released) {
-      // RadCliQ-v1 runs with the coco texts but reads CheXbert embeddings of the seed texts:
-      // they are taken while those texts are still there.
-      const bool wants_embeddings = std::any_of(
-          batches.begin(), batches.end(), [](const std::vector<const metrics::ScorerInfo*>* b) {
-            return std::any_of(b->begin(), b->end(), [](const metrics::ScorerInfo* info) {
-              return info->needs == metrics::ScorerNeeds::kRadCliq;
-            });
-          });
-      if (wants_embeddings) (void)inputs.embeddings();
-      inputs.release_seed();
-      seed_released = true;
-    }
+    if (batch == &seed_batch) inputs.release_coco();
     std::vector<std::shared_ptr<const metrics::Scorer>> scorers;
     std::vector<const metrics::Scorer*> pointers;
     for (const metrics::ScorerInfo* info : *batch) {
@@ -337,7 +397,8 @@ EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& opti
       ScorerRun run{info.id, scorers[k], {}, {}};
       add_columns(info, scores, keep, columns[slot], run.selected_keys);
       if (info.needs == metrics::ScorerNeeds::kLabels) {
-        result.clinical = clinical_details(inputs.labels(), scores.statistics, inputs.n_distinct());
+        result.clinical =
+            clinical_details(inputs.release_labels(), scores.statistics, inputs.n_distinct());
         result.clinical->labeler_note = options.labeler->note();
       }
       run.statistics = std::move(scores.statistics);

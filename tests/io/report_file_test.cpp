@@ -161,4 +161,53 @@ TEST(ReportFileErrors, UnreadablePath) {
   }
 }
 
+// Issue 16: a large JSONL file is parsed in parts on several threads; the records, their line
+// numbers and the first error are the same as on one thread.
+std::string large_jsonl(std::size_t n) {
+  std::string content;
+  for (std::size_t i = 0; i < n; ++i) {
+    content += "{\"id\": \"s" + std::to_string(i) + "\", \"report\": \"report number " +
+               std::to_string(i) + " with some words to pass a megabyte\"}\n";
+    if (i % 1000 == 7) content += "\n";  // blank lines count in line numbers
+  }
+  return content;
+}
+
+TEST(ReportFile, ParallelJsonlEqualsOneThread) {
+  const std::string content = large_jsonl(30000);
+  ASSERT_GT(content.size(), std::size_t{1} << 20);
+  const auto one = parse_report_file("p.jsonl", content, ReportFormat::kAuto, 1);
+  for (const std::size_t threads : {2, 3, 8}) {
+    const auto many = parse_report_file("p.jsonl", content, ReportFormat::kAuto, threads);
+    ASSERT_EQ(one.records.size(), many.records.size());
+    for (std::size_t i = 0; i < one.records.size(); ++i) {
+      EXPECT_EQ(one.records[i].id, many.records[i].id);
+      EXPECT_EQ(one.records[i].texts, many.records[i].texts);
+      EXPECT_EQ(one.records[i].line, many.records[i].line);
+    }
+  }
+}
+
+TEST(ReportFileErrors, ParallelJsonlNamesTheFirstBadLine) {
+  std::string content = large_jsonl(30000);
+  // Two bad lines, far apart: the earlier one is reported, as on one thread.
+  const std::size_t late = content.rfind("\"report\"");
+  content.replace(late, 8, "\"rep");
+  const std::size_t early = content.find("\"report\"", content.size() / 3);
+  content.replace(early, 8, "\"rep");
+  std::string one, many;
+  try {
+    parse_report_file("p.jsonl", content, ReportFormat::kAuto, 1);
+  } catch (const rrg::InputError& e) {
+    one = e.what();
+  }
+  try {
+    parse_report_file("p.jsonl", content, ReportFormat::kAuto, 4);
+  } catch (const rrg::InputError& e) {
+    many = e.what();
+  }
+  EXPECT_FALSE(one.empty());
+  EXPECT_EQ(one, many);
+}
+
 }  // namespace

@@ -119,7 +119,8 @@ void run_annotate(const AnnotateFlags& flags) {
   const bool csv = resolve_output_format(flags) == "csv";
   const std::unique_ptr<labelers::Labeler> labeler = make_labeler(flags.labeler);
 
-  const io::ReportFile reports = io::read_report_file(flags.input, in_format);
+  // Parsed on the labeler's threads (rules: --threads; a large JSONL file is split at lines).
+  io::ReportFile reports = io::read_report_file(flags.input, in_format, flags.labeler.threads);
   if (!flags.quiet && !labeler->note().empty()) {
     std::cerr << "rrg annotate: note: " << labeler->note() << "\n";
   }
@@ -153,7 +154,7 @@ void run_annotate(const AnnotateFlags& flags) {
     if (!flags.agreement.empty()) report_agreement(flags, run.result);
     return;
   }
-  const pipelines::AnnotationResult result = pipelines::annotate(reports, *labeler);
+  const pipelines::AnnotationResult result = pipelines::annotate(std::move(reports), *labeler);
   if (csv) {
     const std::string content = pipelines::annotation_csv(result, flags.csv_ids);
     if (flags.output == "-") {

@@ -50,12 +50,15 @@ struct ReportFile {
 
 // Reads and validates a whole report file. Throws rrg::InputError for unreadable paths,
 // malformed content (file:line:column), invalid UTF-8, missing keys (naming the expected keys),
-// duplicated ids (naming how many and the first ones) and empty files.
-ReportFile read_report_file(const std::string& path, ReportFormat format = ReportFormat::kAuto);
+// duplicated ids (naming how many and the first ones) and empty files. A JSONL file of a
+// megabyte or more is parsed on `threads` threads (0 = every core); the records and any error
+// are the same on any number.
+ReportFile read_report_file(const std::string& path, ReportFormat format = ReportFormat::kAuto,
+                            std::size_t threads = 1);
 
 // Same, from content already in memory (`path` names it in messages and guides detection).
 ReportFile parse_report_file(const std::string& path, std::string_view content,
-                             ReportFormat format = ReportFormat::kAuto);
+                             ReportFormat format = ReportFormat::kAuto, std::size_t threads = 1);
 
 // Reads a whole file into memory. Throws rrg::InputError when it cannot be read.
 std::string read_text_file(const std::string& path);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,12 +12,20 @@
 
 namespace rrg::labelers {
 
+// The labels of a list of texts, each distinct text's result stored once (a million-pair corpus
+// holds two million texts, most of them distinct or not, and a LabelResult is 48 bytes).
 struct DistinctLabels {
-  std::vector<LabelResult> results;  // results[i] belongs to texts[i]
-  std::size_t n_distinct = 0;        // texts actually sent to the labeler
+  std::vector<LabelResult> distinct;  // one per distinct text, in first-seen order
+  std::vector<std::uint32_t> slots;   // slots[i]: the index into `distinct` of texts[i]
+  std::size_t n_distinct = 0;         // texts actually sent to the labeler (distinct.size())
+
+  std::size_t size() const { return slots.size(); }
+  // The result of texts[i].
+  const LabelResult& result(std::size_t i) const { return distinct[slots[i]]; }
 };
 
-// Labels texts[i] for every i, sending each distinct text to `labeler` once, in first-seen order.
+// Labels texts[i] for every i, sending each distinct text to `labeler` once, in first-seen order
+// (as views: the texts are not copied).
 DistinctLabels label_distinct(Labeler& labeler, const std::vector<std::string_view>& texts);
 
 }  // namespace rrg::labelers

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -68,6 +69,12 @@ class Labeler {
 
   // Labels every text; result[i] belongs to texts[i].
   virtual std::vector<LabelResult> label(const std::vector<std::string>& texts) = 0;
+  // The same from views of texts the caller keeps alive, so that a large corpus is not copied
+  // into strings first. The default copies them and calls label(); a labeler that reads views
+  // directly (rules) overrides it.
+  virtual std::vector<LabelResult> label_views(const std::vector<std::string_view>& texts) {
+    return label(std::vector<std::string>(texts.begin(), texts.end()));
+  }
 
   // Optional capabilities, queried instead of casting to a concrete labeler (nullptr = none):
   // a labelling run that takes a while (progress bar, Ctrl-C) ...

@@ -27,6 +27,9 @@ struct AnnotationResult {
 
 // Labels the first text of every record (each distinct text once).
 AnnotationResult annotate(const io::ReportFile& reports, labelers::Labeler& labeler);
+// The same, taking the records' ids and texts over instead of copying them (`reports` is left
+// without records).
+AnnotationResult annotate(io::ReportFile&& reports, labelers::Labeler& labeler);
 
 // Labels with a journaling labeler (Labeler::journaling(), the llm labeler), resumable
 // (docs/llm.md, "Resume"): records are appended as answers arrive -- to `output` itself for JSONL,

@@ -161,15 +161,30 @@ RulesLabeler::RulesLabeler(RuleSet rules, std::size_t threads)
       identity_("rules@" + short_hash(std::string(kEngineVersion) + "|" + rules_.hash)),
       threads_(resolve_threads(threads)) {}
 
-std::vector<LabelResult> RulesLabeler::label(const std::vector<std::string>& texts) {
-  // Reports are independent: blocks of them on every thread, each result in its own slot.
+namespace {
+
+// Labels texts[0..n) with `label_one`: reports are independent, so blocks of them run on every
+// thread, each result in its own slot.
+template <typename Texts, typename LabelOne>
+std::vector<LabelResult> label_all(const Texts& texts, std::size_t threads,
+                                   const LabelOne& label_one) {
   constexpr std::size_t kBlock = 64;
   std::vector<LabelResult> results(texts.size());
-  parallel_for((texts.size() + kBlock - 1) / kBlock, threads_, [&](std::size_t task, std::size_t) {
+  parallel_for((texts.size() + kBlock - 1) / kBlock, threads, [&](std::size_t task, std::size_t) {
     const std::size_t last = std::min(texts.size(), (task + 1) * kBlock);
     for (std::size_t i = task * kBlock; i < last; ++i) results[i].labels = label_one(texts[i]);
   });
   return results;
+}
+
+}  // namespace
+
+std::vector<LabelResult> RulesLabeler::label(const std::vector<std::string>& texts) {
+  return label_all(texts, threads_, [this](std::string_view text) { return label_one(text); });
+}
+
+std::vector<LabelResult> RulesLabeler::label_views(const std::vector<std::string_view>& texts) {
+  return label_all(texts, threads_, [this](std::string_view text) { return label_one(text); });
 }
 
 LabelRow RulesLabeler::label_one(std::string_view text) const {

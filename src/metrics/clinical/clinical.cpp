@@ -422,6 +422,12 @@ std::vector<Signature> clinical_metric_signatures(const std::string& labeler_ide
   return out;
 }
 
+Signature clinical_metric_signature(std::size_t index, const std::string& labeler_identity) {
+  Signature out = key_specs().at(index).signature;
+  out.set("labeler", labeler_identity);
+  return out;
+}
+
 ClinicalKeyInputs clinical_key_inputs(std::string_view name) {
   const KeySpec& spec = find_spec(name);
   return {spec.policy, spec.observations};

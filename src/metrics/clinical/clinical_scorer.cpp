@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "rrg/core/parallel.h"
@@ -18,20 +19,37 @@ using chexpert::LabelRow;
 constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
 constexpr std::size_t kNpos = static_cast<std::size_t>(-1);
 
-// Row layout.
+// Row layout: valid, the 14 prediction labels and the 14 reference labels packed into one
+// number each (two bits per observation, label + 1: -1..2 -> 0..3, 28 bits, exact in a double),
+// then the per-sample values. 11 numbers instead of 37 per pair: 208 MB less at a million pairs.
 constexpr std::size_t kValid = 0;
 constexpr std::size_t kPrediction = 1;
-constexpr std::size_t kReference = kPrediction + kNumObservations;
-constexpr std::size_t kSampleValues = kReference + kNumObservations;
+constexpr std::size_t kReference = 2;
+constexpr std::size_t kSampleValues = 3;
 const std::size_t kSampleCount = clinical_sample_names().size();
 // clinical_sample_values(): n_agree, n_disagree, then P, R, F1 under U-zeros and U-ones.
 constexpr std::size_t kFirstExampleValue = 2;
 
-LabelRow row_labels(const double* row, std::size_t offset) {
-  LabelRow labels{};
+double pack_labels(const LabelRow& labels) {
+  std::uint32_t code = 0;
   for (std::size_t k = 0; k < kNumObservations; ++k) {
-    labels[k] = static_cast<Label>(static_cast<int>(row[offset + k]));
+    code |= static_cast<std::uint32_t>(static_cast<int>(labels[k]) + 1) << (2 * k);
   }
+  return static_cast<double>(code);
+}
+
+Label packed_label(std::uint32_t code, std::size_t k) {
+  return static_cast<Label>(static_cast<int>((code >> (2 * k)) & 3u) - 1);
+}
+
+std::uint32_t label_code(const double* row, std::size_t offset) {
+  return static_cast<std::uint32_t>(row[offset]);
+}
+
+LabelRow row_labels(const double* row, std::size_t offset) {
+  const std::uint32_t code = label_code(row, offset);
+  LabelRow labels{};
+  for (std::size_t k = 0; k < kNumObservations; ++k) labels[k] = packed_label(code, k);
   return labels;
 }
 
@@ -100,10 +118,8 @@ SampleStatistics ClinicalScorer::statistics(ScoringInputs& inputs) const {
       double* row = stats.row(i);
       const bool valid = i >= labels.errors.size() || labels.errors[i].empty();
       row[kValid] = valid ? 1.0 : 0.0;
-      for (std::size_t k = 0; k < kNumObservations; ++k) {
-        row[kPrediction + k] = static_cast<double>(static_cast<int>(labels.predictions[i][k]));
-        row[kReference + k] = static_cast<double>(static_cast<int>(labels.references[i][k]));
-      }
+      row[kPrediction] = pack_labels(labels.predictions[i]);
+      row[kReference] = pack_labels(labels.references[i]);
       if (!valid) {
         std::fill(row + kSampleValues, row + kSampleValues + kSampleCount, kNone);
         continue;
@@ -139,9 +155,11 @@ void ClinicalScorer::aggregate(const SampleStatistics& stats, const std::size_t*
   for (std::size_t i = 0; i < n; ++i) {
     const double* row = stats.row(rows[i]);
     if (row[kValid] == 0.0) continue;
+    const std::uint32_t predicted = label_code(row, kPrediction);
+    const std::uint32_t truth = label_code(row, kReference);
     for (std::size_t k = 0; k < kNumObservations; ++k) {
-      const auto prediction = static_cast<Label>(static_cast<int>(row[kPrediction + k]));
-      const auto reference = static_cast<Label>(static_cast<int>(row[kReference + k]));
+      const Label prediction = packed_label(predicted, k);
+      const Label reference = packed_label(truth, k);
       for (std::size_t p = 0; p < kUncertainPolicies.size(); ++p) {
         counts[p][k].add(is_positive(prediction, kUncertainPolicies[p]),
                          is_positive(reference, kUncertainPolicies[p]));
@@ -190,12 +208,12 @@ KeyAggregation ClinicalScorer::aggregation(std::size_t key) const {
     if (row[kValid] == 0.0) return;
     out[0] = 1.0;
     const UncertainPolicy policy = kUncertainPolicies[inputs.policy];
+    const std::uint32_t predicted_code = label_code(row, kPrediction);
+    const std::uint32_t truth_code = label_code(row, kReference);
     for (std::size_t j = 0; j < inputs.observations.size(); ++j) {
       const std::size_t k = inputs.observations[j];
-      const bool predicted =
-          is_positive(static_cast<Label>(static_cast<int>(row[kPrediction + k])), policy);
-      const bool truth =
-          is_positive(static_cast<Label>(static_cast<int>(row[kReference + k])), policy);
+      const bool predicted = is_positive(packed_label(predicted_code, k), policy);
+      const bool truth = is_positive(packed_label(truth_code, k), policy);
       if (predicted || truth) out[1 + 3 * j + (predicted ? (truth ? 0 : 1) : 2)] = 1.0;
     }
   };

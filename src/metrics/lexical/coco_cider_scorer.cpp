@@ -108,9 +108,16 @@ class NgramIds {
 class ChunkNgrams {
  public:
   void compute(const TokenChunk& chunk, NgramIds& table) {
+    // A text of L tokens has at most L n-grams of each order: room for all of them at once, so
+    // that the ids kept for the second pass are written once, not copied as the vector grows.
     ids_.clear();
-    begin_.assign(1, 0);
-    sample_text_.assign(1, 0);
+    ids_.reserve(kOrders * chunk.token_count());
+    begin_.clear();
+    begin_.reserve(1 + kOrders * chunk.text_count());
+    begin_.push_back(0);
+    sample_text_.clear();
+    sample_text_.reserve(1 + chunk.size());
+    sample_text_.push_back(0);
     for (std::size_t i = 0; i < chunk.size(); ++i) {
       add_text(chunk.hypothesis(i), table);
       for (std::size_t r = 0; r < chunk.reference_count(i); ++r) {

@@ -51,6 +51,7 @@ class RulesLabeler final : public Labeler {
   // "rules@<8 hex digits>" over the parsed lists and the engine version.
   std::string identity() const override { return identity_; }
   std::vector<LabelResult> label(const std::vector<std::string>& texts) override;
+  std::vector<LabelResult> label_views(const std::vector<std::string_view>& texts) override;
   // Its labels approximate CheXbert's: the measured agreement and the pointer to chexbert.
   std::string note() const override;
 

@@ -171,6 +171,9 @@ ClinicalSample clinical_sample(const chexpert::LabelRow& prediction,
 std::vector<std::string> clinical_metric_names();
 // Their signatures, with `labeler:` set to `labeler_identity`.
 std::vector<Signature> clinical_metric_signatures(const std::string& labeler_identity);
+// The signature of key clinical_metric_names()[index] alone (a scorer signs its 131 keys one by
+// one; building all of them for each would be 131 x 131).
+Signature clinical_metric_signature(std::size_t index, const std::string& labeler_identity);
 
 // Per-sample column names, in the order of clinical_sample_values():
 // n_agree, n_disagree, chexpert_example_{precision,recall,f1}_uzeros, ..._uones.

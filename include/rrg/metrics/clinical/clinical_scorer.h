@@ -3,8 +3,9 @@
 // does (clinical.h), with every key of clinical_metric_names() plus the per-sample agreement
 // counts n_agree and n_disagree.
 //
-// Statistics row of a pair: [valid, 14 prediction labels, 14 reference labels, the 8 per-sample
-// values of clinical_sample_values()]. Pairs a side of which could not be labelled (an LLM
+// Statistics row of a pair: [valid, the 14 prediction labels, the 14 reference labels, the 8
+// per-sample values of clinical_sample_values()], each side's labels packed into one number (two
+// bits per observation). Pairs a side of which could not be labelled (an LLM
 // answer that did not parse) have valid = 0 and are left out of every corpus value. Each
 // corpus key is a function of the per-observation confusion counts (closed form kSums over the
 // 2 x 14 x 4 confusion indicators) except the example-based keys, which are means of their

@@ -91,6 +91,10 @@ class TokenChunk {
     return sample_text_[i + 1] - sample_text_[i] - 1;
   }
   TokenSpan reference(std::size_t i, std::size_t r) const { return text(sample_text_[i] + 1 + r); }
+  // Tokens of every text of the chunk.
+  std::size_t token_count() const { return ids_.size(); }
+  // Texts of the chunk (hypotheses and references).
+  std::size_t text_count() const { return text_begin_.empty() ? 0 : text_begin_.size() - 1; }
 
  private:
   friend class CorpusTokenizer;
