@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -191,7 +192,19 @@ CompareResult compare(const CompareOptions& options) {
   result.n_samples = ids.size();
   result.timings_seconds.emplace_back("read", seconds_since(start));
 
-  // Score every system exactly as `rrg evaluate` would on those pairs.
+  // Score every system exactly as `rrg evaluate` would on those pairs, with one set of scorers
+  // for all of them: a model (BERTScore's encoder, its embeddings of the shared references) is
+  // loaded once, not once per system.
+  EvaluateOptions scoring = options.scoring;
+  std::map<std::string, std::shared_ptr<const metrics::Scorer>> built;
+  if (scoring.prebuilt_scorers == nullptr) {
+    const metrics::MetricSelection selection =
+        select_evaluation_metrics(scoring.metrics, scoring.labeler, scoring.scorer_options);
+    for (const auto& id : selection.scorer_ids) {
+      built.emplace(id, metrics::make_scorer(id, scoring.scorer_options));
+    }
+    scoring.prebuilt_scorers = &built;
+  }
   std::vector<EvaluationResult> evaluations;
   if (options.keep_report_inputs) result.report_inputs.emplace();
   for (std::size_t s = 0; s < files.size(); ++s) {
@@ -201,7 +214,7 @@ CompareResult compare(const CompareOptions& options) {
     // evaluate() takes the texts over: the report's copy is made first.
     std::optional<ReportTexts> texts;
     if (result.report_inputs) texts = copy_report_texts(paired);
-    evaluations.push_back(evaluate(std::move(paired), options.scoring));
+    evaluations.push_back(evaluate(std::move(paired), scoring));
     if (texts) {
       CompareReportInputs& kept = *result.report_inputs;
       kept.systems.push_back(system_report(evaluations.back(), options.systems[s].name,
