@@ -294,6 +294,8 @@ class JsonObjectWriter {
     key(name);
     out_ += std::to_string(value);
   }
+  // The object has members already (written by someone else, e.g. from a cache).
+  void mark_not_empty() { empty_ = false; }
   void close() {
     if (!empty_) {
       out_ += '\n';
@@ -334,6 +336,38 @@ bool unique_json_keys(const EvaluationResult& result) {
   return true;
 }
 
+// The "signatures" and "signature_fields" members as last written on this thread, with what
+// decided them. A long-lived caller (rrg serve: the same metric list request after request)
+// writes most of an answer's bytes from here: comparing the fields is cheaper than formatting and
+// escaping them again.
+struct SignatureBlock {
+  struct Entry {
+    std::string name, family;
+    metrics::Signature signature;
+  };
+  std::vector<Entry> entries;
+  std::string text;
+
+  bool matches(const EvaluationResult& result) const {
+    if (text.empty() || entries.size() != result.metrics.size()) return false;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const MetricColumn& m = result.metrics[i];
+      const Entry& e = entries[i];
+      if (e.name != m.name || e.family != m.family || e.signature.name() != m.signature.name() ||
+          e.signature.fields() != m.signature.fields()) {
+        return false;
+      }
+    }
+    return true;
+  }
+  void remember(const EvaluationResult& result, std::string written) {
+    entries.clear();
+    entries.reserve(result.metrics.size());
+    for (const MetricColumn& m : result.metrics) entries.push_back({m.name, m.family, m.signature});
+    text = std::move(written);
+  }
+};
+
 }  // namespace
 
 void write_evaluation_json(const EvaluationResult& result, const EvaluationInputs& inputs,
@@ -361,27 +395,36 @@ void write_evaluation_json(const EvaluationResult& result, const EvaluationInput
   sink(out);
   out.clear();
   write_per_sample(result, sink);
-  doc.key("signatures");
-  {
-    JsonObjectWriter signatures(out, 2);
-    for (const auto& m : result.metrics) signatures.string_member(m.name, m.signature.format());
-    signatures.close();
-  }
-  doc.key("signature_fields");
-  {
-    const std::string_view version = rrg::version();
-    JsonObjectWriter fields(out, 2);
-    for (const auto& m : result.metrics) {
-      fields.key(m.name);
-      JsonObjectWriter f(out, 4);
-      f.string_member("family", m.family);
-      for (const auto& [key, value] : m.signature.fields()) {
-        if (key != "version") f.string_member(key, value);
-      }
-      f.string_member("version", version);
-      f.close();
+  thread_local SignatureBlock last_block;
+  const std::size_t block_start = out.size();
+  if (last_block.matches(result)) {
+    // doc's next key() would add the same ",\n  " either way: the block started with one.
+    out += last_block.text;
+    doc.mark_not_empty();
+  } else {
+    doc.key("signatures");
+    {
+      JsonObjectWriter signatures(out, 2);
+      for (const auto& m : result.metrics) signatures.string_member(m.name, m.signature.format());
+      signatures.close();
     }
-    fields.close();
+    doc.key("signature_fields");
+    {
+      const std::string_view version = rrg::version();
+      JsonObjectWriter fields(out, 2);
+      for (const auto& m : result.metrics) {
+        fields.key(m.name);
+        JsonObjectWriter f(out, 4);
+        f.string_member("family", m.family);
+        for (const auto& [key, value] : m.signature.fields()) {
+          if (key != "version") f.string_member(key, value);
+        }
+        f.string_member("version", version);
+        f.close();
+      }
+      fields.close();
+    }
+    last_block.remember(result, out.substr(block_start));
   }
   doc.number_member("n_samples", result.n_samples);
   doc.number_member("n_valid", result.n_valid);

@@ -247,6 +247,16 @@ TEST(StreamedOutput, EvaluationDocumentEqualsTheDom) {
       const std::string text = rrg::pipelines::evaluation_json(result, inputs);
       EXPECT_EQ(without_per_sample(text), dom_document(result, inputs))
           << clinical << " " << n_metrics;
+      // Again (the signature members come from this thread's last document), then after one
+      // signature field changed (they must not).
+      EXPECT_EQ(rrg::pipelines::evaluation_json(result, inputs), text);
+      if (!result.metrics.empty()) {
+        result.metrics.back().signature.set("tok", "changed " + strings[2]);
+        result.metrics.front().family += "!";
+        EXPECT_EQ(without_per_sample(rrg::pipelines::evaluation_json(result, inputs)),
+                  dom_document(result, inputs))
+            << clinical << " " << n_metrics;
+      }
     }
   }
 }
