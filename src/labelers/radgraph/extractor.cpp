@@ -126,12 +126,6 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor, public
     load_model();
   }
 
-  std::string summary() const override {
-    const JobProgress p = progress();
-    return "radgraph: " + std::to_string(p.total) + " distinct texts, " + std::to_string(p.cached) +
-           " from memory or the cache";
-  }
-
   std::vector<Graph> extract(const std::vector<std::string>& texts) override {
     std::lock_guard<std::mutex> lock(mutex_);
     load();
@@ -215,9 +209,11 @@ class RadGraphExtractor final : public metrics::radgraph::GraphExtractor, public
       }
       done_ += to - from;
     }
-    if (memory_.size() + todo.size() > kMemoryLimit) memory_.clear();
-    if (todo.size() <= kMemoryLimit) {
-      for (std::size_t i : todo) memory_.emplace(*distinct[i], graphs[i]);
+    // Every graph of this call, those read from the cache too: the next scorer sharing this
+    // extractor finds them all here.
+    if (memory_.size() + distinct.size() > kMemoryLimit) memory_.clear();
+    if (distinct.size() <= kMemoryLimit) {
+      for (std::size_t i = 0; i < distinct.size(); ++i) memory_.emplace(*distinct[i], graphs[i]);
     }
     std::vector<Graph> out;
     out.reserve(texts.size());
