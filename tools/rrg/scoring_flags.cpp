@@ -179,6 +179,19 @@ std::optional<metrics::green::GreenOptions> green_options(const ScoringFlags& fl
   return o;
 }
 
+// BERTScore options for the model folder `dir`, read now (a wrong path fails before any report
+// file is read), with the threads and cache of the shared flags.
+metrics::bertscore::BertScoreOptions bertscore_folder_options(const std::string& dir,
+                                                              const LabelerFlags& labeler_flags) {
+  (void)io::read_hf_model_folder(dir);
+  metrics::bertscore::BertScoreOptions o;
+  o.model_dir = dir;
+  o.threads = labeler_flags.chexbert.threads;
+  o.cache_path = labeler_flags.llm.server.cache_path;
+  o.no_cache = labeler_flags.llm.server.no_cache;
+  return o;
+}
+
 std::optional<metrics::bertscore::BertScoreOptions> bertscore_options(
     const ScoringFlags& flags, const LabelerFlags& labeler_flags) {
   std::string dir = flags.bertscore_model;
@@ -187,10 +200,7 @@ std::optional<metrics::bertscore::BertScoreOptions> bertscore_options(
     if (env != nullptr) dir = env;
   }
   if (dir.empty()) return std::nullopt;
-  // The folder is read now, so that a wrong path fails before any report file is read.
-  (void)io::read_hf_model_folder(dir);
-  metrics::bertscore::BertScoreOptions o;
-  o.model_dir = dir;
+  metrics::bertscore::BertScoreOptions o = bertscore_folder_options(dir, labeler_flags);
   o.model_name = flags.bertscore_model_name;
   o.layer = flags.bertscore_layer;
   o.idf = flags.bertscore_idf;
@@ -204,10 +214,7 @@ std::optional<metrics::bertscore::BertScoreOptions> bertscore_options(
         "--bertscore-baseline is used by --bertscore-rescale; add it (or drop the file)");
   }
   o.batch_size = flags.bertscore_batch_size;
-  o.threads = labeler_flags.chexbert.threads;
   o.int8 = flags.bertscore_int8;
-  o.cache_path = labeler_flags.llm.server.cache_path;
-  o.no_cache = labeler_flags.llm.server.no_cache;
   return o;
 }
 
@@ -226,17 +233,13 @@ std::shared_ptr<metrics::radgraph::GraphExtractor> radgraph_extractor(
 std::optional<metrics::bertscore::BertScoreOptions> radcliq_bertscore_options(
     const ScoringFlags& flags, const LabelerFlags& labeler_flags) {
   if (flags.radcliq_bertscore_model.empty()) return std::nullopt;
-  (void)io::read_hf_model_folder(flags.radcliq_bertscore_model);
-  metrics::bertscore::BertScoreOptions o;
-  o.model_dir = flags.radcliq_bertscore_model;
+  metrics::bertscore::BertScoreOptions o =
+      bertscore_folder_options(flags.radcliq_bertscore_model, labeler_flags);
   o.model_name = "distilroberta-base";
   o.layer = 5;
   o.idf = true;
   o.rescale = true;
   o.batch_size = 64;
-  o.threads = labeler_flags.chexbert.threads;
-  o.cache_path = labeler_flags.llm.server.cache_path;
-  o.no_cache = labeler_flags.llm.server.no_cache;
   return o;
 }
 
@@ -289,8 +292,7 @@ pipelines::EvaluateOptions resolve_scoring(const ScoringFlags& flags, labelers::
   // Throws for bad names and for metrics nothing configures.
   const metrics::MetricSelection selection =
       pipelines::select_evaluation_metrics(options.metrics, labeler, options.scorer_options);
-  const auto& ids = selection.scorer_ids;
-  if (options.scorer_options.green && std::find(ids.begin(), ids.end(), "green") != ids.end()) {
+  if (options.scorer_options.green && selected(selection, "green")) {
     // Validates the options (endpoint, template file, API key) and opens the cache now.
     (void)metrics::make_scorer("green", options.scorer_options);
   }
