@@ -33,11 +33,17 @@ nlohmann::json parse_json_body(const httplib::Request& request) {
 
 namespace {
 
-const nlohmann::json& member(const nlohmann::json& object, const char* key,
-                             const std::string& where) {
+// object[key] (const or not: /v1/score takes its texts out of the DOM), or RequestError 422
+// "<where()>: missing "key""; `where` is built only for an error.
+template <typename Json, typename Where>
+Json& member(Json& object, const char* key, const Where& where) {
   const auto found = object.find(key);
-  if (found == object.end()) throw RequestError(422, where + ": missing \"" + key + "\"");
+  if (found == object.end()) throw RequestError(422, where() + ": missing \"" + key + "\"");
   return *found;
+}
+
+std::string body_where() {
+  return "body";
 }
 
 std::string string_value(const nlohmann::json& value, const std::string& where) {
@@ -181,9 +187,7 @@ void handle_metrics(const ServeState& state, httplib::Response& response) {
 void handle_score(ServeState& state, const httplib::Request& request, httplib::Response& response) {
   nlohmann::json body = parse_json_body(request);
   if (!body.is_object()) throw RequestError(422, "expected a JSON object {\"pairs\": [...]}");
-  const auto pairs_found = body.find("pairs");
-  if (pairs_found == body.end()) throw RequestError(422, "body: missing \"pairs\"");
-  nlohmann::json& pairs = *pairs_found;
+  nlohmann::json& pairs = member(body, "pairs", body_where);
   if (!pairs.is_array() || pairs.empty()) {
     throw RequestError(422, "\"pairs\": expected a non-empty array of {id, prediction, reference}");
   }
@@ -205,20 +209,18 @@ void handle_score(ServeState& state, const httplib::Request& request, httplib::R
     if (!seen.insert(paired.ids.back()).second) {
       throw RequestError(422, where() + ": duplicate id \"" + paired.ids.back() + "\"");
     }
-    const auto prediction = pair.find("prediction");
-    if (prediction == pair.end()) throw RequestError(422, where() + ": missing \"prediction\"");
-    paired.predictions.push_back(take_string(*prediction, [&] { return where() + ".prediction"; }));
-    const auto reference = pair.find("reference");
-    if (reference == pair.end()) throw RequestError(422, where() + ": missing \"reference\"");
+    paired.predictions.push_back(
+        take_string(member(pair, "prediction", where), [&] { return where() + ".prediction"; }));
+    nlohmann::json& reference = member(pair, "reference", where);
     std::vector<std::string> references;
-    if (reference->is_array()) {
-      for (std::size_t k = 0; k < reference->size(); ++k) {
+    if (reference.is_array()) {
+      for (std::size_t k = 0; k < reference.size(); ++k) {
         references.push_back(take_string(
-            (*reference)[k], [&] { return where() + ".reference[" + std::to_string(k) + "]"; }));
+            reference[k], [&] { return where() + ".reference[" + std::to_string(k) + "]"; }));
       }
       if (references.empty()) throw RequestError(422, where() + ".reference: empty array");
     } else {
-      references.push_back(take_string(*reference, [&] { return where() + ".reference"; }));
+      references.push_back(take_string(reference, [&] { return where() + ".reference"; }));
     }
     paired.references.push_back(std::move(references));
   }
@@ -234,7 +236,7 @@ void handle_label(ServeState& state, const httplib::Request& request, httplib::R
   }
   const nlohmann::json body = parse_json_body(request);
   if (!body.is_object()) throw RequestError(422, "expected a JSON object {\"reports\": [...]}");
-  const nlohmann::json& reports = member(body, "reports", "body");
+  const nlohmann::json& reports = member(body, "reports", body_where);
   if (!reports.is_array()) throw RequestError(422, "\"reports\": expected an array of strings");
   std::vector<std::string> texts;
   for (std::size_t i = 0; i < reports.size(); ++i) {
