@@ -42,6 +42,28 @@ void for_each_text(std::size_t n, std::size_t threads,
   });
 }
 
+// A cleaned copy of paired texts: every reference of each pair, or only the first (the seed
+// convention's).
+metrics::TextCorpus cleaned_copy(const std::vector<std::string>& hypotheses,
+                                 const std::vector<std::vector<std::string>>& references,
+                                 text::CleanFunction clean, bool first_reference_only,
+                                 std::size_t threads) {
+  metrics::TextCorpus out;
+  const std::size_t n = hypotheses.size();
+  out.hypotheses.resize(n);
+  out.references.resize(n);
+  for_each_text(n, threads, [&](std::size_t i) {
+    out.hypotheses[i] = clean(hypotheses[i]);
+    if (first_reference_only) {
+      out.references[i].push_back(clean(references[i].front()));
+      return;
+    }
+    out.references[i].reserve(references[i].size());
+    for (const auto& r : references[i]) out.references[i].push_back(clean(r));
+  });
+  return out;
+}
+
 // The scorers' inputs for one evaluation. Texts are prepared the first time a scorer asks, and
 // a million-pair corpus is held once, not twice: the coco convention (asked for first) takes the
 // paired texts over -- moved as they are, or, with a coco cleaner, cleaned into a copy when the
@@ -174,14 +196,8 @@ class LazyScoringInputs final : public metrics::ScoringInputs {
     if (coco_owns_originals_) {
       // Asked for while the coco scorers hold the originals (RadCliQ-v1 reads the CheXbert
       // embeddings of seed texts): a cleaned copy of the predictions and first references.
-      const metrics::TextCorpus& originals = *coco_;
-      seed_.emplace();
-      seed_->hypotheses.resize(originals.size());
-      seed_->references.resize(originals.size());
-      for_each_text(originals.size(), threads_, [&](std::size_t i) {
-        seed_->hypotheses[i] = clean(originals.hypotheses[i]);
-        seed_->references[i].push_back(clean(originals.references[i].front()));
-      });
+      seed_ = cleaned_copy(coco_->hypotheses, coco_->references, clean,
+                           /*first_reference_only=*/true, threads_);
       events_.emplace_back("prepare:seed", seconds_since(start));
       return *seed_;
     }
@@ -214,14 +230,8 @@ class LazyScoringInputs final : public metrics::ScoringInputs {
     } else {
       const text::CleanFunction clean = text::find_cleaner(options_.coco_clean).clean;
       if (seed_needed_) {  // a cleaned copy: the seed convention cleans the originals later
-        const std::size_t n = reports_.predictions.size();
-        coco_->hypotheses.resize(n);
-        coco_->references.resize(n);
-        for_each_text(n, threads_, [&](std::size_t i) {
-          coco_->hypotheses[i] = clean(reports_.predictions[i]);
-          coco_->references[i].reserve(reports_.references[i].size());
-          for (const auto& r : reports_.references[i]) coco_->references[i].push_back(clean(r));
-        });
+        coco_ = cleaned_copy(reports_.predictions, reports_.references, clean,
+                             /*first_reference_only=*/false, threads_);
       } else {
         coco_->hypotheses = std::move(reports_.predictions);
         coco_->references = std::move(reports_.references);
