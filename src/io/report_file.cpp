@@ -52,7 +52,29 @@ void check_utf8(const std::string& path, std::string_view content) {
 
 using Json = JsonValue::Type;
 
-std::string id_from_json(JsonValue& value, const std::string& where) {
+// Where a record was read, for error messages: "path:line" for a JSONL line, or a label given
+// whole. The JSONL form is only turned into text when a message needs it, because building it
+// for every one of a million lines costs an allocation each.
+class RecordWhere {
+ public:
+  RecordWhere(const std::string& path, std::size_t line) : path_(&path), line_(line) {}
+  explicit RecordWhere(std::string label) : label_(std::move(label)) {}
+
+  std::string text() const {
+    return path_ != nullptr ? *path_ + ":" + std::to_string(line_) : label_;
+  }
+
+ private:
+  const std::string* path_ = nullptr;
+  std::size_t line_ = 0;
+  std::string label_;
+};
+
+std::string operator+(const RecordWhere& where, const char* rest) {
+  return where.text() + rest;
+}
+
+std::string id_from_json(JsonValue& value, const RecordWhere& where) {
   if (value.type == Json::kString) return std::move(value.text);
   if (value.type == Json::kNumber && value.integer) return std::move(value.text);
   throw InputError(where + ": \"id\" must be a string or an integer, got " + json_type_name(value));
@@ -67,7 +89,7 @@ const std::vector<std::string_view>& record_keys() {
 }
 
 // Fills `record` from one {"id", text key, "references"?, "error"?} object, moving its strings.
-void record_from_object(JsonValue& object, const std::string& where, ReportRecord& record,
+void record_from_object(JsonValue& object, const RecordWhere& where, ReportRecord& record,
                         bool id_required) {
   if (object.type != Json::kObject) {
     throw InputError(where + ": expected a JSON object {\"id\": ..., \"report\": ...}, got " +
@@ -152,7 +174,7 @@ void read_jsonl_part(const std::string& path, std::string_view part, std::size_t
     }
     ReportRecord record;
     record.line = line_no;
-    record_from_object(object, path + ":" + std::to_string(line_no), record,
+    record_from_object(object, RecordWhere(path, line_no), record,
                        /*id_required=*/true);
     records.push_back(std::move(record));
   });
@@ -206,8 +228,9 @@ void read_seed_json(const std::string& path, JsonValue& doc, ReportFile& out) {
       ++index;
       ReportRecord record;
       record.line = index;
-      record_from_object(item, path + ": " + split + "[" + std::to_string(index - 1) + "]", record,
-                         /*id_required=*/true);
+      record_from_object(
+          item, RecordWhere(path + ": " + split + "[" + std::to_string(index - 1) + "]"), record,
+          /*id_required=*/true);
       out.records.push_back(std::move(record));
     }
   };
