@@ -20,8 +20,11 @@ StringSlots::StringSlots(std::size_t expected) : table_(table_size_for(expected)
   keys_.reserve(expected);
 }
 
-std::size_t StringSlots::find_or_add(std::string_view key, bool& inserted) {
-  const std::uint64_t hash = std::hash<std::string_view>{}(key);
+std::uint64_t StringSlots::hash(std::string_view key) {
+  return std::hash<std::string_view>{}(key);
+}
+
+std::size_t StringSlots::find_or_add(std::string_view key, std::uint64_t hash, bool& inserted) {
   const std::uint64_t tag = hash & 0xFFFFFFFF00000000ull;
   std::size_t mask = table_.size() - 1;
   for (std::size_t s = hash & mask;; s = (s + 1) & mask) {
