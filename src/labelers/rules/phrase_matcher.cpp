@@ -39,13 +39,26 @@ bool ends_clause(const ReportToken& token) {
 
 }  // namespace
 
+// Equality of two short words without a call into memcmp (tokens are a few bytes long).
+bool same_word(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 std::int32_t PhraseMatcher::find_word(std::string_view word) const {
   if (slots_.empty()) return -1;
+  const std::uint64_t hash = word_hash(word);
+  const std::uint64_t tag = hash & 0xFFFFFFFF00000000ull;
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t slot = word_hash(word) & mask;; slot = (slot + 1) & mask) {
-    const std::int32_t id = slots_[slot];
-    if (id < 0) return -1;
-    if (words_[static_cast<std::size_t>(id)] == word) return id;
+  for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
+    const std::uint64_t entry = slots_[slot];
+    if (entry == 0) return -1;
+    if ((entry & 0xFFFFFFFF00000000ull) != tag) continue;
+    const auto id = static_cast<std::int32_t>((entry & 0xFFFFFFFFu) - 1);
+    if (same_word(words_[static_cast<std::size_t>(id)], word)) return id;
   }
 }
 
@@ -106,11 +119,12 @@ PhraseMatcher::PhraseMatcher(const std::vector<Rule>& rules) {
   // Vocabulary hash table at most half full.
   std::size_t capacity = 16;
   while (capacity < words_.size() * 2) capacity *= 2;
-  slots_.assign(capacity, -1);
+  slots_.assign(capacity, 0);
   for (std::int32_t id = 0; id < static_cast<std::int32_t>(words_.size()); ++id) {
-    std::size_t slot = word_hash(words_[static_cast<std::size_t>(id)]) & (capacity - 1);
-    while (slots_[slot] >= 0) slot = (slot + 1) & (capacity - 1);
-    slots_[slot] = id;
+    const std::uint64_t hash = word_hash(words_[static_cast<std::size_t>(id)]);
+    std::size_t slot = hash & (capacity - 1);
+    while (slots_[slot] != 0) slot = (slot + 1) & (capacity - 1);
+    slots_[slot] = (hash & 0xFFFFFFFF00000000ull) | static_cast<std::uint64_t>(id + 1);
   }
   root_exact_.assign(words_.size(), 0);
   for (const auto& edge : nodes_[0].exact) {
