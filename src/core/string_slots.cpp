@@ -55,6 +55,20 @@ std::size_t StringSlots::find_or_add(std::string_view key, std::uint64_t hash, b
   return slot;
 }
 
+std::size_t StringSlots::find(std::string_view key) const {
+  const std::uint64_t h = hash(key);
+  const std::uint64_t tag = h & 0xFFFFFFFF00000000ull;
+  const std::size_t mask = table_.size() - 1;
+  for (std::size_t s = h & mask;; s = (s + 1) & mask) {
+    const std::uint64_t entry = table_[s];
+    if (entry == 0) return npos;
+    if ((entry & 0xFFFFFFFF00000000ull) == tag) {
+      const std::size_t slot = (entry & 0xFFFFFFFFu) - 1;
+      if (keys_[slot] == key) return slot;
+    }
+  }
+}
+
 void StringSlots::grow() {
   std::vector<std::uint64_t> bigger(table_.size() * 2, 0);
   const std::size_t mask = bigger.size() - 1;

@@ -31,6 +31,10 @@ class StringSlots {
     __builtin_prefetch(&table_[hash & (table_.size() - 1)]);
   }
 
+  // The slot of `key`, or npos when it was never added.
+  std::size_t find(std::string_view key) const;
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
   std::size_t size() const { return keys_.size(); }
   std::string_view key(std::size_t slot) const { return keys_[slot]; }
 
