@@ -23,13 +23,13 @@ namespace rrg::pipelines {
 namespace {
 
 // Labels the rows of `result` (each distinct text once).
-void label_texts(AnnotationResult& result, labelers::Labeler& labeler) {
+void label_texts(AnnotationResult& result, labelers::Labeler& labeler, std::size_t threads) {
   result.labeler_identity = labeler.identity();
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::string_view> views;
   views.reserve(result.size());
   for (const auto& record : result.records) views.emplace_back(record.texts.front());
-  result.labels = labelers::label_distinct(labeler, views);
+  result.labels = labelers::label_distinct(labeler, views, threads);
   result.timings_seconds.emplace_back(
       "label:" + labeler.name(),
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
@@ -53,7 +53,8 @@ void AnnotationResult::add_row(std::string id, std::string text, labelers::Label
   labels.n_distinct = labels.distinct.size();
 }
 
-AnnotationResult annotate(const io::ReportFile& reports, labelers::Labeler& labeler) {
+AnnotationResult annotate(const io::ReportFile& reports, labelers::Labeler& labeler,
+                          std::size_t threads) {
   AnnotationResult result;
   result.records.reserve(reports.records.size());
   for (const auto& record : reports.records) {
@@ -63,15 +64,16 @@ AnnotationResult annotate(const io::ReportFile& reports, labelers::Labeler& labe
     row.line = record.line;
     result.records.push_back(std::move(row));
   }
-  label_texts(result, labeler);
+  label_texts(result, labeler, threads);
   return result;
 }
 
-AnnotationResult annotate(io::ReportFile&& reports, labelers::Labeler& labeler) {
+AnnotationResult annotate(io::ReportFile&& reports, labelers::Labeler& labeler,
+                          std::size_t threads) {
   AnnotationResult result;
   result.records = std::move(reports.records);
   reports.records.clear();
-  label_texts(result, labeler);
+  label_texts(result, labeler, threads);
   return result;
 }
 

@@ -154,7 +154,8 @@ void run_annotate(const AnnotateFlags& flags) {
     if (!flags.agreement.empty()) report_agreement(flags, run.result);
     return;
   }
-  const pipelines::AnnotationResult result = pipelines::annotate(std::move(reports), *labeler);
+  const pipelines::AnnotationResult result =
+      pipelines::annotate(std::move(reports), *labeler, flags.labeler.threads);
   if (csv) {
     const std::string content = pipelines::annotation_csv(result, flags.csv_ids);
     if (flags.output == "-") {

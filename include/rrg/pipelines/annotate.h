@@ -35,11 +35,13 @@ struct AnnotationResult {
   void add_row(std::string id, std::string text, labelers::LabelResult label);
 };
 
-// Labels the first text of every record (each distinct text once).
-AnnotationResult annotate(const io::ReportFile& reports, labelers::Labeler& labeler);
-// The same, taking the records' ids and texts over instead of copying them (`reports` is left
-// without records).
-AnnotationResult annotate(io::ReportFile&& reports, labelers::Labeler& labeler);
+// Labels the first text of every record (each distinct text once; `threads`, 0 = every core,
+// find the distinct texts, the labeler has its own).
+AnnotationResult annotate(const io::ReportFile& reports, labelers::Labeler& labeler,
+                          std::size_t threads = 1);
+// The same, taking the records over instead of copying them (`reports` is left without records).
+AnnotationResult annotate(io::ReportFile&& reports, labelers::Labeler& labeler,
+                          std::size_t threads = 1);
 
 // Labels with a journaling labeler (Labeler::journaling(), the llm labeler), resumable
 // (docs/llm.md, "Resume"): records are appended as answers arrive -- to `output` itself for JSONL,
