@@ -1,10 +1,13 @@
 // The annotation pipeline (see annotate.h).
 #include "rrg/pipelines/annotate.h"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <mutex>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -12,6 +15,7 @@
 
 #include "rrg/chexpert/label_io.h"
 #include "rrg/core/errors.h"
+#include "rrg/core/parallel.h"
 #include "rrg/io/atomic_file.h"
 #include "rrg/io/csv.h"
 #include "rrg/io/journal.h"
@@ -182,17 +186,47 @@ AgreementRun agreement_with_gold(const AnnotationResult& result, const chexpert:
   return out;
 }
 
-void write_annotation_jsonl(const AnnotationResult& result,
-                            const std::function<void(std::string_view)>& sink,
-                            std::size_t block_bytes) {
-  // Each line is what nlohmann::ordered_json{{"id", ...}, {"labels", label_row_to_json(...)},
-  // {"error", ...}?}.dump() writes (tests/pipelines/annotation_output_test.cpp), assembled from
-  // pre-escaped pieces instead of one DOM per row.
-  std::array<std::string, chexpert::kNumObservations> keys;
-  for (std::size_t k = 0; k < chexpert::kNumObservations; ++k) {
-    keys[k] = (k == 0 ? "{" : ",") + io::json_string(chexpert::kObservationNames[k]) + ":";
+namespace {
+
+// Writes rows of an annotation as JSONL: each line is what nlohmann::ordered_json{{"id", ...},
+// {"labels", label_row_to_json(...)}, {"error", ...}?}.dump() writes
+// (tests/pipelines/annotation_output_test.cpp), assembled from pre-escaped pieces instead of one
+// DOM per row. One per thread: the "labels" object of each distinct label row is built once.
+class AnnotationLineWriter {
+ public:
+  AnnotationLineWriter() {
+    for (std::size_t k = 0; k < chexpert::kNumObservations; ++k) {
+      keys_[k] = (k == 0 ? "{" : ",") + io::json_string(chexpert::kObservationNames[k]) + ":";
+    }
   }
-  const auto value = [](chexpert::Label label) -> std::string_view {
+
+  void append(const AnnotationResult& result, std::size_t row, std::string& out) {
+    out += "{\"id\":";
+    io::append_json_string(result.id(row), out);
+    out += ",\"labels\":";
+    const labelers::LabelResult& label = result.label(row);
+    std::uint32_t code = 0;  // two bits per observation: label + 1 (-1..2 -> 0..3)
+    for (std::size_t k = 0; k < chexpert::kNumObservations; ++k) {
+      code |= static_cast<std::uint32_t>(static_cast<int>(label.labels[k]) + 1) << (2 * k);
+    }
+    auto [object, inserted] = objects_.try_emplace(code);
+    if (inserted) {
+      for (std::size_t k = 0; k < chexpert::kNumObservations; ++k) {
+        object->second += keys_[k];
+        object->second += value(label.labels[k]);
+      }
+      object->second += '}';
+    }
+    out += object->second;
+    if (!label.error.empty()) {
+      out += ",\"error\":";
+      io::append_json_string(label.error, out);
+    }
+    out += "}\n";
+  }
+
+ private:
+  static std::string_view value(chexpert::Label label) {
     switch (label) {
       case chexpert::Label::kPositive:
         return "1";
@@ -204,41 +238,54 @@ void write_annotation_jsonl(const AnnotationResult& result,
         break;
     }
     return "null";
-  };
-  // The "labels" object of each distinct label row is written once: rows repeat a lot.
-  std::unordered_map<std::uint32_t, std::string> objects;
-  std::string out;
-  out.reserve(block_bytes + 1024);
-  for (std::size_t i = 0; i < result.size(); ++i) {
-    out += "{\"id\":";
-    io::append_json_string(result.id(i), out);
-    out += ",\"labels\":";
-    const labelers::LabelResult& label = result.label(i);
-    const auto& labels = label.labels;
-    std::uint32_t code = 0;  // two bits per observation: label + 1 (-1..2 -> 0..3)
-    for (std::size_t k = 0; k < chexpert::kNumObservations; ++k) {
-      code |= static_cast<std::uint32_t>(static_cast<int>(labels[k]) + 1) << (2 * k);
-    }
-    auto [object, inserted] = objects.try_emplace(code);
-    if (inserted) {
-      for (std::size_t k = 0; k < chexpert::kNumObservations; ++k) {
-        object->second += keys[k];
-        object->second += value(labels[k]);
-      }
-      object->second += '}';
-    }
-    out += object->second;
-    if (!label.error.empty()) {
-      out += ",\"error\":";
-      io::append_json_string(label.error, out);
-    }
-    out += "}\n";
-    if (out.size() >= block_bytes) {
-      sink(out);
-      out.clear();
-    }
   }
-  if (!out.empty()) sink(out);
+
+  std::array<std::string, chexpert::kNumObservations> keys_;
+  std::unordered_map<std::uint32_t, std::string> objects_;  // by label code
+};
+
+}  // namespace
+
+void write_annotation_jsonl(const AnnotationResult& result,
+                            const std::function<void(std::string_view)>& sink,
+                            std::size_t block_bytes, std::size_t threads) {
+  // Blocks of rows are formatted on every thread; whichever thread completes the next block in
+  // order hands it, and any later ones already done, to the sink, so the sink sees the rows in
+  // order (one call at a time) while the other threads go on formatting.
+  constexpr std::size_t kBytesPerRow = 320;  // about what a row of 14 labels takes
+  const std::size_t rows_per_block = std::max<std::size_t>(64, block_bytes / kBytesPerRow);
+  const std::size_t n_blocks = (result.size() + rows_per_block - 1) / rows_per_block;
+  const std::size_t lanes = std::min(resolve_threads(threads), std::max<std::size_t>(n_blocks, 1));
+  std::vector<AnnotationLineWriter> writers(lanes);
+  std::vector<std::string> blocks(n_blocks);
+  std::vector<char> done(n_blocks, 0);
+  std::size_t next = 0;  // the first block not yet handed to the sink
+  std::mutex mutex;
+  std::condition_variable sunk;
+  // A thread that got this far ahead of the sink waits: memory stays bounded even when the
+  // thread formatting block `next` is held up.
+  const std::size_t max_ahead = 4 * lanes;
+  parallel_for(n_blocks, lanes, [&](std::size_t block, std::size_t lane) {
+    {
+      std::unique_lock<std::mutex> lock(mutex);
+      sunk.wait(lock, [&] { return block < next + max_ahead; });
+    }
+    std::string text;
+    text.reserve(rows_per_block * kBytesPerRow + 1024);
+    const std::size_t last = std::min(result.size(), (block + 1) * rows_per_block);
+    for (std::size_t row = block * rows_per_block; row < last; ++row) {
+      writers[lane].append(result, row, text);
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    blocks[block] = std::move(text);
+    done[block] = 1;
+    const std::size_t first = next;
+    for (; next < n_blocks && done[next]; ++next) {
+      sink(blocks[next]);
+      std::string().swap(blocks[next]);
+    }
+    if (next != first) sunk.notify_all();
+  });
 }
 
 std::string annotation_jsonl(const AnnotationResult& result) {

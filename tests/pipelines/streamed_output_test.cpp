@@ -6,6 +6,7 @@
 // DEL, Unicode whitespace, emoji and combining marks.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -68,6 +69,31 @@ TEST(StreamedOutput, AnnotationJsonlEqualsOneDomPerRow) {
     expected += line.dump() + "\n";
   }
   EXPECT_EQ(rrg::pipelines::annotation_jsonl(result), expected);
+}
+
+// Formatted on several threads in small blocks: the sink gets the same bytes in order, one call
+// at a time.
+TEST(StreamedOutput, AnnotationJsonlOnThreadsIsTheSameBytesInOrder) {
+  const auto result = awkward_annotation();
+  const std::string expected = rrg::pipelines::annotation_jsonl(result);
+  for (const std::size_t threads : {2, 4}) {
+    std::string got;
+    std::atomic<int> inside{0};
+    bool overlapped = false;
+    std::size_t calls = 0;
+    rrg::pipelines::write_annotation_jsonl(
+        result,
+        [&](std::string_view block) {
+          overlapped = overlapped || inside.fetch_add(1) != 0;
+          got += block;
+          ++calls;
+          inside.fetch_sub(1);
+        },
+        /*block_bytes=*/1, threads);
+    EXPECT_EQ(got, expected) << threads << " threads";
+    EXPECT_FALSE(overlapped);
+    EXPECT_EQ(calls, (result.size() + 63) / 64);  // blocks of at least 64 rows
+  }
 }
 
 TEST(StreamedOutput, EvaluationPerSampleEqualsDumpedIds) {

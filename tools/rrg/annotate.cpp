@@ -166,11 +166,13 @@ void run_annotate(const AnnotateFlags& flags) {
   } else if (flags.output == "-") {
     // JSONL is streamed in blocks: a million rows never sit in memory as one string.
     pipelines::write_annotation_jsonl(
-        result, [](std::string_view block) { std::cout.write(block.data(), block.size()); });
+        result, [](std::string_view block) { std::cout.write(block.data(), block.size()); },
+        std::size_t{1} << 20, flags.labeler.threads);
   } else if (!flags.output.empty()) {
     io::AtomicFile file(flags.output);
-    pipelines::write_annotation_jsonl(result,
-                                      [&file](std::string_view block) { file.write(block); });
+    pipelines::write_annotation_jsonl(
+        result, [&file](std::string_view block) { file.write(block); }, std::size_t{1} << 20,
+        flags.labeler.threads);
     file.commit();
   }
   if (!flags.quiet) {

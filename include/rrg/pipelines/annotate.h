@@ -74,11 +74,13 @@ AgreementRun agreement_with_gold(const AnnotationResult& result, const chexpert:
 // One {"id", "labels": {observation: 1|0|-1|null}} object per line ("error" added when the
 // labeler could not label the report; its labels are then all null).
 std::string annotation_jsonl(const AnnotationResult& result);
-// The same bytes handed to `sink` in blocks of about `block_bytes` (the whole output is never
-// held in memory at once).
+// The same bytes handed to `sink` in order, in blocks of about `block_bytes` (the whole output
+// is never held in memory at once), formatted on `threads` threads (0 = every core); the sink is
+// called one block at a time, possibly from another thread.
 void write_annotation_jsonl(const AnnotationResult& result,
                             const std::function<void(std::string_view)>& sink,
-                            std::size_t block_bytes = std::size_t{1} << 20);
+                            std::size_t block_bytes = std::size_t{1} << 20,
+                            std::size_t threads = 1);
 
 // CheXbert's labeled_reports.csv layout: "Report Impression" + the 14 observation columns with
 // 1.0 / 0.0 / -1.0 / empty; `with_ids` prepends an "id" column.
