@@ -155,4 +155,15 @@ TEST(Issue16Startup, MissingServerModuleIsNamedWithWhatToDo) {
   EXPECT_NE(r.err.find("RRG_SERVE_MODULE"), std::string::npos) << r.err;
 }
 
+TEST(Issue16Startup, ServerModuleFromAnotherBuildIsRefused) {
+  const std::string fake = std::string(RRG_BINARY_DIR) + "/tests/cli/libfake_serve_module.so";
+  const auto r =
+      run_rrg({"serve", "--port", "0", "--labeler", "none"}, "", {"RRG_SERVE_MODULE=" + fake});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("incompatible server module " + fake), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("rebuild rrg and librrg_serve.so from the same checkout"),
+            std::string::npos)
+      << r.err;
+}
+
 }  // namespace
