@@ -1,11 +1,11 @@
 // libcurl, loaded on first use (private to src/llm).
 //
 // rrg does not link libcurl: libcurl.so.4 and its tree of ~30 libraries (OpenSSL, GnuTLS,
-// Kerberos, LDAP, libssh2, nghttp2, ...) cost about 6 ms of dynamic linking at every start, which
-// `rrg --help` and lexical `rrg evaluate` would pay for nothing (issue 16). The LLM client
-// dlopen()s libcurl.so.4 (its soname: the ABI libcurl has kept since 7.16) the first time it is
-// used and calls it through this table. The types are those of <curl/curl.h>, so every call is
-// type-checked at compile time exactly as a direct call would be.
+// Kerberos, LDAP, libssh2, nghttp2, ...) cost, with cpp-httplib, about 5 ms of loading at every
+// start (README, "Start-up"), which `rrg --help` and lexical `rrg evaluate` would pay for nothing
+// (issue 16). The LLM client dlopen()s libcurl.so.4 (its soname: the ABI libcurl has kept since
+// 7.16) the first time it is used and calls it through this table. The types are those of
+// <curl/curl.h>, so every call is type-checked at compile time exactly as a direct call would be.
 //
 // State: one process-wide table, filled once (std::call_once); the library is never closed.
 #pragma once

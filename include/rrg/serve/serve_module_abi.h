@@ -1,8 +1,8 @@
 // The contract between rrg and its server module (librrg_serve.so).
 //
 // `rrg serve`'s HTTP server needs cpp-httplib (which pulls in OpenSSL) and libcurl with its tree of
-// ~30 libraries; linked into rrg they cost every invocation ~8 ms of dynamic linking before main()
-// (issue 16: `rrg --help` took ~10 ms, three quarters of it in ld.so and page mapping). So
+// ~30 libraries; linked into rrg they cost every invocation about 5 ms of CPU before main()
+// (issue 16: `rrg --help` took 8.7-9.4 ms of task-clock with them, 3.5-4.0 ms without). So
 // src/serve/ is built into a module that rrg dlopen()s when `rrg serve` starts
 // (rrg/serve/serve_module.h), like the image and libtorch modules. The module exports one C
 // function, RRG_SERVE_MODULE_INIT_SYMBOL, returning this table.
