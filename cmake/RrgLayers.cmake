@@ -16,7 +16,7 @@ set(RRG_LAYERS
   "rrg_image_api"
   "rrg_report"
   "rrg_pipelines"
-  "rrg_serve"
+  "rrg_serve rrg_serve_api"
 )
 
 function(rrg_check_layers)

@@ -55,4 +55,27 @@ void* load_module_init(const ModuleSpec& spec) {
   return init;
 }
 
+void* open_system_library(const std::string& soname, const std::string& needed_for,
+                          const std::string& package) {
+  void* handle = ::dlopen(soname.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    const char* why = ::dlerror();
+    throw std::runtime_error("cannot load " + soname + " (" +
+                             (why != nullptr ? why : "unknown error") + "), which " + needed_for +
+                             " needs: install the Debian package " + package +
+                             " (scripts/setup.sh installs it)");
+  }
+  return handle;
+}
+
+void* library_symbol(void* handle, const std::string& soname, const char* name,
+                     const std::string& package) {
+  void* symbol = ::dlsym(handle, name);
+  if (symbol == nullptr) {
+    throw std::runtime_error(soname + " has no function " + name +
+                             " (too old? install the Debian 12 package " + package + ")");
+  }
+  return symbol;
+}
+
 }  // namespace rrg

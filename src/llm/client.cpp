@@ -4,9 +4,10 @@
 // `delayed` transfers waiting for their backoff (ordered by due time); one shared header list
 // (the Authorization header lives only there); per-server in-flight and failure counters; atomic
 // counters for stats(). Everything except the atomics is touched only by run()'s thread.
+// libcurl is not linked: the first client loads it (curl_library.h), so programs that never talk
+// to a server never load it.
 #include "rrg/llm/client.h"
 
-#include <curl/curl.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -16,11 +17,11 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
-#include <mutex>
 #include <random>
 #include <stdexcept>
 #include <unordered_set>
 
+#include "curl_library.h"
 #include "rrg/core/errors.h"
 #include "rrg/core/version.h"
 
@@ -28,15 +29,6 @@ namespace rrg::llm {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      throw std::runtime_error("llm: libcurl could not be initialised");
-    }
-  });
-}
 
 long long ms_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count();
@@ -79,11 +71,19 @@ bool is_retryable_transport(CURLcode code) {
   }
 }
 
+// The --ca-bundle file and the two OpenSSL functions that add its roots, taken from the OpenSSL
+// libcurl itself loaded (rrg links neither; see curl_library.h).
+struct ExtraRoots {
+  std::string path;
+  decltype(&::SSL_CTX_get_cert_store) get_cert_store = nullptr;
+  decltype(&::X509_STORE_load_file) load_file = nullptr;
+};
+
 // Adds the --ca-bundle roots to the store curl already filled from the system bundle.
 CURLcode add_extra_roots(CURL*, void* ssl_context, void* user) {
-  const auto* path = static_cast<const std::string*>(user);
-  X509_STORE* store = SSL_CTX_get_cert_store(static_cast<SSL_CTX*>(ssl_context));
-  if (store == nullptr || X509_STORE_load_file(store, path->c_str()) != 1) {
+  const auto* roots = static_cast<const ExtraRoots*>(user);
+  X509_STORE* store = roots->get_cert_store(static_cast<SSL_CTX*>(ssl_context));
+  if (store == nullptr || roots->load_file(store, roots->path.c_str()) != 1) {
     return CURLE_SSL_CACERT_BADFILE;
   }
   return CURLE_OK;
@@ -170,7 +170,10 @@ std::string endpoint_url(const std::string& base_url, ApiEndpoint endpoint) {
 }
 
 struct ChatClient::Impl {
+  // Loaded by the first client (throws when libcurl cannot be loaded).
+  const detail::CurlLibrary& curl = detail::curl_library();
   ClientOptions options;
+  ExtraRoots extra_roots;  // used when options.ca_bundle is set
   CURLM* multi = nullptr;
   curl_slist* headers = nullptr;
   std::vector<CURL*> idle_easy;
@@ -189,16 +192,16 @@ struct ChatClient::Impl {
 
   ~Impl() {
     for (Transfer* transfer : active) {
-      curl_multi_remove_handle(multi, transfer->easy);
-      curl_easy_cleanup(transfer->easy);
+      curl.multi_remove_handle(multi, transfer->easy);
+      curl.easy_cleanup(transfer->easy);
       delete transfer;
     }
     for (auto& [due, transfer] : delayed) {
-      if (transfer->easy != nullptr) curl_easy_cleanup(transfer->easy);
+      if (transfer->easy != nullptr) curl.easy_cleanup(transfer->easy);
     }
-    for (CURL* easy : idle_easy) curl_easy_cleanup(easy);
-    if (multi != nullptr) curl_multi_cleanup(multi);
-    curl_slist_free_all(headers);
+    for (CURL* easy : idle_easy) curl.easy_cleanup(easy);
+    if (multi != nullptr) curl.multi_cleanup(multi);
+    curl.slist_free_all(headers);
   }
 
   std::string redact(std::string_view text) const { return options.api_key.redact(text); }
@@ -209,7 +212,7 @@ struct ChatClient::Impl {
       idle_easy.pop_back();
       return easy;
     }
-    CURL* easy = curl_easy_init();
+    CURL* easy = curl.easy_init();
     if (easy == nullptr) throw std::runtime_error("llm: curl_easy_init failed");
     return easy;
   }
@@ -253,31 +256,31 @@ struct ChatClient::Impl {
 
     CURL* easy = transfer->easy;
     const Endpoint& endpoint = endpoints[transfer->endpoint];
-    curl_easy_setopt(easy, CURLOPT_URL, endpoint.url.c_str());
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(easy, CURLOPT_POST, 1L);
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer->body.data());
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+    curl.easy_setopt(easy, CURLOPT_URL, endpoint.url.c_str());
+    curl.easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+    curl.easy_setopt(easy, CURLOPT_POST, 1L);
+    curl.easy_setopt(easy, CURLOPT_POSTFIELDS, transfer->body.data());
+    curl.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(transfer->body.size()));
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer);
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer);
-    curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer);
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error_buffer);
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+    curl.easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl.easy_setopt(easy, CURLOPT_WRITEDATA, transfer);
+    curl.easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl.easy_setopt(easy, CURLOPT_HEADERDATA, transfer);
+    curl.easy_setopt(easy, CURLOPT_PRIVATE, transfer);
+    curl.easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error_buffer);
+    curl.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(options.connect_timeout_ms));
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options.request_timeout_ms));
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, "rrg");
+    curl.easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options.request_timeout_ms));
+    curl.easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl.easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl.easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl.easy_setopt(easy, CURLOPT_USERAGENT, "rrg");
     if (!options.ca_bundle.empty()) {
-      curl_easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION, add_extra_roots);
-      curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA, &options.ca_bundle);
+      curl.easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION, add_extra_roots);
+      curl.easy_setopt(easy, CURLOPT_SSL_CTX_DATA, &extra_roots);
     }
-    if (curl_multi_add_handle(multi, easy) != CURLM_OK) {
+    if (curl.multi_add_handle(multi, easy) != CURLM_OK) {
       release_easy(*transfer);
       throw std::runtime_error("llm: curl_multi_add_handle failed");
     }
@@ -304,11 +307,11 @@ struct ChatClient::Impl {
     std::unique_ptr<Transfer> transfer(raw);
     active.erase(raw);
     in_flight = active.size();
-    curl_multi_remove_handle(multi, transfer->easy);
+    curl.multi_remove_handle(multi, transfer->easy);
     Endpoint& endpoint = endpoints[transfer->endpoint];
     --endpoint.in_flight;
     long status = 0;
-    curl_easy_getinfo(transfer->easy, CURLINFO_RESPONSE_CODE, &status);
+    curl.easy_getinfo(transfer->easy, CURLINFO_RESPONSE_CODE, &status);
     release_easy(*transfer);
 
     ChatResult result;
@@ -322,7 +325,7 @@ struct ChatClient::Impl {
       retryable = server_fault = true;
     } else if (code != CURLE_OK) {
       const std::string detail =
-          transfer->error_buffer[0] != '\0' ? transfer->error_buffer : curl_easy_strerror(code);
+          transfer->error_buffer[0] != '\0' ? transfer->error_buffer : curl.easy_strerror(code);
       error = "transport error: " + detail;
       retryable = is_retryable_transport(code);
       server_fault = true;
@@ -399,7 +402,7 @@ struct ChatClient::Impl {
 
   void abort_all() {
     for (Transfer* transfer : active) {
-      curl_multi_remove_handle(multi, transfer->easy);
+      curl.multi_remove_handle(multi, transfer->easy);
       --endpoints[transfer->endpoint].in_flight;
       release_easy(*transfer);
       delete transfer;
@@ -412,7 +415,6 @@ struct ChatClient::Impl {
 };
 
 ChatClient::ChatClient(ClientOptions options) : impl_(std::make_unique<Impl>()) {
-  global_init();
   Impl& s = *impl_;
   s.options = std::move(options);
   if (s.options.base_urls.empty()) {
@@ -435,17 +437,29 @@ ChatClient::ChatClient(ClientOptions options) : impl_(std::make_unique<Impl>()) 
   if (!s.options.ca_bundle.empty() && !std::filesystem::is_regular_file(s.options.ca_bundle)) {
     throw InputError(s.options.ca_bundle + ": --ca-bundle file not found");
   }
+  if (!s.options.ca_bundle.empty()) {
+    s.extra_roots.path = s.options.ca_bundle;
+    s.extra_roots.get_cert_store = reinterpret_cast<decltype(&::SSL_CTX_get_cert_store)>(
+        detail::curl_dependency_symbol("SSL_CTX_get_cert_store"));
+    s.extra_roots.load_file = reinterpret_cast<decltype(&::X509_STORE_load_file)>(
+        detail::curl_dependency_symbol("X509_STORE_load_file"));
+    if (s.extra_roots.get_cert_store == nullptr || s.extra_roots.load_file == nullptr) {
+      throw std::runtime_error(
+          "llm: --ca-bundle needs a libcurl built with OpenSSL 3, and the loaded libcurl.so.4 is "
+          "not: install the Debian package libcurl4 (not libcurl3-gnutls)");
+    }
+  }
   s.random.seed(s.options.random_seed != 0 ? s.options.random_seed : std::random_device{}());
-  s.multi = curl_multi_init();
+  s.multi = s.curl.multi_init();
   if (s.multi == nullptr) throw std::runtime_error("llm: curl_multi_init failed");
-  curl_multi_setopt(s.multi, CURLMOPT_MAXCONNECTS, static_cast<long>(s.options.concurrency * 2));
-  s.headers = curl_slist_append(s.headers, "Content-Type: application/json");
-  s.headers = curl_slist_append(s.headers, "Accept: application/json, text/event-stream");
+  s.curl.multi_setopt(s.multi, CURLMOPT_MAXCONNECTS, static_cast<long>(s.options.concurrency * 2));
+  s.headers = s.curl.slist_append(s.headers, "Content-Type: application/json");
+  s.headers = s.curl.slist_append(s.headers, "Accept: application/json, text/event-stream");
   // curl would otherwise send "Expect: 100-continue" for large bodies (images) and wait for it.
-  s.headers = curl_slist_append(s.headers, "Expect:");
+  s.headers = s.curl.slist_append(s.headers, "Expect:");
   if (!s.options.api_key.empty()) {
-    s.headers = curl_slist_append(s.headers,
-                                  ("Authorization: Bearer " + s.options.api_key.value()).c_str());
+    s.headers = s.curl.slist_append(s.headers,
+                                    ("Authorization: Bearer " + s.options.api_key.value()).c_str());
   }
 }
 
@@ -457,7 +471,7 @@ const ClientOptions& ChatClient::options() const {
 
 void ChatClient::cancel() {
   impl_->cancelled = true;
-  curl_multi_wakeup(impl_->multi);
+  impl_->curl.multi_wakeup(impl_->multi);
 }
 
 ClientStats ChatClient::stats() const {
@@ -505,12 +519,12 @@ void ChatClient::run(const JobSource& source, const ResultHandler& on_result) {
       }
 
       int running = 0;
-      curl_multi_perform(s.multi, &running);
+      s.curl.multi_perform(s.multi, &running);
       int left = 0;
-      while (CURLMsg* message = curl_multi_info_read(s.multi, &left)) {
+      while (CURLMsg* message = s.curl.multi_info_read(s.multi, &left)) {
         if (message->msg != CURLMSG_DONE) continue;
         Transfer* transfer = nullptr;
-        curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &transfer);
+        s.curl.easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &transfer);
         s.finish(transfer, message->data.result, on_result);
       }
 
@@ -545,8 +559,8 @@ void ChatClient::run(const JobSource& source, const ResultHandler& on_result) {
       // the next requests until some other socket event.
       const bool retry_due = !s.delayed.empty() && s.delayed.begin()->first <= now;
       if (s.active.size() < limit && (!exhausted || retry_due)) continue;
-      curl_multi_poll(s.multi, nullptr, 0, static_cast<int>(std::max<long long>(wait_ms, 0)),
-                      nullptr);
+      s.curl.multi_poll(s.multi, nullptr, 0, static_cast<int>(std::max<long long>(wait_ms, 0)),
+                        nullptr);
     }
   } catch (...) {
     s.abort_all();

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include <curl/curl.h>
+#include "curl_library.h"
 
 namespace rrg::llm {
 namespace {
@@ -44,7 +44,8 @@ std::optional<long long> server_retry_delay_ms(std::string_view retry_after_ms,
   if (!text.empty()) {
     // An HTTP date (RFC 9110 IMF-fixdate and the obsolete forms curl_getdate understands).
     const std::string copy(text);
-    const std::time_t when = curl_getdate(copy.c_str(), nullptr);
+    // libcurl is loaded already: the client calls this with a response's headers.
+    const std::time_t when = detail::curl_library().getdate(copy.c_str(), nullptr);
     if (when != -1) return std::max<long long>(0, static_cast<long long>(when - now) * 1000);
   }
   return std::nullopt;

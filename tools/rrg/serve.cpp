@@ -15,7 +15,7 @@
 #include "rrg/io/cache_db.h"
 #include "rrg/io/report_file.h"
 #include "rrg/llm/server_options.h"
-#include "rrg/serve/server.h"
+#include "rrg/serve/serve_module.h"
 #include "rrg/text/python_str.h"
 #include "scoring_flags.h"
 
@@ -130,13 +130,14 @@ void run_serve(const ServeFlags& flags) {
     return;
   }
   // Signals are received by the watcher thread, which must exist before the server's threads.
-  serve::Server* running = nullptr;
+  serve::ModuleServer* running = nullptr;
   std::mutex running_mutex;
   InterruptWatcher watcher([&] {
     const std::lock_guard<std::mutex> lock(running_mutex);
     if (running != nullptr) running->stop();
   });
-  serve::Server server(resolve(flags));
+  // The server runs in librrg_serve.so (cpp-httplib, libcurl), loaded only now.
+  serve::ModuleServer server(resolve(flags));
   const int port = server.bind();
   {
     const std::lock_guard<std::mutex> lock(running_mutex);

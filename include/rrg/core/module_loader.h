@@ -2,6 +2,10 @@
 // carry heavy dependencies (OpenCV and DCMTK for images), so that `rrg --help` and evaluation
 // never pay their start-up. A module exports one C init function; the caller checks the ABI
 // version of the table it returns (the pattern of whisper.cpp's ggml-backend-reg.cpp).
+//
+// Also system libraries with a small C interface that only some commands need (libcurl,
+// libcrypto, libxlsxwriter; issue 16): rrg does not link them but opens them by soname on first
+// use and fills a table of typed function pointers (open_system_library, library_function).
 #pragma once
 
 #include <string>
@@ -22,5 +26,23 @@ std::string module_path(const ModuleSpec& spec);
 // dlopen()s the module and returns its init function's address. Throws std::runtime_error with
 // a message that names the path, the reason and what to do.
 void* load_module_init(const ModuleSpec& spec);
+
+// dlopen()s a system library by soname (e.g. "libcurl.so.4"). Throws std::runtime_error naming
+// it, the loader's reason, what needs it (`needed_for`, e.g. "the LLM client") and the Debian
+// package to install.
+void* open_system_library(const std::string& soname, const std::string& needed_for,
+                          const std::string& package);
+
+// The address of `name` in a library open_system_library() returned. Throws std::runtime_error
+// (naming the library and `package`: it is probably too old) when it has none.
+void* library_symbol(void* handle, const std::string& soname, const char* name,
+                     const std::string& package);
+
+// library_symbol() cast to the type of `out`, e.g. decltype(&::curl_easy_init).
+template <typename Function>
+void library_function(void* handle, const std::string& soname, const char* name,
+                      const std::string& package, Function& out) {
+  out = reinterpret_cast<Function>(library_symbol(handle, soname, name, package));
+}
 
 }  // namespace rrg

@@ -1,7 +1,8 @@
 // SHA-256 digests as lower-case hex, for cache keys (text hashes, request parameters) and for
 // identifying model files (labeler signatures such as "chexbert@sha256:1f3c...").
 //
-// Backed by OpenSSL's libcrypto (Debian libssl-dev); stateless apart from the incremental hasher.
+// Backed by OpenSSL's libcrypto (Debian libssl3), opened the first time something is hashed;
+// stateless apart from the incremental hasher.
 #pragma once
 
 #include <memory>
