@@ -10,7 +10,8 @@
 #include <limits>
 #include <numeric>
 #include <optional>
-#include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include "rrg/core/errors.h"
 #include "rrg/core/parallel.h"
@@ -263,7 +264,7 @@ class LazyScoringInputs final : public metrics::ScoringInputs {
 
 // The columns of one scorer's selected keys.
 void add_columns(const metrics::ScorerInfo& info, metrics::MetricScores& scores,
-                 const std::set<std::string>& keep, std::vector<MetricColumn>& out,
+                 const std::unordered_set<std::string_view>& keep, std::vector<MetricColumn>& out,
                  std::vector<std::size_t>& selected) {
   for (std::size_t k = 0; k < scores.keys.size(); ++k) {
     if (keep.count(scores.keys[k].name) == 0) continue;
@@ -311,9 +312,14 @@ metrics::MetricSelection select_evaluation_metrics(const std::vector<std::string
 }
 
 EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& options) {
-  const metrics::MetricSelection selection =
-      select_evaluation_metrics(options.metrics, options.labeler, options.scorer_options);
-  const std::set<std::string> keep(selection.metric_names.begin(), selection.metric_names.end());
+  std::optional<metrics::MetricSelection> resolved;
+  if (options.selection == nullptr) {
+    resolved = select_evaluation_metrics(options.metrics, options.labeler, options.scorer_options);
+  }
+  const metrics::MetricSelection& selection =
+      options.selection != nullptr ? *options.selection : *resolved;
+  const std::unordered_set<std::string_view> keep(selection.metric_names.begin(),
+                                                  selection.metric_names.end());
 
   EvaluationResult result;
   result.n_samples = reports.ids.size();
