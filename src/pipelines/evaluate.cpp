@@ -262,20 +262,22 @@ class LazyScoringInputs final : public metrics::ScoringInputs {
   std::size_t n_distinct_ = 0;
 };
 
-// The columns of one scorer's selected keys.
+// The columns of one scorer's selected keys (their names, values and signatures moved out of
+// `scores`).
 void add_columns(const metrics::ScorerInfo& info, metrics::MetricScores& scores,
                  const std::unordered_set<std::string_view>& keep, std::vector<MetricColumn>& out,
                  std::vector<std::size_t>& selected) {
+  out.reserve(out.size() + scores.keys.size());
   for (std::size_t k = 0; k < scores.keys.size(); ++k) {
     if (keep.count(scores.keys[k].name) == 0) continue;
     selected.push_back(k);
     MetricColumn column;
-    column.name = scores.keys[k].name;
+    column.name = std::move(scores.keys[k].name);
     column.family = info.family;
     column.has_corpus = scores.keys[k].corpus;
     column.corpus = scores.corpus[k];
     column.per_sample = std::move(scores.per_sample[k]);
-    column.signature = scores.signatures[k];
+    column.signature = std::move(scores.signatures[k]);
     out.push_back(std::move(column));
   }
 }
@@ -424,6 +426,9 @@ EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& opti
       result.timings_seconds.push_back(inputs.events()[events_reported]);
     }
   }
+  std::size_t n_columns = 0;
+  for (const auto& scorer_columns : columns) n_columns += scorer_columns.size();
+  result.metrics.reserve(n_columns);
   for (std::size_t slot = 0; slot < infos.size(); ++slot) {
     for (auto& column : columns[slot]) result.metrics.push_back(std::move(column));
     if (runs[slot]) result.runs.push_back(std::move(*runs[slot]));

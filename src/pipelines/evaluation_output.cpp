@@ -310,11 +310,20 @@ class JsonObjectWriter {
   bool empty_ = true;
 };
 
+// True when no two stages of "timings_seconds" have one name.
+bool unique_stages(const EvaluationResult& result) {
+  std::vector<std::string_view> stages;
+  stages.reserve(result.timings_seconds.size());
+  for (const auto& timing : result.timings_seconds) stages.push_back(timing.first);
+  std::sort(stages.begin(), stages.end());
+  return std::adjacent_find(stages.begin(), stages.end()) == stages.end();
+}
+
 // True when no object of the document would have repeated keys, so writing members in order
 // gives what the ordered_json document held (it kept a repeated key's first position and last
 // value). The signature fields' "version" is replaced by rrg's version, written last.
 bool unique_json_keys(const EvaluationResult& result) {
-  std::vector<std::string_view> names, stages;
+  std::vector<std::string_view> names;
   names.reserve(result.metrics.size());
   for (const auto& m : result.metrics) {
     names.push_back(m.name);
@@ -328,18 +337,17 @@ bool unique_json_keys(const EvaluationResult& result) {
       }
     }
   }
-  for (const auto& timing : result.timings_seconds) stages.push_back(timing.first);
-  for (auto* list : {&names, &stages}) {
-    std::sort(list->begin(), list->end());
-    if (std::adjacent_find(list->begin(), list->end()) != list->end()) return false;
-  }
-  return true;
+  std::sort(names.begin(), names.end());
+  if (std::adjacent_find(names.begin(), names.end()) != names.end()) return false;
+  return unique_stages(result);
 }
 
 // The "signatures" and "signature_fields" members as last written on this thread, with what
 // decided them. A long-lived caller (rrg serve: the same metric list request after request)
-// writes most of an answer's bytes from here: comparing the fields is cheaper than formatting and
-// escaping them again.
+// writes most of an answer's bytes from here: comparing the fields (or seeing that a signature is
+// a copy of the one remembered) is cheaper than formatting and escaping them again. Only a
+// document whose keys were unique is remembered, so a matching one has unique metric names and
+// signature fields too.
 struct SignatureBlock {
   struct Entry {
     std::string name, family;
@@ -353,7 +361,9 @@ struct SignatureBlock {
     for (std::size_t i = 0; i < entries.size(); ++i) {
       const MetricColumn& m = result.metrics[i];
       const Entry& e = entries[i];
-      if (e.name != m.name || e.family != m.family || e.signature.name() != m.signature.name() ||
+      if (e.name != m.name || e.family != m.family) return false;
+      if (e.signature.shares(m.signature)) continue;
+      if (e.signature.name() != m.signature.name() ||
           e.signature.fields() != m.signature.fields()) {
         return false;
       }
@@ -374,7 +384,9 @@ void write_evaluation_json(const EvaluationResult& result, const EvaluationInput
                            const TextSink& sink) {
   // Written without a DOM (a /v1/score answer of `rrg serve` has ~130 keys, each with its
   // signature and its fields), byte for byte as the ordered_json document dumped with indent 2.
-  if (!unique_json_keys(result)) {
+  thread_local SignatureBlock last_block;
+  const bool same_block = last_block.matches(result);
+  if (!(same_block ? unique_stages(result) : unique_json_keys(result))) {
     write_evaluation_json_dom(result, inputs, sink);
     return;
   }
@@ -395,9 +407,8 @@ void write_evaluation_json(const EvaluationResult& result, const EvaluationInput
   sink(out);
   out.clear();
   write_per_sample(result, sink);
-  thread_local SignatureBlock last_block;
   const std::size_t block_start = out.size();
-  if (last_block.matches(result)) {
+  if (same_block) {
     // doc's next key() would add the same ",\n  " either way: the block started with one.
     out += last_block.text;
     doc.mark_not_empty();
