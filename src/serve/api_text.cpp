@@ -226,8 +226,10 @@ void handle_score(ServeState& state, const httplib::Request& request, httplib::R
   }
   const pipelines::EvaluationResult result =
       score_pairs(state, std::move(paired), metric_names(body, state.options.scoring.metrics));
-  reply_json(response, 200,
-             pipelines::evaluation_json(result, request_inputs(state, "request", n)));
+  // (The 64 KB answer moved into the response, not copied as reply_json() would.)
+  response.status = 200;
+  response.body = pipelines::evaluation_json(result, request_inputs(state, "request", n));
+  response.set_header("Content-Type", "application/json");
 }
 
 void handle_label(ServeState& state, const httplib::Request& request, httplib::Response& response) {
