@@ -76,7 +76,7 @@ constexpr std::int32_t kNone = -1;
 class MeteorSession {
  public:
   // Past this many words, stems and lemma names a session is not kept for another call.
-  static constexpr std::size_t kMaxKeptWords = std::size_t{1} << 16;
+  static constexpr std::size_t kMaxKeptWords = std::size_t{1} << 15;
 
   explicit MeteorSession(NltkMeteorScorer::SynonymCache& synonyms) : synonyms_(synonyms) {}
 

@@ -125,7 +125,7 @@ namespace {
 // A worker's tokenizer and scratch space, kept for the next scoring call (StatePool).
 struct RougeState {
   // Past this many distinct raw tokens and stems the state is not kept for another call.
-  static constexpr std::size_t kMaxKeptTokens = std::size_t{1} << 16;
+  static constexpr std::size_t kMaxKeptTokens = std::size_t{1} << 15;
 
   RougeTokenizer tokenizer;
   LcsCalculator lcs;
