@@ -30,10 +30,11 @@ trap cleanup EXIT
 export RRG_CONFIG=/dev/null
 "$rrg" serve --port 0 --labeler rules --http-threads 16 -q > "$work/serve.out" 2> "$work/serve.err" &
 server_pid=$!
-# (The whole line, not just its start: the URL is read once it is complete.)
+# (The whole line, not just its start: the URL is read once it is complete. The file may not
+# exist yet: sed's failure must not end the script under set -e.)
 url=""
 for _ in $(seq 1 300); do
-  url="$(sed -n 's/.*listening on \(http:[^ ]*[0-9]\)\/$/\1/p' "$work/serve.out" 2>/dev/null)"
+  url="$(sed -n 's/.*listening on \(http:[^ ]*[0-9]\)\/$/\1/p' "$work/serve.out" 2>/dev/null || true)"
   [[ -n "$url" ]] && break
   sleep 0.1
 done
