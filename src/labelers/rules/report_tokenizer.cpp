@@ -73,15 +73,13 @@ bool is_punct_token(unsigned char c) {
 }
 
 // Builds the token list; tokens are recorded as offsets first because `lowered` may reallocate
-// while it grows, and turned into views at the end. (The offsets go to vectors this thread keeps
-// from one report to the next: a labeler tokenizes texts one after another.)
+// while it grows, and turned into views at the end.
 class Builder {
  public:
   explicit Builder(TokenizedReport& out) : out_(out) {
     out_.lowered.clear();
     out_.tokens.clear();
     offsets_.clear();
-    lengths_.clear();
   }
 
   void begin_token() { start_ = out_.lowered.size(); }
@@ -142,15 +140,12 @@ class Builder {
 
  private:
   TokenizedReport& out_;
-  static thread_local std::vector<std::size_t> offsets_;
-  static thread_local std::vector<std::size_t> lengths_;
+  std::vector<std::size_t> offsets_;
+  std::vector<std::size_t> lengths_;
   std::size_t start_ = 0;
   std::uint32_t sentence_ = 0;
   bool sentence_has_tokens_ = false;
 };
-
-thread_local std::vector<std::size_t> Builder::offsets_;
-thread_local std::vector<std::size_t> Builder::lengths_;
 
 // True when text[i] is preceded on its line only by white space (a bullet position).
 bool at_line_start(std::string_view text, std::size_t i) {
