@@ -20,8 +20,11 @@ StringSlots::StringSlots(std::size_t expected) : table_(table_size_for(expected)
   keys_.reserve(expected);
 }
 
-std::size_t StringSlots::find_or_add(std::string_view key, bool& inserted) {
-  const std::uint64_t hash = std::hash<std::string_view>{}(key);
+std::uint64_t StringSlots::hash(std::string_view key) {
+  return std::hash<std::string_view>{}(key);
+}
+
+std::size_t StringSlots::find_or_add(std::string_view key, std::uint64_t hash, bool& inserted) {
   const std::uint64_t tag = hash & 0xFFFFFFFF00000000ull;
   std::size_t mask = table_.size() - 1;
   for (std::size_t s = hash & mask;; s = (s + 1) & mask) {
@@ -50,6 +53,20 @@ std::size_t StringSlots::find_or_add(std::string_view key, bool& inserted) {
   }
   inserted = true;
   return slot;
+}
+
+std::size_t StringSlots::find(std::string_view key) const {
+  const std::uint64_t h = hash(key);
+  const std::uint64_t tag = h & 0xFFFFFFFF00000000ull;
+  const std::size_t mask = table_.size() - 1;
+  for (std::size_t s = h & mask;; s = (s + 1) & mask) {
+    const std::uint64_t entry = table_[s];
+    if (entry == 0) return npos;
+    if ((entry & 0xFFFFFFFF00000000ull) == tag) {
+      const std::size_t slot = (entry & 0xFFFFFFFFu) - 1;
+      if (keys_[slot] == key) return slot;
+    }
+  }
 }
 
 void StringSlots::grow() {

@@ -1,10 +1,8 @@
 // Id-based pairing of prediction and reference files (see pairing.h).
 #include "rrg/io/pairing.h"
 
-#include <unordered_map>
-#include <unordered_set>
-
 #include "rrg/core/errors.h"
+#include "rrg/core/string_slots.h"
 
 namespace rrg::io {
 namespace {
@@ -81,20 +79,30 @@ PairedReports pair_reports(ReportFile predictions, ReportFile references, Missin
   }
 
   // Ids are unique on each side, so every reference record is handed to at most one prediction
-  // and its texts can be moved.
-  std::unordered_map<std::string_view, ReportRecord*> ref_by_id;
-  ref_by_id.reserve(references.records.size());
-  for (auto& record : references.records) ref_by_id.emplace(record.id, &record);
-  std::unordered_set<std::string_view> pred_ids;
-  pred_ids.reserve(predictions.records.size());
+  // and its texts can be moved. StringSlots rather than std::unordered_map: a million ids would
+  // cost a node allocation each, and most of the pairing's time.
+  StringSlots ref_slots(references.records.size());
+  std::vector<ReportRecord*> ref_of_slot;  // slot -> the first reference record with that id
+  ref_of_slot.reserve(references.records.size());
+  for (auto& record : references.records) {
+    bool inserted = false;
+    ref_slots.find_or_add(record.id, inserted);
+    if (inserted) ref_of_slot.push_back(&record);
+  }
+  const auto reference_of = [&](const std::string& id) -> ReportRecord* {
+    const std::size_t slot = ref_slots.find(id);
+    return slot == StringSlots::npos ? nullptr : ref_of_slot[slot];
+  };
+  StringSlots pred_ids(predictions.records.size());
 
   std::vector<std::string> no_reference, no_prediction;
   for (const auto& record : predictions.records) {
-    pred_ids.insert(record.id);
-    if (ref_by_id.find(record.id) == ref_by_id.end()) no_reference.push_back(record.id);
+    bool inserted = false;
+    pred_ids.find_or_add(record.id, inserted);
+    if (reference_of(record.id) == nullptr) no_reference.push_back(record.id);
   }
   for (const auto& record : references.records) {
-    if (pred_ids.find(record.id) == pred_ids.end()) no_prediction.push_back(record.id);
+    if (pred_ids.find(record.id) == StringSlots::npos) no_prediction.push_back(record.id);
   }
   if (policy == MissingPolicy::kError && (!no_reference.empty() || !no_prediction.empty())) {
     std::string message =
@@ -123,20 +131,20 @@ PairedReports pair_reports(ReportFile predictions, ReportFile references, Missin
   out.prediction_errors.reserve(predictions.records.size());
   out.references.reserve(predictions.records.size());
   for (auto& record : predictions.records) {
-    auto it = ref_by_id.find(record.id);
-    if (it == ref_by_id.end() && policy == MissingPolicy::kSkip) continue;
+    ReportRecord* reference = reference_of(record.id);
+    if (reference == nullptr && policy == MissingPolicy::kSkip) continue;
     out.ids.push_back(record.id);
     out.predictions.push_back(std::move(record.texts[0]));
     out.prediction_errors.push_back(std::move(record.error));
-    if (it == ref_by_id.end()) {
+    if (reference == nullptr) {
       out.references.push_back({""});
     } else {
-      out.references.push_back(std::move(it->second->texts));
+      out.references.push_back(std::move(reference->texts));
     }
   }
   if (policy == MissingPolicy::kEmpty) {
     for (auto& record : references.records) {
-      if (pred_ids.count(record.id) != 0) continue;
+      if (pred_ids.find(record.id) != StringSlots::npos) continue;
       out.ids.push_back(record.id);
       out.predictions.emplace_back();
       out.prediction_errors.emplace_back();

@@ -22,46 +22,58 @@ namespace rrg::pipelines {
 
 namespace {
 
-// Labels result.texts into `result` (each distinct text once).
-void label_texts(AnnotationResult& result, labelers::Labeler& labeler) {
+// Labels the rows of `result` (each distinct text once).
+void label_texts(AnnotationResult& result, labelers::Labeler& labeler, std::size_t threads) {
   result.labeler_identity = labeler.identity();
   const auto start = std::chrono::steady_clock::now();
-  const std::vector<std::string_view> views(result.texts.begin(), result.texts.end());
-  const labelers::DistinctLabels labelled = labelers::label_distinct(labeler, views);
+  std::vector<std::string_view> views;
+  views.reserve(result.size());
+  for (const auto& record : result.records) views.emplace_back(record.texts.front());
+  result.labels = labelers::label_distinct(labeler, views, threads);
   result.timings_seconds.emplace_back(
       "label:" + labeler.name(),
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  result.labels.reserve(labelled.size());
-  for (std::size_t i = 0; i < labelled.size(); ++i) result.labels.push_back(labelled.result(i));
-  result.n_distinct = labelled.n_distinct;
-  for (const auto& label : result.labels) result.n_errors += label.error.empty() ? 0 : 1;
+  result.n_distinct = result.labels.n_distinct;
+  std::vector<std::size_t> rows_of(result.labels.distinct.size(), 0);
+  for (const std::uint32_t slot : result.labels.slots) ++rows_of[slot];
+  for (std::size_t d = 0; d < rows_of.size(); ++d) {
+    if (!result.labels.distinct[d].error.empty()) result.n_errors += rows_of[d];
+  }
 }
 
 }  // namespace
 
-AnnotationResult annotate(const io::ReportFile& reports, labelers::Labeler& labeler) {
+void AnnotationResult::add_row(std::string id, std::string text, labelers::LabelResult label) {
+  io::ReportRecord record;
+  record.id = std::move(id);
+  record.texts.push_back(std::move(text));
+  records.push_back(std::move(record));
+  labels.slots.push_back(static_cast<std::uint32_t>(labels.distinct.size()));
+  labels.distinct.push_back(std::move(label));
+  labels.n_distinct = labels.distinct.size();
+}
+
+AnnotationResult annotate(const io::ReportFile& reports, labelers::Labeler& labeler,
+                          std::size_t threads) {
   AnnotationResult result;
-  result.ids.reserve(reports.records.size());
-  result.texts.reserve(reports.records.size());
+  result.records.reserve(reports.records.size());
   for (const auto& record : reports.records) {
-    result.ids.push_back(record.id);
-    result.texts.push_back(record.texts.front());
+    io::ReportRecord row;
+    row.id = record.id;
+    row.texts.push_back(record.texts.front());
+    row.line = record.line;
+    result.records.push_back(std::move(row));
   }
-  label_texts(result, labeler);
+  label_texts(result, labeler, threads);
   return result;
 }
 
-AnnotationResult annotate(io::ReportFile&& reports, labelers::Labeler& labeler) {
+AnnotationResult annotate(io::ReportFile&& reports, labelers::Labeler& labeler,
+                          std::size_t threads) {
   AnnotationResult result;
-  result.ids.reserve(reports.records.size());
-  result.texts.reserve(reports.records.size());
-  for (auto& record : reports.records) {
-    result.ids.push_back(std::move(record.id));
-    result.texts.push_back(std::move(record.texts.front()));
-  }
+  result.records = std::move(reports.records);
   reports.records.clear();
-  reports.records.shrink_to_fit();
-  label_texts(result, labeler);
+  label_texts(result, labeler, threads);
   return result;
 }
 
@@ -111,9 +123,7 @@ ResumableAnnotation annotate_resumable(const io::ReportFile& reports, labelers::
       label.error = record["error"].get<std::string>();
       ++result.n_errors;
     }
-    result.ids.push_back(id);
-    result.texts.push_back(text);
-    result.labels.push_back(std::move(label));
+    result.add_row(id, text, std::move(label));
   }
   if (csv) {
     io::write_file_atomically(output, annotation_csv(result, csv_ids));
@@ -129,16 +139,16 @@ AgreementRun agreement_with_gold(const AnnotationResult& result, const chexpert:
   out.gold_rows = gold.rows.size();
   std::vector<chexpert::LabelRow> gold_rows, labelled_rows;
   const auto add = [&](std::size_t labelled, std::size_t gold_index) {
-    if (!result.labels[labelled].error.empty()) {
+    if (!result.label(labelled).error.empty()) {
       ++out.failed_skipped;
       return;
     }
-    labelled_rows.push_back(result.labels[labelled].labels);
+    labelled_rows.push_back(result.label(labelled).labels);
     gold_rows.push_back(gold.rows[gold_index]);
   };
   if (gold.has_ids) {
     std::unordered_map<std::string, std::size_t> labelled_index;
-    for (std::size_t i = 0; i < result.ids.size(); ++i) labelled_index.emplace(result.ids[i], i);
+    for (std::size_t i = 0; i < result.size(); ++i) labelled_index.emplace(result.id(i), i);
     std::size_t matched = 0;
     for (std::size_t g = 0; g < gold.ids.size(); ++g) {
       const auto it = labelled_index.find(gold.ids[g]);
@@ -149,7 +159,7 @@ AgreementRun agreement_with_gold(const AnnotationResult& result, const chexpert:
       ++matched;
       add(it->second, g);
     }
-    out.labelled_only = result.ids.size() - matched;
+    out.labelled_only = result.size() - matched;
     if (matched == 0) {
       throw InputError(gold.path + ": none of its " + std::to_string(gold.ids.size()) +
                        " ids is among the labelled reports (first: \"" +
@@ -158,12 +168,12 @@ AgreementRun agreement_with_gold(const AnnotationResult& result, const chexpert:
     }
   } else {
     out.by_position = true;
-    if (gold.rows.size() != result.ids.size()) {
+    if (gold.rows.size() != result.size()) {
       throw InputError(gold.path +
                        " has no id column, so its rows pair with the reports by "
                        "position, but it has " +
                        std::to_string(gold.rows.size()) + " rows for " +
-                       std::to_string(result.ids.size()) +
+                       std::to_string(result.size()) +
                        " reports; add ids (rrg annotate --csv-ids) or give the same reports");
     }
     for (std::size_t i = 0; i < gold.rows.size(); ++i) add(i, i);
@@ -199,11 +209,12 @@ void write_annotation_jsonl(const AnnotationResult& result,
   std::unordered_map<std::uint32_t, std::string> objects;
   std::string out;
   out.reserve(block_bytes + 1024);
-  for (std::size_t i = 0; i < result.ids.size(); ++i) {
+  for (std::size_t i = 0; i < result.size(); ++i) {
     out += "{\"id\":";
-    io::append_json_string(result.ids[i], out);
+    io::append_json_string(result.id(i), out);
     out += ",\"labels\":";
-    const auto& labels = result.labels[i].labels;
+    const labelers::LabelResult& label = result.label(i);
+    const auto& labels = label.labels;
     std::uint32_t code = 0;  // two bits per observation: label + 1 (-1..2 -> 0..3)
     for (std::size_t k = 0; k < chexpert::kNumObservations; ++k) {
       code |= static_cast<std::uint32_t>(static_cast<int>(labels[k]) + 1) << (2 * k);
@@ -217,9 +228,9 @@ void write_annotation_jsonl(const AnnotationResult& result,
       object->second += '}';
     }
     out += object->second;
-    if (!result.labels[i].error.empty()) {
+    if (!label.error.empty()) {
       out += ",\"error\":";
-      io::append_json_string(result.labels[i].error, out);
+      io::append_json_string(label.error, out);
     }
     out += "}\n";
     if (out.size() >= block_bytes) {
@@ -232,7 +243,7 @@ void write_annotation_jsonl(const AnnotationResult& result,
 
 std::string annotation_jsonl(const AnnotationResult& result) {
   std::string out;
-  out.reserve(result.ids.size() * 384);
+  out.reserve(result.size() * 384);
   write_annotation_jsonl(result, [&out](std::string_view block) { out += block; });
   return out;
 }
@@ -242,11 +253,11 @@ std::string annotation_csv(const AnnotationResult& result, bool with_ids) {
   std::vector<std::string> row = chexpert::chexbert_csv_header();
   if (with_ids) row.insert(row.begin(), "id");
   io::append_csv_row(row, out);
-  for (std::size_t i = 0; i < result.ids.size(); ++i) {
+  for (std::size_t i = 0; i < result.size(); ++i) {
     row.clear();
-    if (with_ids) row.push_back(result.ids[i]);
-    row.push_back(result.texts[i]);
-    for (const auto label : result.labels[i].labels) {
+    if (with_ids) row.push_back(result.id(i));
+    row.push_back(result.text(i));
+    for (const auto label : result.label(i).labels) {
       row.emplace_back(chexpert::label_csv_cell(label));
     }
     io::append_csv_row(row, out);

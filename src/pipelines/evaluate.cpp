@@ -111,7 +111,8 @@ class LazyScoringInputs final : public metrics::ScoringInputs {
     for (const auto& p : texts.hypotheses) views.push_back(p);
     for (const auto& refs : texts.references) views.push_back(refs.front());
     const auto start = std::chrono::steady_clock::now();
-    const labelers::DistinctLabels labelled = labelers::label_distinct(*options_.labeler, views);
+    const labelers::DistinctLabels labelled =
+        labelers::label_distinct(*options_.labeler, views, threads_);
     events_.emplace_back("label:" + options_.labeler->name(), seconds_since(start));
     n_distinct_ = labelled.n_distinct;
     labels_.emplace();

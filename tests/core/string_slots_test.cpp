@@ -40,6 +40,9 @@ void expect_like_unordered_map(const std::vector<std::string>& strings, std::siz
     ASSERT_EQ(slots.key(slot), s);
   }
   EXPECT_EQ(slots.size(), reference.size());
+  // find() agrees with the map for every key, and misses what was never added.
+  for (const auto& [key, slot] : reference) ASSERT_EQ(slots.find(key), slot) << key;
+  EXPECT_EQ(slots.find("never added \x01"), rrg::StringSlots::npos);
 }
 
 TEST(StringSlots, NumbersFirstOccurrencesInOrder) {

@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "rrg/core/errors.h"
+#include "support/test_support.h"
 
 namespace {
 
@@ -208,6 +211,29 @@ TEST(ReportFileErrors, ParallelJsonlNamesTheFirstBadLine) {
   }
   EXPECT_FALSE(one.empty());
   EXPECT_EQ(one, many);
+}
+
+// From 8 MB a file is read into its own mapping (huge pages where the kernel offers them): the
+// same records as the in-memory parse, from a real file.
+TEST(ReportFile, LargeFileFromDiskEqualsTheParsedText) {
+  const std::string content = large_jsonl(150000);
+  ASSERT_GT(content.size(), std::size_t{8} << 20);
+  rrg::testing::TempDir tmp;
+  const std::string path = tmp.file("large.jsonl");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << content;
+  }
+  const auto from_disk = rrg::io::read_report_file(path, ReportFormat::kAuto, 2);
+  const auto parsed = parse_report_file(path, content, ReportFormat::kAuto, 2);
+  ASSERT_EQ(from_disk.records.size(), 150000u);
+  ASSERT_EQ(from_disk.records.size(), parsed.records.size());
+  for (std::size_t i = 0; i < parsed.records.size(); ++i) {
+    ASSERT_EQ(from_disk.records[i].id, parsed.records[i].id);
+    ASSERT_EQ(from_disk.records[i].texts, parsed.records[i].texts);
+  }
+  EXPECT_EQ(from_disk.records.back().texts[0],
+            "report number 149999 with some words to pass a megabyte");
 }
 
 }  // namespace

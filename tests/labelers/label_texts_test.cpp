@@ -51,6 +51,22 @@ TEST(LabelDistinct, LabelsEachDistinctTextOnceInFirstSeenOrder) {
   }
 }
 
+// Enough texts for several hashing blocks: the numbering and what the labeler receives do not
+// depend on the number of threads that hash.
+TEST(LabelDistinct, ThreadsThatHashChangeNothing) {
+  std::vector<std::string> texts;
+  for (std::size_t i = 0; i < 70000; ++i) texts.push_back("report " + std::to_string(i % 30011));
+  const std::vector<std::string_view> views(texts.begin(), texts.end());
+  RecordingLabeler one, four;
+  const auto a = rrg::labelers::label_distinct(one, views, 1);
+  const auto b = rrg::labelers::label_distinct(four, views, 4);
+  EXPECT_EQ(a.n_distinct, 30011u);
+  EXPECT_EQ(one.sent, four.sent);
+  EXPECT_EQ(a.slots, b.slots);
+  for (std::size_t i = 0; i < 30011; ++i) ASSERT_EQ(a.slots[i], i);
+  for (std::size_t i = 30011; i < texts.size(); ++i) ASSERT_EQ(a.slots[i], i % 30011);
+}
+
 TEST(LabelDistinct, RulesLabelerViewsEqualStrings) {
   const auto rules = rrg::labelers::make_labeler("rules", {});
   const std::vector<std::string> texts = {

@@ -39,8 +39,6 @@ rrg::pipelines::AnnotationResult awkward_annotation() {
   std::uniform_int_distribution<int> label(0, 3);
   rrg::pipelines::AnnotationResult result;
   for (std::size_t i = 0; i < 400; ++i) {
-    result.ids.push_back(strings[i % strings.size()] + std::to_string(i));
-    result.texts.push_back(strings[(i * 7) % strings.size()]);
     rrg::labelers::LabelResult row;
     for (auto& value : row.labels) {
       const int v = label(rng);
@@ -53,7 +51,8 @@ rrg::pipelines::AnnotationResult awkward_annotation() {
       row.error = "failed: " + strings[(i * 3) % strings.size()];
       row.labels = rrg::chexpert::blank_row();
     }
-    result.labels.push_back(row);
+    result.add_row(strings[i % strings.size()] + std::to_string(i),
+                   strings[(i * 7) % strings.size()], row);
   }
   return result;
 }
@@ -61,11 +60,11 @@ rrg::pipelines::AnnotationResult awkward_annotation() {
 TEST(StreamedOutput, AnnotationJsonlEqualsOneDomPerRow) {
   const auto result = awkward_annotation();
   std::string expected;
-  for (std::size_t i = 0; i < result.ids.size(); ++i) {
+  for (std::size_t i = 0; i < result.size(); ++i) {
     ordered_json line;
-    line["id"] = result.ids[i];
-    line["labels"] = rrg::chexpert::label_row_to_json(result.labels[i].labels);
-    if (!result.labels[i].error.empty()) line["error"] = result.labels[i].error;
+    line["id"] = result.id(i);
+    line["labels"] = rrg::chexpert::label_row_to_json(result.label(i).labels);
+    if (!result.label(i).error.empty()) line["error"] = result.label(i).error;
     expected += line.dump() + "\n";
   }
   EXPECT_EQ(rrg::pipelines::annotation_jsonl(result), expected);

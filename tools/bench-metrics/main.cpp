@@ -120,13 +120,21 @@ void BM_Scorer(benchmark::State& state, const std::string& id) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(total_bytes(c)));
 }
 
-// Every registered scorer, one after the other (what `rrg evaluate` computes by default).
+// The scorers that need nothing but the texts (the lexical ones): the others need labels, a
+// model folder or a server, which synthetic texts and default options do not give.
+std::vector<std::string> text_only_scorers() {
+  std::vector<std::string> ids;
+  for (const auto& info : rrg::metrics::scorer_infos()) {
+    if (info.needs == rrg::metrics::ScorerNeeds::kTexts) ids.push_back(info.id);
+  }
+  return ids;
+}
+
+// Every text-only scorer, one after the other (the lexical part of `rrg evaluate`'s default).
 void BM_All(benchmark::State& state) {
   const TextCorpus& c = corpus(static_cast<std::size_t>(state.range(0)));
   std::vector<std::unique_ptr<rrg::metrics::Scorer>> scorers;
-  for (const auto& info : rrg::metrics::scorer_infos()) {
-    scorers.push_back(rrg::metrics::make_scorer(info.id, {}));
-  }
+  for (const auto& id : text_only_scorers()) scorers.push_back(rrg::metrics::make_scorer(id, {}));
   for (auto _ : state) {
     for (const auto& scorer : scorers)
       benchmark::DoNotOptimize(rrg::metrics::score_corpus(*scorer, c));
@@ -159,8 +167,8 @@ void BM_LowerSplit(benchmark::State& state) {
 }
 
 int register_benchmarks() {
-  for (const auto& info : rrg::metrics::scorer_infos()) {
-    benchmark::RegisterBenchmark(("Scorer/" + info.id).c_str(), BM_Scorer, info.id)
+  for (const auto& id : text_only_scorers()) {
+    benchmark::RegisterBenchmark(("Scorer/" + id).c_str(), BM_Scorer, id)
         ->Arg(3000)
         ->Arg(100000)
         ->Unit(benchmark::kMillisecond);

@@ -141,8 +141,8 @@ void run_annotate(const AnnotateFlags& flags) {
     }
     if (!flags.quiet) {
       std::cerr << "rrg annotate: " << labeler->summary() << "\n";
-      std::cerr << "rrg annotate: " << run.result.ids.size() << " reports in " << flags.output
-                << " (" << run.from_earlier_run << " from an earlier run) with "
+      std::cerr << "rrg annotate: " << run.result.size() << " reports in " << flags.output << " ("
+                << run.from_earlier_run << " from an earlier run) with "
                 << run.result.labeler_identity;
       if (run.result.n_errors > 0) {
         std::cerr << "; " << run.result.n_errors
@@ -154,7 +154,8 @@ void run_annotate(const AnnotateFlags& flags) {
     if (!flags.agreement.empty()) report_agreement(flags, run.result);
     return;
   }
-  const pipelines::AnnotationResult result = pipelines::annotate(std::move(reports), *labeler);
+  const pipelines::AnnotationResult result =
+      pipelines::annotate(std::move(reports), *labeler, flags.labeler.threads);
   if (csv) {
     const std::string content = pipelines::annotation_csv(result, flags.csv_ids);
     if (flags.output == "-") {
@@ -175,7 +176,7 @@ void run_annotate(const AnnotateFlags& flags) {
   if (!flags.quiet) {
     double seconds = 0;
     for (const auto& [stage, s] : result.timings_seconds) seconds += s;
-    std::cerr << "rrg annotate: labelled " << result.ids.size() << " reports (" << result.n_distinct
+    std::cerr << "rrg annotate: labelled " << result.size() << " reports (" << result.n_distinct
               << " distinct texts) with " << result.labeler_identity << " in " << seconds << " s";
     if (result.n_errors > 0) std::cerr << "; " << result.n_errors << " could not be labelled";
     std::cerr << "\n";

@@ -5,6 +5,7 @@ namespace rrg::cli {
 
 void JobRelay::relay(Job* stage) {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (stage_ != nullptr && stage_ != stage) last_stage_ = stage_->progress();
   stage_ = stage;
   if (stage_ != nullptr && cancel_requested()) stage_->cancel();
 }
@@ -17,7 +18,11 @@ void JobRelay::update(std::uint64_t done, std::uint64_t total) {
 JobProgress JobRelay::progress() const {
   std::lock_guard<std::mutex> lock(mutex_);
   if (stage_ != nullptr) return stage_->progress();
-  if (total_ == 0 && background_ != nullptr) return background_->progress();
+  if (total_ == 0 && background_ != nullptr) {
+    const JobProgress background = background_->progress();
+    if (background.total > 0 || !last_stage_) return background;
+  }
+  if (total_ == 0 && last_stage_) return *last_stage_;
   return Job::progress();
 }
 

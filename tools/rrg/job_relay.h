@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
 
 #include "rrg/core/job.h"
 
@@ -16,7 +17,9 @@ class JobRelay final : public Job {
   explicit JobRelay(Job* background = nullptr) : background_(background) {}
 
   // Makes `stage` (nullptr = none) the running stage: its progress is shown and cancel() reaches
-  // it. A relay already cancelled cancels a stage as it starts.
+  // it. A relay already cancelled cancels a stage as it starts. The stage it replaces leaves its
+  // last progress behind: shown until another stage runs, so the final line of a run says what
+  // its last stage did rather than "0/0".
   void relay(Job* stage);
 
   // The relay's own counters (compare's trials), shown when no stage is running.
@@ -31,6 +34,7 @@ class JobRelay final : public Job {
   Job* const background_;
   mutable std::mutex mutex_;
   Job* stage_ = nullptr;
+  std::optional<JobProgress> last_stage_;  // the progress of the stage relayed before
 };
 
 }  // namespace rrg::cli

@@ -20,7 +20,20 @@ class StringSlots {
 
   // The slot of `key`: its existing number, or the next one (== size() before the call) when
   // it is new; `inserted` tells which.
-  std::size_t find_or_add(std::string_view key, bool& inserted);
+  std::size_t find_or_add(std::string_view key, bool& inserted) {
+    return find_or_add(key, hash(key), inserted);
+  }
+  // The same with the key's hash() computed by the caller, who may also prefetch() it a few
+  // keys ahead: a table of millions of slots is a cache miss per probe otherwise.
+  std::size_t find_or_add(std::string_view key, std::uint64_t hash, bool& inserted);
+  static std::uint64_t hash(std::string_view key);
+  void prefetch(std::uint64_t hash) const {
+    __builtin_prefetch(&table_[hash & (table_.size() - 1)]);
+  }
+
+  // The slot of `key`, or npos when it was never added.
+  std::size_t find(std::string_view key) const;
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
   std::size_t size() const { return keys_.size(); }
   std::string_view key(std::size_t slot) const { return keys_[slot]; }

@@ -3,6 +3,7 @@
 // before commit() leaves no partial file (the destructor removes the temporary).
 #pragma once
 
+#include <cstddef>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -32,7 +33,13 @@ class AtomicFile {
  private:
   std::string path_;
   std::string temp_path_;
+  void start_writeback();
+
+  // Written bytes are handed to the kernel's writeback in stretches of this size.
+  static constexpr std::size_t kWritebackBytes = std::size_t{8} << 20;
   std::FILE* file_ = nullptr;
+  std::size_t written_ = 0;   // bytes whose writeback has been started
+  std::size_t unsynced_ = 0;  // bytes written after them
   bool committed_ = false;
 };
 

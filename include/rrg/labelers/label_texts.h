@@ -25,7 +25,9 @@ struct DistinctLabels {
 };
 
 // Labels texts[i] for every i, sending each distinct text to `labeler` once, in first-seen order
-// (as views: the texts are not copied).
-DistinctLabels label_distinct(Labeler& labeler, const std::vector<std::string_view>& texts);
+// (as views: the texts are not copied). `threads` (0 = every core) hash the texts; the result
+// does not depend on it.
+DistinctLabels label_distinct(Labeler& labeler, const std::vector<std::string_view>& texts,
+                              std::size_t threads = 1);
 
 }  // namespace rrg::labelers

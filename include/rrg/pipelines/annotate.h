@@ -11,25 +11,37 @@
 #include "rrg/chexpert/agreement.h"
 #include "rrg/chexpert/label_file.h"
 #include "rrg/io/report_file.h"
+#include "rrg/labelers/label_texts.h"
 #include "rrg/labelers/labeler.h"
 
 namespace rrg::pipelines {
 
 struct AnnotationResult {
-  std::vector<std::string> ids;
-  std::vector<std::string> texts;             // the report each row was labelled from
-  std::vector<labelers::LabelResult> labels;  // one per id
-  std::string labeler_identity;               // e.g. "rules@3f2a9c1d"
-  std::size_t n_distinct = 0;                 // distinct texts sent to the labeler
-  std::size_t n_errors = 0;                   // rows whose LabelResult carries an error
+  // The rows in input order: each record's id and, as texts[0], the report it was labelled
+  // from (the records of the report file, taken over whole: a million rows are not copied).
+  std::vector<io::ReportRecord> records;
+  // Row i's labels are labels.result(i): each distinct text's result is stored once.
+  labelers::DistinctLabels labels;
+  std::string labeler_identity;  // e.g. "rules@3f2a9c1d"
+  std::size_t n_distinct = 0;    // distinct texts sent to the labeler
+  std::size_t n_errors = 0;      // rows whose LabelResult carries an error
   std::vector<std::pair<std::string, double>> timings_seconds;
+
+  std::size_t size() const { return records.size(); }
+  const std::string& id(std::size_t row) const { return records[row].id; }
+  const std::string& text(std::size_t row) const { return records[row].texts.front(); }
+  const labelers::LabelResult& label(std::size_t row) const { return labels.result(row); }
+  // Appends a row with its own label (results built row by row: a journal, tests).
+  void add_row(std::string id, std::string text, labelers::LabelResult label);
 };
 
-// Labels the first text of every record (each distinct text once).
-AnnotationResult annotate(const io::ReportFile& reports, labelers::Labeler& labeler);
-// The same, taking the records' ids and texts over instead of copying them (`reports` is left
-// without records).
-AnnotationResult annotate(io::ReportFile&& reports, labelers::Labeler& labeler);
+// Labels the first text of every record (each distinct text once; `threads`, 0 = every core,
+// find the distinct texts, the labeler has its own).
+AnnotationResult annotate(const io::ReportFile& reports, labelers::Labeler& labeler,
+                          std::size_t threads = 1);
+// The same, taking the records over instead of copying them (`reports` is left without records).
+AnnotationResult annotate(io::ReportFile&& reports, labelers::Labeler& labeler,
+                          std::size_t threads = 1);
 
 // Labels with a journaling labeler (Labeler::journaling(), the llm labeler), resumable
 // (docs/llm.md, "Resume"): records are appended as answers arrive -- to `output` itself for JSONL,

@@ -72,26 +72,32 @@ bool is_punct_token(unsigned char c) {
   }
 }
 
-// Builds the token list; tokens are recorded as offsets first because `lowered` may reallocate
-// while it grows, and turned into views at the end.
+// Builds the token list into `out`, whose buffers are reused from report to report. `lowered`
+// is sized for the worst case up front (every input byte gives at most one output byte and
+// every token one separating space, so 2 * n + 1 bytes suffice), which means it never
+// reallocates while tokens are added and each token's view can be taken at once; it is cut to
+// the written length at the end.
 class Builder {
  public:
-  explicit Builder(TokenizedReport& out) : out_(out) {
-    out_.lowered.clear();
+  Builder(TokenizedReport& out, std::size_t input_size) : out_(out) {
+    out_.lowered.resize(2 * input_size + 1);
     out_.tokens.clear();
-    offsets_.clear();
+    begin_ = &out_.lowered[0];
+    end_ = begin_;
   }
 
-  void begin_token() { start_ = out_.lowered.size(); }
-  void append(char c) { out_.lowered.push_back(c); }
-  bool token_empty() const { return out_.lowered.size() == start_; }
+  void begin_token() { start_ = end_; }
+  void append(char c) { *end_++ = c; }
+  bool token_empty() const { return end_ == start_; }
 
   void end_token(TokenKind kind) {
-    const std::size_t length = out_.lowered.size() - start_;
-    out_.tokens.push_back(ReportToken{std::string_view(), kind, sentence_});
-    offsets_.push_back(start_);
-    lengths_.push_back(length);
-    out_.lowered.push_back(' ');
+    // Written field by field in place: a ReportToken built on the stack and copied in made
+    // the load of the copy wait for the narrower stores (a store-forwarding stall per token).
+    ReportToken& token = out_.tokens.emplace_back();
+    token.text = std::string_view(start_, static_cast<std::size_t>(end_ - start_));
+    token.kind = kind;
+    token.sentence = sentence_;
+    *end_++ = ' ';
     sentence_has_tokens_ = true;
   }
 
@@ -116,7 +122,7 @@ class Builder {
   bool move_last_number_to_new_sentence() {
     if (out_.tokens.empty()) return false;
     ReportToken& last = out_.tokens.back();
-    if (last.kind != TokenKind::kNumber || lengths_.back() > 2 || last.sentence != sentence_) {
+    if (last.kind != TokenKind::kNumber || last.text.size() > 2 || last.sentence != sentence_) {
       return false;
     }
     const bool alone =
@@ -130,19 +136,16 @@ class Builder {
   }
 
   void finish() {
-    for (std::size_t k = 0; k < out_.tokens.size(); ++k) {
-      out_.tokens[k].text = std::string_view(out_.lowered).substr(offsets_[k], lengths_[k]);
-    }
+    // Shrinking keeps the buffer where it is, so the views stay valid.
+    out_.lowered.resize(static_cast<std::size_t>(end_ - begin_));
     out_.num_sentences = out_.tokens.empty() ? 0 : out_.tokens.back().sentence + 1;
-    offsets_.clear();
-    lengths_.clear();
   }
 
  private:
   TokenizedReport& out_;
-  std::vector<std::size_t> offsets_;
-  std::vector<std::size_t> lengths_;
-  std::size_t start_ = 0;
+  char* begin_ = nullptr;
+  char* end_ = nullptr;
+  char* start_ = nullptr;
   std::uint32_t sentence_ = 0;
   bool sentence_has_tokens_ = false;
 };
@@ -174,8 +177,7 @@ bool number_starts_item(std::string_view text, std::size_t i) {
 }  // namespace
 
 void tokenize_report(std::string_view text, TokenizedReport& out) {
-  out.lowered.reserve(text.size() * 2 + 1);
-  Builder builder(out);
+  Builder builder(out, text.size());
   const std::size_t n = text.size();
   std::size_t i = 0;
   while (i < n) {

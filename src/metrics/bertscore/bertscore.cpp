@@ -254,7 +254,7 @@ void BertScorer::run_model(const std::vector<const Ids*>& sequences) {
         append_bytes(value, emb.data(), emb.size());
         entries.emplace_back(io::sha256_hex(identity() + "\n" + ids_key(ids)), std::move(value));
       }
-      embeddings_[ids_key(ids)] = std::move(emb);
+      remember(ids, std::move(emb));
     }
     if (cache_) cache_->put_many(kEmbeddingNamespace, entries);  // durable batch by batch
     ++stats_.batches;
@@ -262,6 +262,20 @@ void BertScorer::run_model(const std::vector<const Ids*>& sequences) {
   }
   stats_.computed += sequences.size();
   stats_.model_seconds += seconds_since(start);
+}
+
+void BertScorer::remember(const Ids& ids, std::vector<float> embedding) {
+  std::vector<float>& slot = embeddings_[ids_key(ids)];
+  embeddings_bytes_ -= slot.size() * sizeof(float);
+  embeddings_bytes_ += embedding.size() * sizeof(float);
+  slot = std::move(embedding);
+}
+
+void BertScorer::bound_memory() {
+  if (options_.memory_limit_bytes == 0 || embeddings_bytes_ <= options_.memory_limit_bytes) return;
+  stats_.forgotten += embeddings_.size();
+  embeddings_ = {};  // a fresh table: clear() would keep the buckets
+  embeddings_bytes_ = 0;
 }
 
 void BertScorer::ensure_embeddings(const std::vector<const Ids*>& sequences) {
@@ -287,7 +301,7 @@ void BertScorer::ensure_embeddings(const std::vector<const Ids*>& sequences) {
           static_cast<std::uint8_t>((*value)[0]) == kEmbeddingVersion) {
         std::vector<float> emb(todo[i]->size() * h);
         std::memcpy(emb.data(), value->data() + 1, emb.size() * sizeof(float));
-        embeddings_[ids_key(*todo[i])] = std::move(emb);
+        remember(*todo[i], std::move(emb));
         ++stats_.from_cache;
       } else {
         missing.push_back(todo[i]);
@@ -299,6 +313,7 @@ void BertScorer::ensure_embeddings(const std::vector<const Ids*>& sequences) {
 }
 
 std::vector<TextEmbedding> BertScorer::embed(const std::vector<std::string>& texts) {
+  bound_memory();
   std::vector<Ids> ids;
   ids.reserve(texts.size());
   for (const auto& t : texts) ids.push_back(encoder_.encode(t));
@@ -323,6 +338,7 @@ BertScoreResult BertScorer::score(const std::vector<std::string>& hypotheses,
   }
   BertScoreResult result;
   if (hypotheses.empty()) return result;
+  bound_memory();
 
   // bert_score flattens several references into (candidate, reference) pairs, in order.
   std::vector<std::size_t> pair_hyp;

@@ -295,6 +295,42 @@ TEST_F(BertScoreTest, SecondRunIsServedByTheCache) {
   }
 }
 
+// A long-running server scores new texts for ever: the embeddings kept in memory between calls
+// are bounded by memory_limit_bytes, and forgetting them changes no value.
+TEST_F(BertScoreTest, MemoryOfEmbeddingsIsBoundedAcrossCalls) {
+  const std::string dir = tmp_.file("bert");
+  ASSERT_TRUE(make_bertscore_folder(dir, "bert"));
+  const Corpus corpus = test_corpus();
+  BertScoreOptions o = options(dir);
+  o.no_cache = true;  // only the memory can spare a forward pass here
+  {
+    BertScorer scorer(o);  // the default limit (2 GiB) holds this corpus
+    const auto first = scorer.score(corpus.hyps, corpus.refs);
+    const std::size_t computed = scorer.stats().computed;
+    EXPECT_GT(computed, 10u);
+    scorer.score(corpus.hyps, corpus.refs);
+    EXPECT_EQ(scorer.stats().computed, computed);  // nothing new ran through the model
+    EXPECT_EQ(scorer.stats().forgotten, 0u);
+  }
+  o.memory_limit_bytes = 1;  // every call finds the memory over the limit
+  BertScorer scorer(o);
+  const auto first = scorer.score(corpus.hyps, corpus.refs);
+  const std::size_t computed = scorer.stats().computed;
+  const auto again = scorer.score(corpus.hyps, corpus.refs);
+  EXPECT_EQ(scorer.stats().computed, 2 * computed);
+  EXPECT_EQ(scorer.stats().forgotten, computed);
+  ASSERT_EQ(again.samples.size(), first.samples.size());
+  for (std::size_t i = 0; i < first.samples.size(); ++i) {
+    EXPECT_EQ(again.samples[i].precision, first.samples[i].precision);
+    EXPECT_EQ(again.samples[i].recall, first.samples[i].recall);
+    EXPECT_EQ(again.samples[i].f1, first.samples[i].f1);
+  }
+  const auto embedded = scorer.embed({corpus.hyps[0]});  // embed() is bounded the same way
+  EXPECT_EQ(scorer.stats().forgotten, 2 * computed);
+  ASSERT_EQ(embedded.size(), 1u);
+  EXPECT_FALSE(embedded[0].rows.empty());
+}
+
 TEST_F(BertScoreTest, SeveralReferencesTakeEachMaximumAndReportTheBestF1) {
   const std::string dir = tmp_.file("distilbert");
   ASSERT_TRUE(make_bertscore_folder(dir, "distilbert"));

@@ -18,6 +18,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -105,6 +106,14 @@ class ReportInBrowser(unittest.TestCase):
 
     def js(self, script, *args):
         return self.driver.execute_script(script, *args)
+
+    def wait_for(self, condition, seconds=10):
+        """Polls `condition` until it holds (for what the page does after an event returns)."""
+        deadline = time.monotonic() + seconds
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"condition not met within {seconds} s")
+            time.sleep(0.05)
 
     def screenshot(self, name, element=None):
         png = (element.screenshot_as_png if element is not None
@@ -255,6 +264,10 @@ class ReportInBrowser(unittest.TestCase):
         bleu4 = [d for d in details if d.text.startswith("BLEU-4")][0]
         self.js("arguments[0].scrollIntoView({block: 'center'})", bleu4)
         bleu4.find_element("tag name", "summary").click()
+        # The list is drawn by the details' "toggle" event, which the browser fires after the
+        # click returns: wait for it (a loaded machine made the immediate read find no rows).
+        self.wait_for(lambda: self.js(
+            "return arguments[0].querySelectorAll('table.worst tbody tr').length", bleu4) > 0)
         entries = self.js("""return Array.from(arguments[0].querySelectorAll('table.worst tbody tr'))
             .map(tr => ({id: tr.cells[1].textContent, value: parseFloat(tr.cells[2].textContent),
                          texts: tr.cells[3].querySelectorAll('.pair > div').length}))""", bleu4)
@@ -347,6 +360,8 @@ class ReportInBrowser(unittest.TestCase):
         second = details[len(details) // 2]
         self.js("arguments[0].scrollIntoView({block: 'center'})", second)
         second.find_element("tag name", "summary").click()
+        self.wait_for(lambda: self.js(
+            "return arguments[0].querySelectorAll('table.worst tbody tr').length", second) > 0)
         texts = self.js("""return Array.from(arguments[0].querySelectorAll('table.worst tbody tr'))
             .map(tr => tr.cells[3].querySelectorAll('.pair > div').length)""", second)
         self.assertEqual(len(texts), 20)

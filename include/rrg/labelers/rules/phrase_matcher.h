@@ -54,9 +54,10 @@ class PhraseMatcher {
             std::uint32_t begin, std::uint32_t pos, std::vector<PhraseMatch>& out) const;
 
   std::vector<Node> nodes_;  // nodes_[0] is the root
-  // Open-addressing hash table of the vocabulary: slot -> word id, -1 when empty.
+  // Open-addressing hash table of the vocabulary: slot -> (high 32 bits of the word's hash) << 32
+  // | (word id + 1), 0 when empty; the hash bits spare most probes a look at the word itself.
   std::vector<std::string> words_;
-  std::vector<std::int32_t> slots_;
+  std::vector<std::uint64_t> slots_;
   // Root fast paths: exact children by word id, prefix children by first byte.
   std::vector<std::uint32_t> root_exact_;
   std::array<std::vector<std::pair<std::string, std::uint32_t>>, 256> root_prefix_;

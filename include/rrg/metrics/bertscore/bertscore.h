@@ -77,6 +77,11 @@ struct BertScoreOptions {
   // SQLite cache file; empty = io::default_cache_path().
   std::string cache_path;
   bool no_cache = false;
+  // The embeddings of the texts seen are kept in memory for later calls (compare's shared
+  // references, a server's repeated ones) up to this many bytes of floats: a call that finds
+  // more than that forgets them all first (a long-running `rrg serve` would otherwise grow
+  // without end). One call always holds what it needs. 0 = no limit.
+  std::size_t memory_limit_bytes = std::size_t{2} << 30;
 };
 
 struct BertScoreSample {
@@ -98,6 +103,7 @@ struct BertScoreStats {
   std::size_t batches = 0;           // forward passes
   std::size_t pairs = 0;             // (candidate, reference) pairs scored
   std::size_t pairs_from_cache = 0;  // of which the cache had the scores
+  std::size_t forgotten = 0;         // embeddings dropped from memory (memory_limit_bytes)
   double model_load_seconds = 0;
   double model_seconds = 0;
   double matching_seconds = 0;
@@ -155,6 +161,10 @@ class BertScorer {
   // Makes sure embeddings_ holds every sequence of `sequences`.
   void ensure_embeddings(const std::vector<const std::vector<std::int32_t>*>& sequences);
   void run_model(const std::vector<const std::vector<std::int32_t>*>& sequences);
+  // Keeps `embedding` in memory for the sequence `ids`.
+  void remember(const std::vector<std::int32_t>& ids, std::vector<float> embedding);
+  // Called when a call starts: forgets every embedding once they exceed memory_limit_bytes.
+  void bound_memory();
 
   BertScoreOptions options_;
   io::HfModelFolder folder_;
@@ -166,6 +176,7 @@ class BertScorer {
   mutable std::shared_future<std::string> weights_sha256_;
   std::unique_ptr<TorchModel> model_;
   std::unordered_map<std::string, std::vector<float>> embeddings_;  // by ids bytes
+  std::size_t embeddings_bytes_ = 0;                                // their floats' bytes
   BertScoreStats stats_;
 };
 
