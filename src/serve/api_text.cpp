@@ -86,6 +86,61 @@ bool needs_labeler(const metrics::MetricSelection& selection) {
   return false;
 }
 
+// True when the selection's only use of a labeler is its labels (no embeddings, no RadCliQ-v1).
+bool needs_only_labels(const metrics::MetricSelection& selection) {
+  for (const auto& info : metrics::scorer_infos()) {
+    for (const auto& id : selection.scorer_ids) {
+      if (id == info.id && (info.needs == metrics::ScorerNeeds::kEmbeddings ||
+                            info.needs == metrics::ScorerNeeds::kRadCliq)) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// The labeler of a request whose metrics only read labels: a labeler of the pool is borrowed
+// for each labelling call instead of for the whole request, so that a request preempted while it
+// scores holds no labeler the others wait for (with 16 clients on 2 cores and 4 rules labelers,
+// p99 was 15-17 ms this way against 9-10 ms with a labeler per request thread). The name,
+// identity and note are those of the labeler that labelled (every labeler of the pool is built
+// from the same options).
+class BorrowingLabeler final : public labelers::Labeler {
+ public:
+  explicit BorrowingLabeler(LabelerPool& pool) : pool_(pool) {}
+
+  std::string name() const override { return described().name; }
+  std::string identity() const override { return described().identity; }
+  std::string note() const override { return described().note; }
+  std::vector<labelers::LabelResult> label(const std::vector<std::string>& texts) override {
+    const auto lease = pool_.acquire();
+    remember(*lease->get());
+    return lease->get()->label(texts);
+  }
+  std::vector<labelers::LabelResult> label_views(
+      const std::vector<std::string_view>& texts) override {
+    const auto lease = pool_.acquire();
+    remember(*lease->get());
+    return lease->get()->label_views(texts);
+  }
+
+ private:
+  struct Description {
+    std::string name, identity, note;
+  };
+  void remember(const labelers::Labeler& labeler) const {
+    if (description_) return;
+    description_ = Description{labeler.name(), labeler.identity(), labeler.note()};
+  }
+  const Description& described() const {
+    if (!description_) remember(*pool_.acquire()->get());
+    return *description_;
+  }
+
+  LabelerPool& pool_;
+  mutable std::optional<Description> description_;
+};
+
 // `names` resolved for this server (the registry's selection and whether it needs a labeler),
 // once per distinct list; RequestError 422 for unknown or unavailable names.
 std::shared_ptr<const ResolvedMetrics> resolve_metrics(ServeState& state,
@@ -121,8 +176,11 @@ pipelines::EvaluationResult score_pairs(ServeState& state, io::PairedReports pai
   options.selection = &resolved->selection;
   labelers::Labeler* any = state.labelers.empty() ? nullptr : &state.labelers.any();
   std::unique_ptr<LabelerPool::Lease> lease;
-  if (resolved->needs_labeler) {
-    lease = state.labelers.acquire();
+  std::optional<BorrowingLabeler> borrowing;
+  if (resolved->needs_labeler && needs_only_labels(resolved->selection)) {
+    options.labeler = &borrowing.emplace(state.labelers);
+  } else if (resolved->needs_labeler) {
+    lease = state.labelers.acquire();  // embeddings too: the labeler serves the whole request
     options.labeler = lease->get();
   } else {
     options.labeler = any;  // selection context only; the labeler is not called
