@@ -30,11 +30,14 @@ trap cleanup EXIT
 export RRG_CONFIG=/dev/null
 "$rrg" serve --port 0 --labeler rules --http-threads 16 -q > "$work/serve.out" 2> "$work/serve.err" &
 server_pid=$!
+# (The whole line, not just its start: the URL is read once it is complete. The file may not
+# exist yet: sed's failure must not end the script under set -e.)
+url=""
 for _ in $(seq 1 300); do
-  grep -q "listening on" "$work/serve.out" 2>/dev/null && break
+  url="$(sed -n 's/.*listening on \(http:[^ ]*[0-9]\)\/$/\1/p' "$work/serve.out" 2>/dev/null || true)"
+  [[ -n "$url" ]] && break
   sleep 0.1
 done
-url="$(sed -n 's/.*listening on \(http:[^ ]*[0-9]\)\/$/\1/p' "$work/serve.out")"
 [[ -n "$url" ]] || { echo "bench_serve.sh: rrg serve did not start: $(cat "$work/serve.err")"; exit 1; }
 
 echo "== rrg serve: POST /v1/score, 16 clients, 20-pair batches, ${seconds}s ($(nproc) cores)"

@@ -1,6 +1,8 @@
 // Signature formatting (see signature.h).
 #include "rrg/metrics/signature.h"
 
+#include <atomic>
+
 #include "rrg/core/version.h"
 
 namespace rrg::metrics {
@@ -35,22 +37,45 @@ std::size_t sort_rank(const std::string& key) {
 
 }  // namespace
 
+Signature::Signature(std::string metric_name)
+    : data_(std::make_shared<Data>(Data{std::move(metric_name), {}})) {}
+
+const std::string& Signature::name() const {
+  static const std::string kEmpty;
+  return data_ ? data_->name : kEmpty;
+}
+
+const std::vector<std::pair<std::string, std::string>>& Signature::fields() const {
+  static const std::vector<std::pair<std::string, std::string>> kNone;
+  return data_ ? data_->fields : kNone;
+}
+
 Signature& Signature::set(const std::string& key, const std::string& value) {
-  for (auto& field : fields_) {
+  if (!data_) {
+    data_ = std::make_shared<Data>();
+  } else if (data_.use_count() > 1) {
+    data_ = std::make_shared<Data>(*data_);  // shared with copies: change a copy of its own
+  } else {
+    // The last other owner may have just let go on another thread: its reads of the data
+    // happen before the writes below.
+    std::atomic_thread_fence(std::memory_order_acquire);
+  }
+  std::vector<std::pair<std::string, std::string>>& fields = data_->fields;
+  for (auto& field : fields) {
     if (field.first == key) {
       field.second = value;
       return *this;
     }
   }
   const std::size_t rank = sort_rank(key);
-  auto position = fields_.begin();
-  while (position != fields_.end() && sort_rank(position->first) <= rank) ++position;
-  fields_.emplace(position, key, value);
+  auto position = fields.begin();
+  while (position != fields.end() && sort_rank(position->first) <= rank) ++position;
+  fields.emplace(position, key, value);
   return *this;
 }
 
 std::string Signature::get(const std::string& key) const {
-  for (const auto& field : fields_) {
+  for (const auto& field : fields()) {
     if (field.first == key) return field.second;
   }
   return "";
@@ -58,12 +83,14 @@ std::string Signature::get(const std::string& key) const {
 
 std::string Signature::format() const {
   const char* version = rrg::version();
-  std::size_t size = name_.size() + 9 + std::char_traits<char>::length(version);
-  for (const auto& [key, value] : fields_) size += key.size() + value.size() + 2;
+  const std::string& name = this->name();
+  const auto& fields = this->fields();
+  std::size_t size = name.size() + 9 + std::char_traits<char>::length(version);
+  for (const auto& [key, value] : fields) size += key.size() + value.size() + 2;
   std::string out;
   out.reserve(size);
-  out += name_;
-  for (const auto& [key, value] : fields_) {
+  out += name;
+  for (const auto& [key, value] : fields) {
     if (value.empty() || key == "version") continue;
     out += '|';
     out += key;

@@ -10,7 +10,8 @@
 #include <limits>
 #include <numeric>
 #include <optional>
-#include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include "rrg/core/errors.h"
 #include "rrg/core/parallel.h"
@@ -262,20 +263,22 @@ class LazyScoringInputs final : public metrics::ScoringInputs {
   std::size_t n_distinct_ = 0;
 };
 
-// The columns of one scorer's selected keys.
+// The columns of one scorer's selected keys (their names, values and signatures moved out of
+// `scores`).
 void add_columns(const metrics::ScorerInfo& info, metrics::MetricScores& scores,
-                 const std::set<std::string>& keep, std::vector<MetricColumn>& out,
+                 const std::unordered_set<std::string_view>& keep, std::vector<MetricColumn>& out,
                  std::vector<std::size_t>& selected) {
+  out.reserve(out.size() + scores.keys.size());
   for (std::size_t k = 0; k < scores.keys.size(); ++k) {
     if (keep.count(scores.keys[k].name) == 0) continue;
     selected.push_back(k);
     MetricColumn column;
-    column.name = scores.keys[k].name;
+    column.name = std::move(scores.keys[k].name);
     column.family = info.family;
     column.has_corpus = scores.keys[k].corpus;
     column.corpus = scores.corpus[k];
     column.per_sample = std::move(scores.per_sample[k]);
-    column.signature = scores.signatures[k];
+    column.signature = std::move(scores.signatures[k]);
     out.push_back(std::move(column));
   }
 }
@@ -296,8 +299,13 @@ ClinicalDetails clinical_details(metrics::PairLabels labels,
   std::vector<chexpert::LabelRow> predictions, references;
   metrics::ClinicalScorer::label_rows(statistics, rows.data(), rows.size(), predictions,
                                       references);
-  details.table =
-      metrics::compute_clinical_metrics(predictions, references, {details.labeler_identity}).table;
+  // The table compute_clinical_metrics() makes, from the same counts (without its 131 values
+  // and signatures, which nothing here reads).
+  metrics::ClinicalCounts counts{};
+  for (std::size_t i = 0; i < predictions.size(); ++i) {
+    metrics::add_clinical_pair(predictions[i], references[i], counts);
+  }
+  details.table = metrics::build_clinical_table(counts);
   return details;
 }
 
@@ -312,9 +320,14 @@ metrics::MetricSelection select_evaluation_metrics(const std::vector<std::string
 }
 
 EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& options) {
-  const metrics::MetricSelection selection =
-      select_evaluation_metrics(options.metrics, options.labeler, options.scorer_options);
-  const std::set<std::string> keep(selection.metric_names.begin(), selection.metric_names.end());
+  std::optional<metrics::MetricSelection> resolved;
+  if (options.selection == nullptr) {
+    resolved = select_evaluation_metrics(options.metrics, options.labeler, options.scorer_options);
+  }
+  const metrics::MetricSelection& selection =
+      options.selection != nullptr ? *options.selection : *resolved;
+  const std::unordered_set<std::string_view> keep(selection.metric_names.begin(),
+                                                  selection.metric_names.end());
 
   EvaluationResult result;
   result.n_samples = reports.ids.size();
@@ -419,6 +432,9 @@ EvaluationResult evaluate(io::PairedReports reports, const EvaluateOptions& opti
       result.timings_seconds.push_back(inputs.events()[events_reported]);
     }
   }
+  std::size_t n_columns = 0;
+  for (const auto& scorer_columns : columns) n_columns += scorer_columns.size();
+  result.metrics.reserve(n_columns);
   for (std::size_t slot = 0; slot < infos.size(); ++slot) {
     for (auto& column : columns[slot]) result.metrics.push_back(std::move(column));
     if (runs[slot]) result.runs.push_back(std::move(*runs[slot]));

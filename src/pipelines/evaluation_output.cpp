@@ -176,9 +176,9 @@ std::string format_table(const EvaluationResult& result, const EvaluationInputs&
 
 namespace {
 
-// The "per_sample" member's value (after its key): one line per id, streamed to the sink in
-// blocks.
-void write_per_sample(const EvaluationResult& result, const TextSink& sink) {
+// The "per_sample" member's value (after its key): one line per id, appended to `block`, which
+// goes to `sink` (when there is one) each time it reaches kSinkBlockBytes.
+void write_per_sample(const EvaluationResult& result, std::string& block, const TextSink* sink) {
   // per_sample can hold millions of ids: one line per id, streamed to the sink in blocks (an
   // ordered_json object looks keys up linearly, and one string would double the peak memory).
   std::vector<std::string> quoted_names;
@@ -188,7 +188,7 @@ void write_per_sample(const EvaluationResult& result, const TextSink& sink) {
     columns.push_back(&m);
     quoted_names.push_back(io::json_string(m.name) + ": ");
   }
-  std::string block = "{";
+  block += "{";
   for (std::size_t i = 0; i < result.ids.size(); ++i) {
     block += i == 0 ? "\n    " : ",\n    ";
     io::append_json_string(result.ids[i], block);
@@ -203,13 +203,12 @@ void write_per_sample(const EvaluationResult& result, const TextSink& sink) {
       io::append_json_string(result.clinical->errors[i], block);
     }
     block += "}";
-    if (block.size() >= kSinkBlockBytes) {
-      sink(block);
+    if (sink != nullptr && block.size() >= kSinkBlockBytes) {
+      (*sink)(block);
       block.clear();
     }
   }
   block += result.ids.empty() ? "}" : "\n  }";
-  sink(block);
 }
 
 // The document as an ordered_json DOM dumped with indent 2, per_sample spliced in (what
@@ -253,8 +252,9 @@ void write_evaluation_json_dom(const EvaluationResult& result, const EvaluationI
   const std::string placeholder = "\"per_sample\": null";
   const std::size_t split = text.find(placeholder);
   sink(std::string_view(text).substr(0, split));
-  sink("\"per_sample\": ");
-  write_per_sample(result, sink);
+  std::string per_sample = "\"per_sample\": ";
+  write_per_sample(result, per_sample, &sink);
+  sink(per_sample);
   sink(std::string_view(text).substr(split + placeholder.size()));
   sink("\n");
 }
@@ -310,11 +310,20 @@ class JsonObjectWriter {
   bool empty_ = true;
 };
 
+// True when no two stages of "timings_seconds" have one name.
+bool unique_stages(const EvaluationResult& result) {
+  std::vector<std::string_view> stages;
+  stages.reserve(result.timings_seconds.size());
+  for (const auto& timing : result.timings_seconds) stages.push_back(timing.first);
+  std::sort(stages.begin(), stages.end());
+  return std::adjacent_find(stages.begin(), stages.end()) == stages.end();
+}
+
 // True when no object of the document would have repeated keys, so writing members in order
 // gives what the ordered_json document held (it kept a repeated key's first position and last
 // value). The signature fields' "version" is replaced by rrg's version, written last.
 bool unique_json_keys(const EvaluationResult& result) {
-  std::vector<std::string_view> names, stages;
+  std::vector<std::string_view> names;
   names.reserve(result.metrics.size());
   for (const auto& m : result.metrics) {
     names.push_back(m.name);
@@ -328,18 +337,17 @@ bool unique_json_keys(const EvaluationResult& result) {
       }
     }
   }
-  for (const auto& timing : result.timings_seconds) stages.push_back(timing.first);
-  for (auto* list : {&names, &stages}) {
-    std::sort(list->begin(), list->end());
-    if (std::adjacent_find(list->begin(), list->end()) != list->end()) return false;
-  }
-  return true;
+  std::sort(names.begin(), names.end());
+  if (std::adjacent_find(names.begin(), names.end()) != names.end()) return false;
+  return unique_stages(result);
 }
 
 // The "signatures" and "signature_fields" members as last written on this thread, with what
 // decided them. A long-lived caller (rrg serve: the same metric list request after request)
-// writes most of an answer's bytes from here: comparing the fields is cheaper than formatting and
-// escaping them again.
+// writes most of an answer's bytes from here: comparing the fields (or seeing that a signature is
+// a copy of the one remembered) is cheaper than formatting and escaping them again. Only a
+// document whose keys were unique is remembered, so a matching one has unique metric names and
+// signature fields too.
 struct SignatureBlock {
   struct Entry {
     std::string name, family;
@@ -353,7 +361,9 @@ struct SignatureBlock {
     for (std::size_t i = 0; i < entries.size(); ++i) {
       const MetricColumn& m = result.metrics[i];
       const Entry& e = entries[i];
-      if (e.name != m.name || e.family != m.family || e.signature.name() != m.signature.name() ||
+      if (e.name != m.name || e.family != m.family) return false;
+      if (e.signature.shares(m.signature)) continue;
+      if (e.signature.name() != m.signature.name() ||
           e.signature.fields() != m.signature.fields()) {
         return false;
       }
@@ -368,18 +378,22 @@ struct SignatureBlock {
   }
 };
 
-}  // namespace
-
-void write_evaluation_json(const EvaluationResult& result, const EvaluationInputs& inputs,
-                           const TextSink& sink) {
+// The document appended to `out`, which goes to `sink` (when there is one) in blocks and at the
+// end; without a sink it holds the whole document.
+void write_evaluation_json_into(const EvaluationResult& result, const EvaluationInputs& inputs,
+                                std::string& out, const TextSink* sink) {
   // Written without a DOM (a /v1/score answer of `rrg serve` has ~130 keys, each with its
   // signature and its fields), byte for byte as the ordered_json document dumped with indent 2.
-  if (!unique_json_keys(result)) {
-    write_evaluation_json_dom(result, inputs, sink);
+  thread_local SignatureBlock last_block;
+  const bool same_block = last_block.matches(result);
+  if (!(same_block ? unique_stages(result) : unique_json_keys(result))) {
+    if (sink != nullptr) {
+      write_evaluation_json_dom(result, inputs, *sink);
+    } else {
+      write_evaluation_json_dom(result, inputs, [&out](std::string_view part) { out += part; });
+    }
     return;
   }
-  std::string out;
-  out.reserve(1024 + 640 * result.metrics.size());  // names, signatures and fields
   JsonObjectWriter doc(out, 0);
   doc.key("corpus");
   {
@@ -392,12 +406,9 @@ void write_evaluation_json(const EvaluationResult& result, const EvaluationInput
     corpus.close();
   }
   doc.key("per_sample");
-  sink(out);
-  out.clear();
-  write_per_sample(result, sink);
-  thread_local SignatureBlock last_block;
+  write_per_sample(result, out, sink);
   const std::size_t block_start = out.size();
-  if (last_block.matches(result)) {
+  if (same_block) {
     // doc's next key() would add the same ",\n  " either way: the block started with one.
     out += last_block.text;
     doc.mark_not_empty();
@@ -482,17 +493,27 @@ void write_evaluation_json(const EvaluationResult& result, const EvaluationInput
   }
   doc.close();
   out += '\n';
-  sink(out);
+  if (sink != nullptr) (*sink)(out);
+}
+
+}  // namespace
+
+void write_evaluation_json(const EvaluationResult& result, const EvaluationInputs& inputs,
+                           const TextSink& sink) {
+  std::string out;
+  out.reserve(1024 + 640 * result.metrics.size());  // names, signatures and fields
+  write_evaluation_json_into(result, inputs, out, &sink);
 }
 
 std::string evaluation_json(const EvaluationResult& result, const EvaluationInputs& inputs) {
   // About what the document takes (one signature and its fields per key, a value per key and
-  // id), so the pieces are appended without regrowing; at most 64 MB up front.
+  // id), so the pieces are appended without regrowing; at most 64 MB up front. Written straight
+  // into the string, not through a sink's copies.
   const std::size_t estimate =
       2048 + result.metrics.size() * (700 + 48 * result.ids.size()) + 32 * result.ids.size();
   std::string out;
   out.reserve(std::min<std::size_t>(estimate, std::size_t{64} << 20));
-  write_evaluation_json(result, inputs, [&out](std::string_view part) { out += part; });
+  write_evaluation_json_into(result, inputs, out, nullptr);
   return out;
 }
 

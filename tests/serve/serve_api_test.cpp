@@ -133,6 +133,52 @@ TEST_F(ServeApi, ScoreEqualsEvaluateJson) {
   EXPECT_EQ(got["n_samples"], 2);
 }
 
+// /v1/score reads bodies of the usual shape without a DOM and any other body with the JSON
+// parser: the same pairs answer the same whichever way they were written.
+TEST_F(ServeApi, ScoreAnswersTheSameHoweverTheBodyIsWritten) {
+  const auto answer = [&](const std::string& body) {
+    const HttpReply reply = rrg::testing::http_post(url("/v1/score"), body);
+    EXPECT_EQ(reply.status, 200) << body << " -> " << reply.body;
+    json got = json::parse(reply.body);
+    got.erase("timings_seconds");
+    return got;
+  };
+  // The texts as JSON string contents: escapes, \u escapes of a non-ASCII character, "\/".
+  const std::string pred =
+      R"(Heart size is normal.\nNo \"acute\" process; 5 mm \u00d7 3 mm nodule.)";
+  const std::string ref = R"(Normal heart. A 5 mm \u00d7 3 mm nodule \\ no effusion\/edema.)";
+  const std::string raw_pred = json::parse("\"" + pred + "\"").get<std::string>();
+  const std::string raw_ref = json::parse("\"" + ref + "\"").get<std::string>();
+  // The usual shape, as a client library writes it (UTF-8 as is, \n and \" escaped).
+  const json plain = {{"pairs",
+                       {{{"id", "a"}, {"prediction", raw_pred}, {"reference", raw_ref}},
+                        {{"id", "b"},
+                         {"prediction", kPrediction},
+                         {"reference", json::array({kReference, raw_ref})}}}},
+                      {"metrics", {"seed", "clinical"}}};
+  const json expected = answer(plain.dump());
+  // \u escapes, a number and nested values in extra members, other white space, a repeated key
+  // (the last one counts, as in the JSON parser).
+  const std::vector<std::string> variants = {
+      R"({"pairs": [{"id": "a", "prediction": ")" + pred + R"(", "reference": ")" + ref +
+          R"("}, {"reference": [)" + json(kReference).dump() + R"(, ")" + ref +
+          R"("], "id": "b", "prediction": )" + json(kPrediction).dump() +
+          R"(, "note": {"k": [true, false, null, "x"]}}], "metrics": ["seed", "clinical"]})",
+      "\r\n\t " + plain.dump(2) + " \n",
+      R"({"client": 1.5, )" + plain.dump().substr(1),
+      R"({"metrics": ["BLEU-4"], )" + plain.dump().substr(1),
+  };
+  for (const auto& body : variants) EXPECT_EQ(answer(body), expected) << body;
+  // Without ids the positions are the ids; null metrics are the server's default.
+  json positional = plain;
+  for (auto& pair : positional["pairs"]) pair.erase("id");
+  positional["metrics"] = nullptr;
+  const json by_position = answer(positional.dump());
+  EXPECT_EQ(by_position["per_sample"].begin().key(), "0");
+  positional["client"] = 2;
+  EXPECT_EQ(answer(positional.dump()), by_position);
+}
+
 TEST_F(ServeApi, ScoreSelectsMetrics) {
   const HttpReply reply =
       rrg::testing::http_post(url("/v1/score"), score_body({"BLEU-4", "ROUGE-L"}).dump());

@@ -7,6 +7,7 @@
 // outputs.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,7 +17,7 @@ namespace rrg::metrics {
 class Signature {
  public:
   Signature() = default;
-  explicit Signature(std::string metric_name) : name_(std::move(metric_name)) {}
+  explicit Signature(std::string metric_name);
 
   // Sets `key` to `value`, replacing an earlier value in place (order is kept).
   Signature& set(const std::string& key, const std::string& value);
@@ -24,15 +25,25 @@ class Signature {
   // The value of `key`, or "" when unset.
   std::string get(const std::string& key) const;
 
-  const std::string& name() const { return name_; }
-  const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
+  const std::string& name() const;
+  const std::vector<std::pair<std::string, std::string>>& fields() const;
 
   // "NAME|key:value|...|version:X".
   std::string format() const;
 
+  // True when both are copies of one signature that neither changed since, hence equal (false
+  // says nothing: compare name() and fields()).
+  bool shares(const Signature& other) const { return data_ != nullptr && data_ == other.data_; }
+
  private:
-  std::string name_;
-  std::vector<std::pair<std::string, std::string>> fields_;
+  struct Data {
+    std::string name;
+    std::vector<std::pair<std::string, std::string>> fields;
+  };
+  // Copies share one immutable Data (a scorer hands out the same signatures request after
+  // request: `rrg serve`'s clinical family has 133); set() copies it first when it is shared.
+  // Null = no name, no fields.
+  std::shared_ptr<Data> data_;
 };
 
 }  // namespace rrg::metrics

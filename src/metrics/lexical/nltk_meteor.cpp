@@ -18,6 +18,7 @@
 #include <unordered_map>
 
 #include "rrg/metrics/lexical/sample_loop.h"
+#include "rrg/metrics/lexical/state_pool.h"
 #include "rrg/metrics/lexical/token_ids.h"
 #include "rrg/metrics/python_math.h"
 #include "rrg/text/porter_stemmer.h"
@@ -65,16 +66,39 @@ namespace {
 constexpr TokenId kUnset = 0xFFFFFFFFu;
 constexpr std::int32_t kNone = -1;
 
-// Words, stems, synonym sets and scratch space for one score() call. Texts arrive as the ids of
-// their `text.lower().split()` tokens (CorpusTokenizer, kLowerPythonSplit); the session maps each
+// Words, stems, synonym sets and scratch space of a worker. Texts arrive as the ids of their
+// `text.lower().split()` tokens (CorpusTokenizer, kLowerPythonSplit); the session maps each
 // distinct token once to its preprocessed word and its stem, both interned in its own vocabulary
-// together with the WordNet lemma names, so every comparison below is between ids.
+// together with the WordNet lemma names, so every comparison below is between ids. Everything
+// indexed by its own ids (stems, synonym sets) depends only on the words, so a session serves one
+// scoring call after another (StatePool): only the map from the tokenizer's ids, which are new in
+// every call, starts again (begin_call()).
 class MeteorSession {
  public:
+  // Past this many words, stems and lemma names a session is not kept for another call.
+  static constexpr std::size_t kMaxKeptWords = std::size_t{1} << 15;
+
   explicit MeteorSession(NltkMeteorScorer::SynonymCache& synonyms) : synonyms_(synonyms) {}
+
+  // A scoring call starts: token ids mean other tokens from now on.
+  void begin_call() {
+    word_of_.clear();
+    stem_of_.clear();
+  }
+  // Whether another call can use this session: not left in the middle of a sample (by an
+  // exception), not too large.
+  bool reusable() const { return !in_sample_ && words_.size() <= kMaxKeptWords; }
 
   // METEOR of one sample; `tokens` resolves the ids of `reference` and `hypothesis`.
   double score(TokenSpan reference, TokenSpan hypothesis, const TokenVocabulary& tokens) {
+    in_sample_ = true;
+    const double value = score_sample(reference, hypothesis, tokens);
+    in_sample_ = false;
+    return value;
+  }
+
+ private:
+  double score_sample(TokenSpan reference, TokenSpan hypothesis, const TokenVocabulary& tokens) {
     map_tokens(hypothesis, tokens, hyp_word_, hyp_stem_);
     map_tokens(reference, tokens, ref_word_, ref_stem_);
     const std::size_t n = hyp_word_.size();
@@ -134,7 +158,6 @@ class MeteorSession {
     return (1 - penalty) * fmean;
   }
 
- private:
   // NLTK's preprocess (str.lower) and the stemmer (which lower-cases once more) per token.
   void map_tokens(TokenSpan ids, const TokenVocabulary& tokens, std::vector<TokenId>& words,
                   std::vector<TokenId>& stems) {
@@ -148,12 +171,16 @@ class MeteorSession {
       if (word_of_[raw] == kUnset) {
         const std::string_view token = tokens.token(raw);
         // Lower-casing lower-cased ASCII changes nothing; only other tokens go through lower().
-        const std::string word =
-            text::is_ascii(token) ? std::string(token) : text::python_lower(token);
-        const std::string stem = stemmer_.stem(word);
-        word_of_[raw] = words_.intern(word);
-        stem_of_[raw] = words_.intern(stem);
+        const TokenId word =
+            text::is_ascii(token) ? words_.intern(token) : words_.intern(text::python_lower(token));
         ensure_capacity();
+        if (stem_of_word_[word] == kUnset) {
+          const TokenId stem = words_.intern(stemmer_.stem(words_.token(word)));
+          ensure_capacity();
+          stem_of_word_[word] = stem;
+        }
+        word_of_[raw] = word;
+        stem_of_[raw] = stem_of_word_[word];
       }
       words.push_back(word_of_[raw]);
       stems.push_back(stem_of_[raw]);
@@ -207,6 +234,7 @@ class MeteorSession {
     if (synonym_set_of_.size() >= size) return;
     const std::size_t capacity = std::max(size, 2 * synonym_set_of_.size());
     synonym_set_of_.resize(capacity, kUnset);
+    stem_of_word_.resize(capacity, kUnset);
     head_.resize(capacity, kNone);
     is_synonym_.resize(capacity, 0);
   }
@@ -220,6 +248,7 @@ class MeteorSession {
   std::vector<TokenId> stem_of_;  // token -> stem
   // Indexed by word/stem id (of words_).
   std::vector<TokenId> synonym_set_of_;  // stem -> index into synonym_sets_
+  std::vector<TokenId> stem_of_word_;    // preprocessed word -> its stem
   std::vector<std::int32_t> head_;       // key -> last free reference position (stage stacks)
   std::vector<std::uint8_t> is_synonym_;
   std::vector<std::vector<TokenId>> synonym_sets_;
@@ -228,35 +257,53 @@ class MeteorSession {
   std::vector<std::int32_t> hyp_match_;  // hypothesis position -> reference position or kNone
   std::vector<std::uint8_t> ref_used_;
   std::vector<std::int32_t> next_;  // reference position -> next lower free position, same key
+  bool in_sample_ = false;
 };
 
 }  // namespace
+
+// The sessions of finished scoring calls, for the next ones.
+class NltkMeteorScorer::Sessions : public StatePool<MeteorSession> {};
 
 // The seed's text.lower().split(), one value per sample.
 NltkMeteorScorer::NltkMeteorScorer(const std::string& wordnet_dir)
     : RowLoopScorer(TextConvention::kSeed, Tokenizer::kLowerPythonSplit, 1),
       wordnet_(std::make_shared<text::WordNet>(wordnet_dir)),
-      synonyms_(std::make_shared<SynonymCache>(*wordnet_)) {}
+      synonyms_(std::make_shared<SynonymCache>(*wordnet_)),
+      sessions_(std::make_shared<Sessions>()) {}
 
 namespace {
 
 // Only the first reference counts (the seed convention); none scores like an empty one.
+// (A worker serves one lane of one call: one tokenizer vocabulary.)
 class MeteorWorker final : public SampleWorker {
  public:
-  explicit MeteorWorker(NltkMeteorScorer::SynonymCache& synonyms) : session_(synonyms) {}
+  MeteorWorker(std::shared_ptr<StatePool<MeteorSession>> sessions,
+               NltkMeteorScorer::SynonymCache& synonyms)
+      : sessions_(std::move(sessions)), session_(sessions_->take()) {
+    if (!session_) session_ = std::make_unique<MeteorSession>(synonyms);
+    session_->begin_call();
+  }
+  ~MeteorWorker() override {
+    if (session_->reusable()) sessions_->give(std::move(session_));
+  }
+  MeteorWorker(const MeteorWorker&) = delete;
+  MeteorWorker& operator=(const MeteorWorker&) = delete;
+
   void compute(const SampleView& sample, double* row) override {
     const TokenSpan reference = sample.reference_count() > 0 ? sample.reference(0) : TokenSpan{};
-    row[0] = session_.score(reference, sample.hypothesis(), *sample.vocabulary);
+    row[0] = session_->score(reference, sample.hypothesis(), *sample.vocabulary);
   }
 
  private:
-  MeteorSession session_;
+  std::shared_ptr<StatePool<MeteorSession>> sessions_;
+  std::unique_ptr<MeteorSession> session_;
 };
 
 }  // namespace
 
 std::unique_ptr<SampleWorker> NltkMeteorScorer::make_worker() const {
-  return std::make_unique<MeteorWorker>(*synonyms_);
+  return std::make_unique<MeteorWorker>(sessions_, *synonyms_);
 }
 
 std::vector<KeyInfo> NltkMeteorScorer::keys() const {

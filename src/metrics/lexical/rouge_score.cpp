@@ -6,6 +6,7 @@
 
 #include "rrg/metrics/lexical/lcs.h"
 #include "rrg/metrics/lexical/sample_loop.h"
+#include "rrg/metrics/lexical/state_pool.h"
 #include "rrg/metrics/lexical/token_ids.h"
 #include "rrg/metrics/python_math.h"
 #include "rrg/text/porter_stemmer.h"
@@ -31,7 +32,8 @@ bool valid_token(std::string_view token) {
   return true;
 }
 
-// rouge-score's tokenizer with its per-word caches, for one scoring call.
+// rouge-score's tokenizer with its per-word caches (which depend only on the words: a worker's
+// tokenizer serves one scoring call after another, see RougeState).
 class RougeTokenizer {
  public:
   // The ids of rouge-score's tokens of `text`, into `out` (cleared first).
@@ -120,31 +122,58 @@ double rouge_lcs_fmeasure(std::size_t lcs, std::size_t target_length,
 
 namespace {
 
+// A worker's tokenizer and scratch space, kept for the next scoring call (StatePool).
+struct RougeState {
+  // Past this many distinct raw tokens and stems the state is not kept for another call.
+  static constexpr std::size_t kMaxKeptTokens = std::size_t{1} << 15;
+
+  RougeTokenizer tokenizer;
+  LcsCalculator lcs;
+  std::vector<TokenId> target, prediction;
+};
+
 // Only the first reference counts (the seed convention); none scores like an empty one.
 class RougeScoreWorker final : public SampleWorker {
  public:
+  explicit RougeScoreWorker(std::shared_ptr<StatePool<RougeState>> states)
+      : states_(std::move(states)), state_(states_->take()) {
+    if (!state_) state_ = std::make_unique<RougeState>();
+  }
+  ~RougeScoreWorker() override {
+    if (state_->tokenizer.vocabulary().size() <= RougeState::kMaxKeptTokens) {
+      states_->give(std::move(state_));
+    }
+  }
+  RougeScoreWorker(const RougeScoreWorker&) = delete;
+  RougeScoreWorker& operator=(const RougeScoreWorker&) = delete;
+
   void compute(const SampleView& sample, double* row) override {
+    RougeState& s = *state_;
     const auto& refs = *sample.reference_texts;
-    tokenizer_.tokenize(refs.empty() ? std::string_view() : std::string_view(refs.front()),
-                        target_);
-    tokenizer_.tokenize(sample.hypothesis_text, prediction_);
-    const std::size_t common = lcs_.length(span(target_), span(prediction_));
-    row[0] = rouge_lcs_fmeasure(common, target_.size(), prediction_.size());
+    s.tokenizer.tokenize(refs.empty() ? std::string_view() : std::string_view(refs.front()),
+                         s.target);
+    s.tokenizer.tokenize(sample.hypothesis_text, s.prediction);
+    const std::size_t common = s.lcs.length(span(s.target), span(s.prediction));
+    row[0] = rouge_lcs_fmeasure(common, s.target.size(), s.prediction.size());
   }
 
  private:
-  RougeTokenizer tokenizer_;
-  LcsCalculator lcs_;
-  std::vector<TokenId> target_, prediction_;
+  std::shared_ptr<StatePool<RougeState>> states_;
+  std::unique_ptr<RougeState> state_;
 };
 
 }  // namespace
 
+// The workers' states of finished scoring calls, for the next ones.
+class RougeScoreScorer::States : public StatePool<RougeState> {};
+
 // rouge-score tokenizes the texts itself (Tokenizer::kNone).
-RougeScoreScorer::RougeScoreScorer() : RowLoopScorer(TextConvention::kSeed, Tokenizer::kNone, 1) {}
+RougeScoreScorer::RougeScoreScorer()
+    : RowLoopScorer(TextConvention::kSeed, Tokenizer::kNone, 1),
+      states_(std::make_shared<States>()) {}
 
 std::unique_ptr<SampleWorker> RougeScoreScorer::make_worker() const {
-  return std::make_unique<RougeScoreWorker>();
+  return std::make_unique<RougeScoreWorker>(states_);
 }
 
 std::vector<KeyInfo> RougeScoreScorer::keys() const {

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "rrg/core/errors.h"
@@ -228,6 +229,37 @@ TEST(NltkMeteor, EmptyCorpusAndSignature) {
                 0),
             0u)
       << scores.signatures[0].format();
+}
+
+// A scorer keeps its workers' sessions (stems and synonym sets of the words seen) for later
+// calls: a call after others, on other texts and from several threads at once, scores exactly
+// what a new scorer scores.
+TEST(NltkMeteor, LaterCallsScoreAsANewScorer) {
+  if (!wordnet_installed()) GTEST_SKIP() << "wordnet-base is not installed";
+  const auto pairs = generated_pairs();
+  const auto corpus_of = [](auto first, auto last, bool swapped) {
+    TextCorpus corpus;
+    for (auto it = first; it != last; ++it) {
+      corpus.hypotheses.push_back(swapped ? it->first : it->second);
+      corpus.references.push_back({swapped ? it->second : it->first});
+    }
+    return corpus;
+  };
+  const TextCorpus first = corpus_of(pairs.begin(), pairs.begin() + 150, false);
+  const TextCorpus second = corpus_of(pairs.rbegin(), pairs.rend(), true);
+  const auto fresh = rrg::metrics::score_corpus(NltkMeteorScorer(), second);
+  const NltkMeteorScorer scorer;
+  rrg::metrics::score_corpus(scorer, first);
+  std::vector<rrg::metrics::MetricScores> later(4);
+  std::vector<std::thread> threads;
+  for (auto& scores : later) {
+    threads.emplace_back([&] { scores = rrg::metrics::score_corpus(scorer, second); });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const auto& scores : later) {
+    EXPECT_EQ(scores.per_sample, fresh.per_sample);
+    EXPECT_EQ(scores.corpus, fresh.corpus);
+  }
 }
 
 TEST(NltkMeteor, MissingWordNetIsAnInputError) {

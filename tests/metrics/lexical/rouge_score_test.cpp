@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/test_support.h"
@@ -172,6 +173,32 @@ TEST(RougeScore, OnlyTheFirstReferenceCounts) {
   corpus.references = {{"no effusion", "lungs are clear"}};
   const auto scores = rrg::metrics::score_corpus(RougeScoreScorer(), corpus);
   EXPECT_EQ(scores.per_sample[0][0], 0.0);
+}
+
+// A scorer keeps its workers' tokenizers (the stems of the words seen) for later calls: a call
+// after others, on other texts and from several threads at once, scores exactly what a new
+// scorer scores.
+TEST(RougeScore, LaterCallsScoreAsANewScorer) {
+  TextCorpus first, second;
+  for (const auto& [ref, hyp] : kPairs) {
+    first.hypotheses.push_back(hyp);
+    first.references.push_back({ref});
+    second.hypotheses.insert(second.hypotheses.begin(), ref + " " + hyp);
+    second.references.insert(second.references.begin(), {hyp});
+  }
+  const auto fresh = rrg::metrics::score_corpus(RougeScoreScorer(), second);
+  const RougeScoreScorer scorer;
+  rrg::metrics::score_corpus(scorer, first);
+  std::vector<rrg::metrics::MetricScores> later(4);
+  std::vector<std::thread> threads;
+  for (auto& scores : later) {
+    threads.emplace_back([&] { scores = rrg::metrics::score_corpus(scorer, second); });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const auto& scores : later) {
+    EXPECT_EQ(scores.per_sample, fresh.per_sample);
+    EXPECT_EQ(scores.corpus, fresh.corpus);
+  }
 }
 
 TEST(RougeScore, EmptyCorpusAndSignature) {

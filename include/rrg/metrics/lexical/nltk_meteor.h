@@ -21,10 +21,11 @@
 // with Python's full Unicode str.lower().
 //
 // Speed: texts are tokenized and interned by the shared CorpusTokenizer
-// (rrg/metrics/lexical/token_ids.h); stems and synonym sets are computed once per distinct word per
-// score() call; the stages use per-word stacks (no quadratic scans, no per-token allocation).
-// WordNet is read lazily from the memory-mapped database (rrg/text/wordnet.h), each stem's
-// synonyms once per scorer (shared by its threads and calls).
+// (rrg/metrics/lexical/token_ids.h); stems and synonym sets are computed once per distinct word by
+// each worker, whose session (with those caches) the next score() call reuses (state_pool.h);
+// the stages use per-word stacks (no quadratic scans, no per-token allocation). WordNet is read
+// lazily from the memory-mapped database (rrg/text/wordnet.h), each stem's synonyms once per
+// scorer (shared by its threads and calls).
 #pragma once
 
 #include <memory>
@@ -51,6 +52,8 @@ class NltkMeteorScorer final : public MeanScorer, public RowLoopScorer {
 
   // Each stem's WordNet lemma names, looked up once (thread-safe; nltk_meteor.cpp).
   class SynonymCache;
+  // Workers' sessions kept between calls (thread-safe; nltk_meteor.cpp).
+  class Sessions;
 
   std::vector<KeyInfo> keys() const override;
   // "METEOR|conv:nltk-3.8|tok:lower-split|clean:seed|stem:porter-nltk|syn:wordnet-3.0|alpha:0.9|
@@ -60,13 +63,15 @@ class NltkMeteorScorer final : public MeanScorer, public RowLoopScorer {
   const LoopScorer* loop_scorer() const override { return this; }
 
  protected:
-  // One METEOR session per lane: its stem and synonym id caches are the lane's own; WordNet and
-  // the synonym names are shared (thread-safe).
+  // One METEOR session per lane: its stem and synonym id caches are the lane's own (taken from
+  // the sessions of earlier calls when one is free); WordNet and the synonym names are shared
+  // (thread-safe).
   std::unique_ptr<SampleWorker> make_worker() const override;
 
  private:
   std::shared_ptr<const text::WordNet> wordnet_;
   std::shared_ptr<SynonymCache> synonyms_;
+  std::shared_ptr<Sessions> sessions_;
 };
 
 }  // namespace rrg::metrics

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,8 +44,13 @@ class RougeScoreScorer final : public MeanScorer, public RowLoopScorer {
   const LoopScorer* loop_scorer() const override { return this; }
 
  protected:
-  // One tokenizer (with its stem cache) per lane.
+  // One tokenizer (with its stem cache) per lane, taken from the workers of earlier calls when
+  // one is free (state_pool.h).
   std::unique_ptr<SampleWorker> make_worker() const override;
+
+ private:
+  class States;  // thread-safe; rouge_score.cpp
+  std::shared_ptr<States> states_;
 };
 
 }  // namespace rrg::metrics
