@@ -112,7 +112,8 @@ TEST(Issue16Startup, LlmLabelerLoadsLibcurlOnFirstUseAndTrustsTheCaBundle) {
   // Without the root the certificate is refused: the report's record carries the error (annotate
   // records failed reports and goes on), which says what to do.
   const auto untrusted = run_rrg(args);
-  ASSERT_EQ(untrusted.exit_code, 0) << untrusted.err;
+  // The report is written with its error, and the run says so with exit status 1.
+  ASSERT_EQ(untrusted.exit_code, 1) << untrusted.err;
   const auto refused = nlohmann::json::parse(untrusted.out.substr(0, untrusted.out.find('\n')));
   EXPECT_NE(refused.value("error", "").find("add its root with --ca-bundle"), std::string::npos)
       << untrusted.out;
@@ -161,8 +162,7 @@ TEST(Issue16Startup, ServerModuleFromAnotherBuildIsRefused) {
       run_rrg({"serve", "--port", "0", "--labeler", "none"}, "", {"RRG_SERVE_MODULE=" + fake});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("incompatible server module " + fake), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("rebuild rrg and librrg_serve.so from the same checkout"),
-            std::string::npos)
+  EXPECT_NE(r.err.find("rebuild rrg and librrg_serve.so from the same checkout"), std::string::npos)
       << r.err;
 }
 

@@ -4,6 +4,8 @@
 
 #include <iostream>
 #include <memory>
+#include <stdexcept>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -89,6 +91,19 @@ std::string resolve_output_format(const AnnotateFlags& flags) {
   return "jsonl";
 }
 
+// Ends a run that left reports without labels with an error (exit status 1), as `rrg generate`
+// does for failed studies: a script or CI job must not take a partial labelling for a complete
+// one. The output is complete and kept; each such record carries its "error".
+void fail_if_unlabelled(std::size_t unlabelled, const std::string& output) {
+  if (unlabelled == 0) return;
+  const bool one = unlabelled == 1;
+  throw std::runtime_error(std::to_string(unlabelled) + (one ? " report" : " reports") +
+                           " could not be labelled (see the \"error\" field of " +
+                           (one ? "its record" : "their records") + " in " +
+                           (output.empty() || output == "-" ? std::string("the output") : output) +
+                           "); run the same command again to retry " + (one ? "it" : "them"));
+}
+
 void run_annotate(const AnnotateFlags& flags) {
   if (flags.input.empty() || (flags.output.empty() && flags.agreement.empty())) {
     throw InputError(
@@ -152,6 +167,7 @@ void run_annotate(const AnnotateFlags& flags) {
       std::cerr << "\n";
     }
     if (!flags.agreement.empty()) report_agreement(flags, run.result);
+    fail_if_unlabelled(run.result.n_errors, flags.output);
     return;
   }
   const pipelines::AnnotationResult result =
@@ -185,6 +201,7 @@ void run_annotate(const AnnotateFlags& flags) {
     if (!labeler->summary().empty()) std::cerr << "rrg annotate: " << labeler->summary() << "\n";
   }
   if (!flags.agreement.empty()) report_agreement(flags, result);
+  fail_if_unlabelled(result.n_errors, flags.output);
 }
 
 }  // namespace
@@ -251,7 +268,9 @@ void setup_annotate(CLI::App& app) {
       "      --out graphs.jsonl      # RadGraph entities and relations; see docs/radgraph.md\n"
       "  rrg annotate --labeler rules --in reports.csv --agreement labeled_reports.csv\n"
       "      # how well the rules labeler agrees with CheXbert's labels of the same reports\n"
-      "\nExit status: 0 success, 1 environment failure, 2 bad usage or input.");
+      "\nExit status: 0 every report has labels, 1 some reports could not be labelled (their\n"
+      "records carry \"error\"; the same command retries them) or the environment failed, 2 bad\n"
+      "usage or input.");
   cmd->callback([flags] { run_annotate(*flags); });
 }
 

@@ -438,8 +438,14 @@ TEST_F(LlmLabelerTest, ApiKeyNeverReachesOutputOrLogs) {
   auto args = annotate_args(dir_.file("in.jsonl"), dir_.file("out.jsonl"), server_.base_url());
   args.push_back("--no-cache");
   const auto result = rrg::testing::run_command(args, "", {"RRG_API_KEY=" + secret});
-  EXPECT_EQ(result.exit_code, 0) << result.err;  // one report has an error record
+  // One report has an error record: the output is complete, and the exit status says it is not.
+  EXPECT_EQ(result.exit_code, 1) << result.err;
   EXPECT_NE(result.err.find("1 could not be labelled"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("rrg: error: 1 report could not be labelled (see the \"error\" field "
+                            "of its record in " +
+                            dir_.file("out.jsonl") + "); run the same command again to retry it"),
+            std::string::npos)
+      << result.err;
   EXPECT_EQ(server_.requests().at(0).authorization, "Bearer " + secret);  // the key was used
   const std::string output = rrg::testing::read_file(dir_.file("out.jsonl"));
   EXPECT_NE(output.find("[REDACTED]"), std::string::npos) << output;
