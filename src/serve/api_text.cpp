@@ -492,6 +492,7 @@ void handle_score(ServeState& state, const httplib::Request& request, httplib::R
     std::optional<std::vector<std::string>> names;
     if (ScoreBodyReader(request.body).read(paired, names)) {
       const std::size_t n = paired.ids.size();
+      const FifoGate::Pass pass(*state.scoring_gate);
       const pipelines::EvaluationResult result =
           score_pairs(state, std::move(paired), names ? *names : state.options.scoring.metrics);
       response.status = 200;
@@ -539,8 +540,9 @@ void handle_score(ServeState& state, const httplib::Request& request, httplib::R
     }
     paired.references.push_back(std::move(references));
   }
-  const pipelines::EvaluationResult result =
-      score_pairs(state, std::move(paired), metric_names(body, state.options.scoring.metrics));
+  const std::vector<std::string> names = metric_names(body, state.options.scoring.metrics);
+  const FifoGate::Pass pass(*state.scoring_gate);
+  const pipelines::EvaluationResult result = score_pairs(state, std::move(paired), names);
   // (The 64 KB answer moved into the response, not copied as reply_json() would.)
   response.status = 200;
   response.body = pipelines::evaluation_json(result, request_inputs(state, "request", n));
@@ -562,6 +564,7 @@ void handle_label(ServeState& state, const httplib::Request& request, httplib::R
   std::vector<labelers::LabelResult> results;
   std::string identity;
   {
+    const FifoGate::Pass pass(*state.scoring_gate);
     const auto lease = state.labelers.acquire();
     results = lease->get()->label(texts);
     identity = lease->get()->identity();

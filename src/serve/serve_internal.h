@@ -13,6 +13,8 @@
 
 #include <httplib.h>
 
+#include "rrg/core/fifo_gate.h"
+
 #include "rrg/serve/server.h"
 
 namespace rrg::serve {
@@ -69,6 +71,7 @@ struct ResolvedMetrics {
 // What the handlers share, built once.
 struct ServeState {
   ServeOptions options;
+  std::unique_ptr<FifoGate> scoring_gate;  // around every /v1/score and /v1/label computation
   LabelerPool labelers;
   std::map<std::string, std::shared_ptr<const metrics::Scorer>> scorers;  // by registry id
   // Metric lists resolved so far (requests mostly repeat a few), at most kMaxResolved.

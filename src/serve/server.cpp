@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "rrg/core/errors.h"
+#include "rrg/core/parallel.h"
 #include "rrg/metrics/registry.h"
 #include "serve_internal.h"
 
@@ -179,6 +180,8 @@ struct Server::Impl {
 Server::Server(ServeOptions options) : impl_(std::make_unique<Impl>()) {
   ServeState& state = impl_->state;
   state.options = std::move(options);
+  state.scoring_gate = std::make_unique<FifoGate>(
+      state.options.scoring_slots != 0 ? state.options.scoring_slots : 2 * resolve_threads(0));
   if (state.options.make_labeler) {
     for (std::size_t i = 0; i < std::max<std::size_t>(1, state.options.labeler_pool); ++i) {
       std::unique_ptr<labelers::Labeler> labeler = state.options.make_labeler();

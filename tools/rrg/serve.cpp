@@ -31,6 +31,7 @@ struct ServeFlags {
   std::size_t http_threads = 16;
   int request_timeout_s = 30;
   std::size_t labeler_pool = 4;
+  std::size_t scoring_slots = 0;
   bool quiet = false;
   // Generation (the server flags are the labeler's: one --base-url for both).
   std::string prompt;
@@ -71,6 +72,7 @@ serve::ServeOptions resolve(const ServeFlags& flags) {
   if (flags.max_upload_mb <= 0) throw InputError("--max-upload-mb must be positive");
   o.max_body_bytes = static_cast<std::size_t>(flags.max_upload_mb * 1024 * 1024);
   o.threads = flags.http_threads;
+  o.scoring_slots = flags.scoring_slots;
   o.read_timeout_s = flags.request_timeout_s;
   o.write_timeout_s = flags.request_timeout_s;
 
@@ -187,6 +189,10 @@ void setup_serve(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--client-timeout", flags->request_timeout_s,
                   "Seconds a client may take to send a request or read the answer")
+      ->capture_default_str();
+  cmd->add_option("--scoring-slots", flags->scoring_slots,
+                  "Requests scored or labelled at once, the others admitted in arrival order "
+                  "(0 = twice the cores; keeps the slowest answers close to the typical ones)")
       ->capture_default_str();
   cmd->add_option("--labeler-pool", flags->labeler_pool,
                   "Rules labelers working side by side (model labelers: one)")

@@ -43,6 +43,10 @@ struct ServeOptions {
   int read_timeout_s = 30;
   int write_timeout_s = 30;
   std::size_t threads = 16;  // request handler threads
+  // Requests scored or labelled at once; the others queue and are admitted in arrival order
+  // (rrg/core/fifo_gate.h: time-sliced against each other, the slowest waited several times as
+  // long). 0 = twice the cores.
+  std::size_t scoring_slots = 0;
   // Scoring: metrics (the default selection of /v1/score), cleaners, scorer options. labeler and
   // threads are set per request.
   pipelines::EvaluateOptions scoring;
