@@ -78,4 +78,17 @@ void* library_symbol(void* handle, const std::string& soname, const char* name,
   return symbol;
 }
 
+const void* LoadedModule::get(const std::function<const void*(void* init)>& open) {
+  std::call_once(loaded_, [&] {
+    try {
+      table_ = open(load_module_init(spec_));
+      if (table_ == nullptr) error_ = spec_.purpose + " " + module_path(spec_) + " gave no table";
+    } catch (const std::exception& e) {
+      error_ = e.what();
+    }
+  });
+  if (table_ == nullptr) throw std::runtime_error(error_);
+  return table_;
+}
+
 }  // namespace rrg

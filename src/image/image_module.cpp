@@ -1,9 +1,8 @@
 // Loading the image module on first use and calling it (see image_module.h). The module is
-// loaded once per process (std::call_once); a failed load is remembered and its message
+// loaded once per process (rrg::LoadedModule); a failed load is remembered and its message
 // repeated.
 #include "rrg/image/image_module.h"
 
-#include <mutex>
 #include <stdexcept>
 
 #include "rrg/core/module_loader.h"
@@ -14,29 +13,20 @@ namespace rrg::image {
 namespace {
 
 const rrg_image_module_api* module_api() {
-  static const rrg_image_module_api* api = nullptr;
-  static std::string error;
-  static std::once_flag loaded;
-  std::call_once(loaded, [] {
-    const ModuleSpec spec{"librrg_image.so", "RRG_IMAGE_MODULE", RRG_IMAGE_MODULE_INIT_SYMBOL,
-                          "image module (OpenCV, DCMTK)"};
-    try {
-      const auto init = reinterpret_cast<rrg_image_module_init_fn>(load_module_init(spec));
-      const rrg_image_module_api* table = init(RRG_IMAGE_MODULE_ABI_VERSION);
-      if (table == nullptr || table->abi_version != RRG_IMAGE_MODULE_ABI_VERSION) {
-        error = "incompatible image module " + module_path(spec) +
-                " (module: " + std::to_string(table == nullptr ? -1 : table->abi_version) +
-                ", rrg: " + std::to_string(RRG_IMAGE_MODULE_ABI_VERSION) +
-                "); rebuild rrg so both come from the same build";
-        return;
-      }
-      api = table;
-    } catch (const std::exception& e) {
-      error = e.what();
+  static LoadedModule module({"librrg_image.so", "RRG_IMAGE_MODULE", RRG_IMAGE_MODULE_INIT_SYMBOL,
+                              "image module (OpenCV, DCMTK)"});
+  return static_cast<const rrg_image_module_api*>(module.get([](void* init) -> const void* {
+    const rrg_image_module_api* table =
+        reinterpret_cast<rrg_image_module_init_fn>(init)(RRG_IMAGE_MODULE_ABI_VERSION);
+    if (table == nullptr || table->abi_version != RRG_IMAGE_MODULE_ABI_VERSION) {
+      throw std::runtime_error(
+          "incompatible image module " + module_path(module.spec()) +
+          " (module: " + std::to_string(table == nullptr ? -1 : table->abi_version) +
+          ", rrg: " + std::to_string(RRG_IMAGE_MODULE_ABI_VERSION) +
+          "); rebuild rrg so both come from the same build");
     }
-  });
-  if (api == nullptr) throw std::runtime_error(error);
-  return api;
+    return table;
+  }));
 }
 
 // Turns a failed call's status into the matching exception.

@@ -1,8 +1,7 @@
 // Loading the server module and calling it (see serve_module.h). The module is loaded once per
-// process (std::call_once); a failed load is remembered and its message repeated.
+// process (rrg::LoadedModule); a failed load is remembered and its message repeated.
 #include "rrg/serve/serve_module.h"
 
-#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -14,32 +13,23 @@ namespace rrg::serve {
 namespace {
 
 const rrg_serve_module_api* module_api() {
-  static const rrg_serve_module_api* api = nullptr;
-  static std::string error;
-  static std::once_flag loaded;
-  std::call_once(loaded, [] {
-    const ModuleSpec spec{"librrg_serve.so", "RRG_SERVE_MODULE", RRG_SERVE_MODULE_INIT_SYMBOL,
-                          "server module (cpp-httplib, libcurl)"};
-    try {
-      const auto init = reinterpret_cast<rrg_serve_module_init_fn>(load_module_init(spec));
-      const rrg_serve_module_api* table = init(RRG_SERVE_MODULE_ABI_VERSION);
-      if (table == nullptr || table->abi_version != RRG_SERVE_MODULE_ABI_VERSION ||
-          table->fingerprint != rrg_serve_module_fingerprint()) {
-        error = "incompatible server module " + module_path(spec) + " (module: " +
-                (table == nullptr ? std::string("no table")
-                                  : std::to_string(table->abi_version) + " " + table->fingerprint) +
-                ", rrg: " + std::to_string(RRG_SERVE_MODULE_ABI_VERSION) + " " +
-                rrg_serve_module_fingerprint() +
-                "); rebuild rrg and librrg_serve.so from the same checkout";
-        return;
-      }
-      api = table;
-    } catch (const std::exception& e) {
-      error = e.what();
+  static LoadedModule module({"librrg_serve.so", "RRG_SERVE_MODULE", RRG_SERVE_MODULE_INIT_SYMBOL,
+                              "server module (cpp-httplib, libcurl)"});
+  return static_cast<const rrg_serve_module_api*>(module.get([](void* init) -> const void* {
+    const rrg_serve_module_api* table =
+        reinterpret_cast<rrg_serve_module_init_fn>(init)(RRG_SERVE_MODULE_ABI_VERSION);
+    if (table == nullptr || table->abi_version != RRG_SERVE_MODULE_ABI_VERSION ||
+        table->fingerprint != rrg_serve_module_fingerprint()) {
+      throw std::runtime_error(
+          "incompatible server module " + module_path(module.spec()) + " (module: " +
+          (table == nullptr ? std::string("no table")
+                            : std::to_string(table->abi_version) + " " + table->fingerprint) +
+          ", rrg: " + std::to_string(RRG_SERVE_MODULE_ABI_VERSION) + " " +
+          rrg_serve_module_fingerprint() +
+          "); rebuild rrg and librrg_serve.so from the same checkout");
     }
-  });
-  if (api == nullptr) throw std::runtime_error(error);
-  return api;
+    return table;
+  }));
 }
 
 [[noreturn]] void throw_status(std::int32_t code, const std::string& error) {

@@ -8,7 +8,10 @@
 // use and fills a table of typed function pointers (open_system_library, library_function).
 #pragma once
 
+#include <functional>
+#include <mutex>
 #include <string>
+#include <utility>
 
 namespace rrg {
 
@@ -26,6 +29,22 @@ std::string module_path(const ModuleSpec& spec);
 // dlopen()s the module and returns its init function's address. Throws std::runtime_error with
 // a message that names the path, the reason and what to do.
 void* load_module_init(const ModuleSpec& spec);
+
+// A module loaded on first use, once per process: get() dlopen()s it the first time and hands
+// its init function to `open`, which returns the module's table (or throws, e.g. std::runtime_error
+// for a table of another ABI). A failure is remembered: every later get() throws the same message.
+class LoadedModule {
+ public:
+  explicit LoadedModule(ModuleSpec spec) : spec_(std::move(spec)) {}
+  const ModuleSpec& spec() const { return spec_; }
+  const void* get(const std::function<const void*(void* init)>& open);
+
+ private:
+  const ModuleSpec spec_;
+  std::once_flag loaded_;
+  const void* table_ = nullptr;
+  std::string error_;
+};
 
 // dlopen()s a system library by soname (e.g. "libcurl.so.4"). Throws std::runtime_error naming
 // it, the loader's reason, what needs it (`needed_for`, e.g. "the LLM client") and the Debian
