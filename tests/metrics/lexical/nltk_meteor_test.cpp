@@ -18,9 +18,9 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "metrics/lexical/scorer_reuse.h"
 #include "rrg/core/errors.h"
 #include "support/test_support.h"
 
@@ -247,19 +247,7 @@ TEST(NltkMeteor, LaterCallsScoreAsANewScorer) {
   };
   const TextCorpus first = corpus_of(pairs.begin(), pairs.begin() + 150, false);
   const TextCorpus second = corpus_of(pairs.rbegin(), pairs.rend(), true);
-  const auto fresh = rrg::metrics::score_corpus(NltkMeteorScorer(), second);
-  const NltkMeteorScorer scorer;
-  rrg::metrics::score_corpus(scorer, first);
-  std::vector<rrg::metrics::MetricScores> later(4);
-  std::vector<std::thread> threads;
-  for (auto& scores : later) {
-    threads.emplace_back([&] { scores = rrg::metrics::score_corpus(scorer, second); });
-  }
-  for (auto& thread : threads) thread.join();
-  for (const auto& scores : later) {
-    EXPECT_EQ(scores.per_sample, fresh.per_sample);
-    EXPECT_EQ(scores.corpus, fresh.corpus);
-  }
+  rrg::testing::expect_later_calls_score_as_a_new_scorer<NltkMeteorScorer>(first, second);
 }
 
 TEST(NltkMeteor, MissingWordNetIsAnInputError) {

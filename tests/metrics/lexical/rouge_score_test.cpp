@@ -14,9 +14,9 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "metrics/lexical/scorer_reuse.h"
 #include "support/test_support.h"
 
 namespace {
@@ -186,19 +186,7 @@ TEST(RougeScore, LaterCallsScoreAsANewScorer) {
     second.hypotheses.insert(second.hypotheses.begin(), ref + " " + hyp);
     second.references.insert(second.references.begin(), {hyp});
   }
-  const auto fresh = rrg::metrics::score_corpus(RougeScoreScorer(), second);
-  const RougeScoreScorer scorer;
-  rrg::metrics::score_corpus(scorer, first);
-  std::vector<rrg::metrics::MetricScores> later(4);
-  std::vector<std::thread> threads;
-  for (auto& scores : later) {
-    threads.emplace_back([&] { scores = rrg::metrics::score_corpus(scorer, second); });
-  }
-  for (auto& thread : threads) thread.join();
-  for (const auto& scores : later) {
-    EXPECT_EQ(scores.per_sample, fresh.per_sample);
-    EXPECT_EQ(scores.corpus, fresh.corpus);
-  }
+  rrg::testing::expect_later_calls_score_as_a_new_scorer<RougeScoreScorer>(first, second);
 }
 
 TEST(RougeScore, EmptyCorpusAndSignature) {
