@@ -54,7 +54,8 @@ PY
   mv "$model.tmp" "$model"
 fi
 
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"  # as rrg sets it for libtorch
+# The Python loops get the OpenMP wait policy and OpenBLAS kernels rrg gives libtorch.
+source "$root/scripts/bench/torch_env.sh"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "$python" "$root/scripts/bench/gen_bertscore_reports.py" "$n_pairs" "$work"

@@ -49,10 +49,8 @@ if [[ ! -f "$checkpoint" ]]; then
   mv "$checkpoint.tmp" "$checkpoint"
 fi
 
-# rrg sets OMP_WAIT_POLICY=PASSIVE for libtorch unless the user chose a policy (see
-# src/core/torch_module.cpp); the Python loops run with the same policy, so both sides wait the
-# same way (on a busy machine, spinning threads slow both down a lot).
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+# The Python loops get the OpenMP wait policy and OpenBLAS kernels rrg gives libtorch.
+source "$root/scripts/bench/torch_env.sh"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -67,7 +65,7 @@ with open(f"{work}/reports.jsonl", "w") as a, open(f"{work}/reports.txt", "w") a
 PY
 
 echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores," \
-  "load average $(cut -d' ' -f1-3 /proc/loadavg); $threads threads; OMP_WAIT_POLICY=$OMP_WAIT_POLICY"
+  "load average $(cut -d' ' -f1-3 /proc/loadavg); $threads threads; OMP_WAIT_POLICY=$OMP_WAIT_POLICY; OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(OpenBLAS detects)}"
 echo "== $("$rrg" --version)"
 if [[ "$python_loop" != 0 ]]; then
   echo "== Python: CheXbert's loop (python3-torch $("$python" -c 'import torch; print(torch.__version__)'))"
@@ -99,14 +97,15 @@ def run(name, extra, reports="reports.jsonl"):
     if status != 0:
         sys.exit(f"{name}: rrg failed:\n{err}")
     m = re.search(r"(\d+) distinct texts, (\d+) from cache, (\d+) computed in (\d+) batches "
-                  r"\(([\d.]+) s; model loaded in ([\d.]+) s(?:; int8 kernel (\w+)([^)]*))?\)", err)
+                  r"\(([\d.]+) s; model loaded in ([\d.]+) s(?:; OpenBLAS (\w+))?"
+                  r"(?:; int8 kernel (\w+)([^)]*))?\)", err)
     if m is None:
         sys.exit(f"{name}: no chexbert summary line in rrg's output:\n{err}")
     labels = [json.loads(line)["labels"] for line in open(out)]
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
             "distinct": int(m.group(1)), "batches": int(m.group(4)), "model_s": float(m.group(5)),
-            "load_s": float(m.group(6)), "kernel": m.group(7) or "",
-            "kernel_note": (m.group(8) or "").lstrip(", "),
+            "load_s": float(m.group(6)), "blas_core": m.group(7) or "",
+            "kernel": m.group(8) or "", "kernel_note": (m.group(9) or "").lstrip(", "),
             "labels": [[l[o] for o in OBS] for l in labels]}
 
 
@@ -149,7 +148,7 @@ for name, r in (("rrg fp32", fp32), ("rrg int8", int8)):
     print(f"{name:22s}{rate:10.2f}{times_orig}{tokens}"
           f"{r['load_s']:11.2f}s{r['wall']:7.1f}s{r['cpu']:7.1f}s{r['rss_mb']:8.0f} MB")
 note = f" ({int8['kernel_note']})" if int8["kernel_note"] else ""
-print(f"int8 kernel: {int8['kernel']}{note}")
+print(f"int8 kernel: {int8['kernel']}{note}; OpenBLAS kernels (fp32 products): {fp32['blas_core'] or 'not reported'}")
 ratio = fp32["model_s"] / int8["model_s"]
 print(f"int8 / fp32 speed: {ratio:.2f}x forward pass ({fp32['model_s']:.2f} s / "
       f"{int8['model_s']:.2f} s), {fp32['wall'] / int8['wall']:.2f}x whole process wall, "

@@ -20,6 +20,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rrg="${RRG_BINARY:-$root/build/rrg}"
 python=/usr/bin/python3
+# The Python side gets the OpenMP wait policy and OpenBLAS kernels rrg gives libtorch.
+source "$root/scripts/bench/torch_env.sh"
 threads="${THREADS:-1}"
 store="$root/build/bench-encoder"
 [[ -x "$rrg" ]] || { echo "bench_encoder.sh: build rrg first (scripts/setup.sh)" >&2; exit 1; }

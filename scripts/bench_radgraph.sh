@@ -49,7 +49,8 @@ a = json.load(open(sys.argv[1])); a["out"] = sys.argv[2]; json.dump(a, open(sys.
 PY
 fi
 
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"  # as rrg sets it for libtorch
+# The Python loops get the OpenMP wait policy and OpenBLAS kernels rrg gives libtorch.
+source "$root/scripts/bench/torch_env.sh"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "$python" "$root/scripts/bench/gen_corpus.py" "$((n_reports * 2))" "$work" --seed 15 >/dev/null

@@ -1,7 +1,7 @@
 // CPUID and XGETBV decoding (see cpu_features.h). Bits from the Intel SDM vol. 2A, "CPUID",
 // and vol. 1, 13.3 (XCR0): leaf 1 ECX: FMA 12, OSXSAVE 27, AVX 28; leaf 7.0 EBX: AVX2 5,
-// AVX512F 16, AVX512BW 30; leaf 7.0 ECX: AVX512_VNNI 11; leaf 7.1 EAX: AVX-VNNI 4. XCR0: SSE 1,
-// YMM 2, opmask 5, ZMM0-15 upper halves 6, ZMM16-31 7.
+// AVX512F 16, AVX512DQ 17, AVX512CD 28, AVX512BW 30, AVX512VL 31; leaf 7.0 ECX: AVX512_VNNI 11;
+// leaf 7.1 EAX: AVX-VNNI 4. XCR0: SSE 1, YMM 2, opmask 5, ZMM0-15 upper halves 6, ZMM16-31 7.
 #include "rrg/core/cpu_features.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -46,6 +46,7 @@ CpuFeatures detect() {
   f.avx2 = bit(ebx, 5) && fma;
   f.avx512bw = f.avx2 && zmm_state && bit(ebx, 16) && bit(ebx, 30);
   f.avx512_vnni = f.avx512bw && bit(ecx, 11);
+  f.avx512_skylake = f.avx512bw && bit(ebx, 17) && bit(ebx, 28) && bit(ebx, 31);
   if (max_subleaf >= 1) {
     __cpuid_count(7, 1, eax, ebx, ecx, edx);
     f.avx_vnni = f.avx2 && bit(eax, 4);
@@ -63,6 +64,10 @@ CpuFeatures detect() {
 const CpuFeatures& cpu_features() {
   static const CpuFeatures features = detect();
   return features;
+}
+
+const char* openblas_coretype_for(const CpuFeatures& features) {
+  return features.avx512_skylake ? "SkylakeX" : nullptr;
 }
 
 const char* int8_kernel_name(Int8Kernel kernel) {

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "rrg/core/cpu_features.h"
 #include "rrg/core/errors.h"
 #include "rrg/core/module_loader.h"
 #include "rrg/core/torch_module_abi.h"
@@ -48,13 +49,6 @@ std::string try_load(const rrg_torch_module_api*& api) {
            "-DRRG_WITH_TORCH=ON (needs the Debian package libtorch-dev) to use models that need "
            "it";
   }
-  // libtorch and OpenBLAS run on libgomp, whose threads by default spin between parallel regions.
-  // On a machine shared with other jobs that burns the cores the other threads need (measured on
-  // a busy 2-core machine: CheXbert fp32 1.2x and int8 1.6x slower, up to 1.8x the CPU time);
-  // waking a sleeping thread costs microseconds, little next to BERT's matrix products. libgomp
-  // reads the policy once, when it is loaded, i.e. by the dlopen below; a value the user set is
-  // kept.
-  ::setenv("OMP_WAIT_POLICY", "PASSIVE", /*overwrite=*/0);
   rrg_torch_module_init_fn init = nullptr;
   try {
     init = reinterpret_cast<rrg_torch_module_init_fn>(load_module_init(torch_module_spec()));
@@ -103,7 +97,30 @@ bool torch_module_loaded() {
   return s.api != nullptr;
 }
 
-std::string torch_module_path() { return module_path(torch_module_spec()); }
+std::string torch_module_path() {
+  return module_path(torch_module_spec());
+}
+
+std::string blas_speed_warning(const std::string& blas) {
+  if (blas.empty()) return "";
+  if (blas.rfind("OpenBLAS", 0) != 0) {
+    return "libtorch multiplies matrices with " + blas +
+           ", far slower than OpenBLAS (docs/chexbert.md, \"Threads and BLAS\")";
+  }
+  // OpenBLAS's configuration string names the kernels it chose; these predate AVX2.
+  static const char* const kOldCores[] = {" Prescott ", " Core2 ",       " Penryn ", " Dunnington ",
+                                          " Nehalem ",  " Sandybridge ", " Atom "};
+  if (!cpu_features().avx2) return "";
+  for (const char* core : kOldCores) {
+    if (blas.find(core) == std::string::npos) continue;
+    const std::string name(core + 1, std::strlen(core) - 2);
+    const char* better = cpu_features().avx512_skylake ? "SkylakeX" : "Haswell";
+    return "OpenBLAS does not know this CPU and runs its " + name +
+           " kernels, several times slower than its " + better +
+           " ones; set OPENBLAS_CORETYPE=" + better + " (docs/chexbert.md, \"Threads and BLAS\")";
+  }
+  return "";
+}
 
 std::unique_ptr<TorchModel> TorchModel::load(
     const std::string& kind, const std::vector<std::pair<std::string, std::string>>& options) {

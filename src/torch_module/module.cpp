@@ -177,6 +177,14 @@ std::string shape_text(at::IntArrayRef shape) {
   return out + "]";
 }
 
+std::string blas_core() {
+  void* openblas = ::dlopen("libopenblas.so.0", RTLD_LAZY | RTLD_NOLOAD);
+  if (openblas == nullptr) return "";
+  using CoreFn = const char* (*)();
+  auto core = reinterpret_cast<CoreFn>(::dlsym(openblas, "openblas_get_corename"));
+  return core ? core() : "";
+}
+
 std::string blas_description() {
   // libtorch calls sgemm_ from whatever libblas.so.3 the dynamic linker picked (Debian's
   // alternatives); the reference BLAS is ~60x slower than OpenBLAS for BERT.

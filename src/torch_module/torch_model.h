@@ -40,6 +40,9 @@ std::string shape_text(at::IntArrayRef shape);
 // What libtorch computes matrix products with, e.g. "OpenBLAS 0.3.21 ... (openmp)", or a warning
 // naming the slow reference BLAS (see docs/chexbert.md, "Threads and BLAS").
 std::string blas_description();
+// The kernels OpenBLAS chose ("SkylakeX", "Haswell", "Prescott", ...; OPENBLAS_CORETYPE or the
+// CPU model decide), or "" when libtorch does not run on OpenBLAS.
+std::string blas_core();
 
 // Model kinds.
 std::unique_ptr<Model> load_chexbert(

@@ -218,6 +218,41 @@ TEST_F(ChexbertCliTest, Int8KernelsGiveIdenticalScoresAndAreReported) {
   }
 }
 
+// The summary line names OpenBLAS's kernels: on a CPU with Skylake-SP's AVX-512 set those rrg
+// asks for (SkylakeX, whatever OpenBLAS makes of the CPU model), and a core the user chose with
+// OPENBLAS_CORETYPE stays theirs.
+TEST_F(ChexbertCliTest, ChoosesOpenBlasKernelsAndKeepsTheUsersChoice) {
+  const auto& texts = radiology_reports();
+  write_file(tmp_.file("in.jsonl"), jsonl(texts, 0, 3));
+  const auto annotate = [&](const std::string& core) {
+    std::vector<std::string> a = {
+        "annotate", "--in", tmp_.file("in.jsonl"), "--out", tmp_.file("out.jsonl"), "--no-cache"};
+    for (const auto& f : flags()) a.push_back(f);
+    return run_rrg(a, "", {"OPENBLAS_CORETYPE=" + core, "OPENBLAS_VERBOSE="});
+  };
+  const CommandResult chosen = annotate("");
+  ASSERT_EQ(chosen.exit_code, 0) << chosen.err;
+  if (chosen.err.find("; OpenBLAS ") == std::string::npos) {
+    GTEST_SKIP() << "libtorch does not run on OpenBLAS here: " << chosen.err;
+  }
+  if (const char* core = openblas_coretype_for(cpu_features())) {
+    EXPECT_NE(chosen.err.find(std::string("; OpenBLAS ") + core + ")"), std::string::npos)
+        << chosen.err;
+  }
+  EXPECT_EQ(chosen.err.find("warning"), std::string::npos) << chosen.err;
+  if (!cpu_features().avx2) GTEST_SKIP() << "this CPU cannot run OpenBLAS's Haswell kernels";
+  const CommandResult users = annotate("Haswell");
+  ASSERT_EQ(users.exit_code, 0) << users.err;
+  EXPECT_NE(users.err.find("; OpenBLAS Haswell)"), std::string::npos) << users.err;
+  const CommandResult old = annotate("Prescott");
+  ASSERT_EQ(old.exit_code, 0) << old.err;
+  EXPECT_NE(old.err.find("; OpenBLAS Prescott); warning: OpenBLAS does not know this CPU and "
+                         "runs its Prescott kernels"),
+            std::string::npos)
+      << old.err;
+  EXPECT_NE(old.err.find("set OPENBLAS_CORETYPE="), std::string::npos) << old.err;
+}
+
 TEST(RrgBinaryTest, VersionListsTheInt8KernelsOfThisCpu) {
   const CommandResult r = run_rrg({"--version"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -1,6 +1,7 @@
 // CPUID decoding (rrg/core/cpu_features.h) against the flags Linux reports in /proc/cpuinfo, and
 // the int8 kernel names and order.
 #include "rrg/core/cpu_features.h"
+#include "rrg/core/torch_module.h"
 
 #include <gtest/gtest.h>
 
@@ -35,6 +36,19 @@ TEST(CpuFeaturesTest, AgreesWithProcCpuinfo) {
   EXPECT_EQ(f.avx512bw, f.avx2 && has("avx512f") && has("avx512bw"));
   EXPECT_EQ(f.avx512_vnni, f.avx512bw && has("avx512_vnni"));
   EXPECT_EQ(f.avx_vnni, f.avx2 && has("avx_vnni"));
+  EXPECT_EQ(f.avx512_skylake, f.avx512bw && has("avx512cd") && has("avx512dq") && has("avx512vl"));
+  EXPECT_EQ(openblas_coretype_for(f) != nullptr, f.avx512_skylake);
+}
+
+TEST(CpuFeaturesTest, OpenBlasCoreTypeOnlyForSkylakeSpsAvx512Set) {
+  CpuFeatures zen3;
+  zen3.avx2 = true;
+  EXPECT_EQ(openblas_coretype_for(zen3), nullptr);  // OpenBLAS knows AVX2 CPUs: its own choice
+  CpuFeatures knights_landing = zen3;               // AVX-512 F without BW/DQ/VL
+  EXPECT_EQ(openblas_coretype_for(knights_landing), nullptr);
+  CpuFeatures emerald_rapids = zen3;
+  emerald_rapids.avx512bw = emerald_rapids.avx512_vnni = emerald_rapids.avx512_skylake = true;
+  EXPECT_STREQ(openblas_coretype_for(emerald_rapids), "SkylakeX");
 }
 
 TEST(CpuFeaturesTest, KernelsOfThisCpuFastestFirstEndingWithPortable) {
@@ -48,6 +62,26 @@ TEST(CpuFeaturesTest, KernelsOfThisCpuFastestFirstEndingWithPortable) {
   }
   EXPECT_EQ(int8_kernels_text(), text);
   EXPECT_EQ(cpu_features().avx2, text.find("avx2") != std::string::npos);
+}
+
+TEST(BlasSpeedWarningTest, NamesSlowLibrariesAndOpenBlasFallbacks) {
+  EXPECT_EQ(blas_speed_warning(""), "");  // no description (nothing computed)
+  EXPECT_NE(blas_speed_warning("not OpenBLAS: /usr/lib/x86_64-linux-gnu/blas/libblas.so.3")
+                .find("far slower than OpenBLAS"),
+            std::string::npos);
+  const std::string good =
+      "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH USE_OPENMP Haswell MAX_THREADS=64";
+  EXPECT_EQ(blas_speed_warning(good), "");
+  const std::string old =
+      "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH USE_OPENMP Prescott MAX_THREADS=64";
+  const std::string warning = blas_speed_warning(old);
+  if (!cpu_features().avx2) {
+    EXPECT_EQ(warning, "");  // Prescott's kernels are this CPU's best
+    return;
+  }
+  EXPECT_NE(warning.find("runs its Prescott kernels"), std::string::npos) << warning;
+  const std::string better = cpu_features().avx512_skylake ? "SkylakeX" : "Haswell";
+  EXPECT_NE(warning.find("set OPENBLAS_CORETYPE=" + better), std::string::npos) << warning;
 }
 
 TEST(CpuFeaturesTest, KernelNames) {

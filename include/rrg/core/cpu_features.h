@@ -19,10 +19,24 @@ struct CpuFeatures {
   bool avx_vnni = false;     // AVX-VNNI (VEX vpdpbusd on ymm; Alder Lake and later)
   bool avx512bw = false;     // AVX-512 F + BW, ZMM and opmask state enabled
   bool avx512_vnni = false;  // AVX-512 VNNI (EVEX vpdpbusd on zmm; Cascade Lake, Ice Lake, Zen 4)
+  // AVX-512 F, CD, BW, DQ and VL with ZMM state: Skylake-SP's set, which OpenBLAS's SkylakeX
+  // kernels need.
+  bool avx512_skylake = false;
 };
 
 // Detected once per process.
 const CpuFeatures& cpu_features();
+
+// The OpenBLAS core type rrg asks for (OPENBLAS_CORETYPE) before libtorch loads OpenBLAS, or
+// nullptr to leave OpenBLAS's own choice. OpenBLAS picks its kernels from the CPU model, and a
+// model newer than the library falls back to its oldest x86-64 kernels: Debian 12's OpenBLAS
+// 0.3.21 runs an Emerald Rapids Xeon (family 6, model 207) with "Prescott" SSE3 kernels, 15 G
+// single-precision multiply-adds/s per core against 75 G/s with its "SkylakeX" AVX-512 kernels
+// (docs/chexbert.md, "Threads and BLAS"). On every CPU with Skylake-SP's AVX-512 set the
+// SkylakeX sgemm is the one OpenBLAS itself uses when it knows the model (SkylakeX, Cooperlake,
+// SapphireRapids and Zen 4 share it), so asking for it never picks a slower one. AVX2-only CPUs
+// are left alone (OpenBLAS's Haswell and Zen kernels differ in blocking, and it knows those).
+const char* openblas_coretype_for(const CpuFeatures& features);
 
 // The int8 matrix-product kernels, fastest first. Every kernel gives bit-identical results
 // (docs/chexbert.md, "int8").

@@ -27,7 +27,9 @@ struct ModuleSpec {
 std::string module_path(const ModuleSpec& spec);
 
 // dlopen()s the module and returns its init function's address. Throws std::runtime_error with
-// a message that names the path, the reason and what to do.
+// a message that names the path, the reason and what to do. Before the first module opens, sets
+// what libgomp and OpenBLAS read when they load, unless the user set it: OMP_WAIT_POLICY=PASSIVE
+// and, on CPUs with AVX-512, OPENBLAS_CORETYPE (rrg::openblas_coretype_for).
 void* load_module_init(const ModuleSpec& spec);
 
 // A module loaded on first use, once per process: get() dlopen()s it the first time and hands

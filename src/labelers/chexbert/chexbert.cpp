@@ -174,6 +174,7 @@ TorchModel& ChexbertLabeler::model() {
   }
   stats_.model_load_seconds = seconds_since(start);
   stats_.blas = description.value("blas", "");
+  stats_.blas_core = description.value("blas_core", "");
   stats_.int8_kernel = description.value("int8_kernel", "");
   stats_.int8_kernel_note = description.value("int8_kernel_note", "");
   return *model_;
@@ -274,15 +275,14 @@ std::string ChexbertLabeler::summary() const {
   if (stats_.computed > 0) {
     out << " in " << stats_.batches << " batches (" << std::fixed << std::setprecision(2)
         << stats_.model_seconds << " s; model loaded in " << stats_.model_load_seconds << " s";
+    if (!stats_.blas_core.empty()) out << "; OpenBLAS " << stats_.blas_core;
     if (!stats_.int8_kernel.empty()) {
       out << "; int8 kernel " << stats_.int8_kernel;
       if (!stats_.int8_kernel_note.empty()) out << ", " << stats_.int8_kernel_note;
     }
     out << ")";
-    if (stats_.blas.rfind("OpenBLAS", 0) != 0) {
-      out << "; warning: libtorch multiplies matrices with " << stats_.blas
-          << ", far slower than OpenBLAS (docs/chexbert.md, \"Threads and BLAS\")";
-    }
+    const std::string blas_warning = blas_speed_warning(stats_.blas);
+    if (!blas_warning.empty()) out << "; warning: " << blas_warning;
   }
   return out.str();
 }

@@ -183,6 +183,7 @@ ChexbertModel::ChexbertModel(const Options& options) {
       {"threads", at::get_num_threads()},
       {"int8", int8},
       {"blas", blas_description()},
+      {"blas_core", blas_core()},
       {"unused_keys", w.unused({"bert.pooler."}, {"bert.embeddings.position_ids"})},
   };
   if (int8) {

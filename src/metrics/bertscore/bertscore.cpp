@@ -211,6 +211,7 @@ TorchModel& BertScorer::model() {
   const auto description = nlohmann::json::parse(model_->description());
   stats_.model_load_seconds = seconds_since(start);
   stats_.blas = description.value("blas", "");
+  stats_.blas_core = description.value("blas_core", "");
   return *model_;
 }
 
@@ -524,11 +525,11 @@ std::string BertScorer::summary() const {
       << stats_.computed << " computed";
   if (stats_.computed > 0) {
     out << " in " << stats_.batches << " batches (" << std::fixed << std::setprecision(2)
-        << stats_.model_seconds << " s; model loaded in " << stats_.model_load_seconds << " s)";
-    if (stats_.blas.rfind("OpenBLAS", 0) != 0) {
-      out << "; warning: libtorch multiplies matrices with " << stats_.blas
-          << ", far slower than OpenBLAS (docs/chexbert.md, \"Threads and BLAS\")";
-    }
+        << stats_.model_seconds << " s; model loaded in " << stats_.model_load_seconds << " s";
+    if (!stats_.blas_core.empty()) out << "; OpenBLAS " << stats_.blas_core;
+    out << ")";
+    const std::string blas_warning = blas_speed_warning(stats_.blas);
+    if (!blas_warning.empty()) out << "; warning: " << blas_warning;
   }
   return out.str();
 }

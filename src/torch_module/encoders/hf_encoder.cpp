@@ -234,6 +234,7 @@ nlohmann::json HfEncoder::describe() const {
       {"threads", at::get_num_threads()},
       {"int8", int8_},
       {"blas", blas_description()},
+      {"blas_core", blas_core()},
       {"unused_key_count", unused_keys_},
   };
 }

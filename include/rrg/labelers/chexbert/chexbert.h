@@ -87,6 +87,7 @@ struct ChexbertStats {
   double model_load_seconds = 0;
   double model_seconds = 0;      // in forward passes
   std::string blas;              // what libtorch multiplies matrices with (module description)
+  std::string blas_core;         // OpenBLAS's kernels ("SkylakeX", "Haswell", ...), or ""
   std::string int8_kernel;       // with int8: the kernel that ran ("avx2", ...; docs/chexbert.md)
   std::string int8_kernel_note;  // why not the CPU's fastest, or that RRG_INT8_KERNEL chose it
 };

@@ -108,6 +108,7 @@ struct BertScoreStats {
   double model_seconds = 0;
   double matching_seconds = 0;
   std::string blas;
+  std::string blas_core;  // OpenBLAS's kernels ("SkylakeX", "Haswell", ...), or ""
 };
 
 // An L2-normalised token embedding matrix (ids.size() rows of dim() floats).
