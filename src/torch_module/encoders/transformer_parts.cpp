@@ -9,6 +9,7 @@
 #include <ATen/ops/layer_norm.h>
 #include <ATen/ops/matmul.h>
 #include <ATen/ops/softmax.h>
+#include <c10/core/InferenceMode.h>
 
 #include <algorithm>
 #include <cmath>
@@ -194,11 +195,36 @@ void quantize_all(const std::vector<Linear*>& linears) {
                    });
 }
 
-at::Tensor scaled_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                            const at::Tensor& mask_bias) {
+namespace {
+
+at::Tensor attention_of(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                        const at::Tensor& mask_bias) {
   at::Tensor scores = at::matmul(q, k.transpose(-1, -2));
   scores.div_(std::sqrt(static_cast<double>(q.size(-1)))).add_(mask_bias);
   return at::matmul(at::softmax(scores, -1), v);
+}
+
+}  // namespace
+
+at::Tensor scaled_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                            const at::Tensor& mask_bias) {
+  const std::int64_t batch = q.size(0);
+  if (batch < 2 * static_cast<std::int64_t>(at::get_num_threads())) {
+    return attention_of(q, k, v, mask_bias);
+  }
+  // libtorch multiplies the batch x heads small matrices one after another, each split across
+  // every thread by OpenBLAS, whose threads then wait for each other (futex, sched_yield) for
+  // every head. Giving each thread whole rows of the batch instead runs every product on one
+  // thread (OpenBLAS does not split inside a parallel region).
+  at::Tensor out = at::empty({batch, q.size(1), q.size(2), v.size(3)}, q.options());
+  at::parallel_for(0, batch, 1, [&](std::int64_t begin, std::int64_t end) {
+    c10::InferenceMode inference;  // per thread, as the caller's
+    out.narrow(0, begin, end - begin)
+        .copy_(attention_of(q.narrow(0, begin, end - begin), k.narrow(0, begin, end - begin),
+                            v.narrow(0, begin, end - begin),
+                            mask_bias.narrow(0, begin, end - begin)));
+  });
+  return out;
 }
 
 std::string list_text(const std::vector<std::string>& items, std::size_t max_items) {
