@@ -101,21 +101,21 @@ std::string torch_module_path() {
   return module_path(torch_module_spec());
 }
 
-std::string blas_speed_warning(const std::string& blas) {
+std::string blas_speed_warning(const std::string& blas, const std::string& blas_core) {
   if (blas.empty()) return "";
   if (blas.rfind("OpenBLAS", 0) != 0) {
     return "libtorch multiplies matrices with " + blas +
            ", far slower than OpenBLAS (docs/chexbert.md, \"Threads and BLAS\")";
   }
-  // OpenBLAS's configuration string names the kernels it chose; these predate AVX2.
-  static const char* const kOldCores[] = {" Prescott ", " Core2 ",       " Penryn ", " Dunnington ",
-                                          " Nehalem ",  " Sandybridge ", " Atom "};
+  // OpenBLAS's kernels that predate AVX2.
+  static const char* const kOldCores[] = {"Prescott", "Core2",       "Penryn", "Dunnington",
+                                          "Nehalem",  "Sandybridge", "Atom"};
   if (!cpu_features().avx2) return "";
   for (const char* core : kOldCores) {
-    if (blas.find(core) == std::string::npos) continue;
-    const std::string name(core + 1, std::strlen(core) - 2);
-    const char* better = cpu_features().avx512_skylake ? "SkylakeX" : "Haswell";
-    return "OpenBLAS does not know this CPU and runs its " + name +
+    if (blas_core != core) continue;
+    const char* chosen = openblas_coretype_for(cpu_features());
+    const std::string better = chosen != nullptr ? chosen : "Haswell";
+    return "OpenBLAS does not know this CPU and runs its " + blas_core +
            " kernels, several times slower than its " + better +
            " ones; set OPENBLAS_CORETYPE=" + better + " (docs/chexbert.md, \"Threads and BLAS\")";
   }

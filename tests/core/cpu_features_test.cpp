@@ -65,16 +65,16 @@ TEST(CpuFeaturesTest, KernelsOfThisCpuFastestFirstEndingWithPortable) {
 }
 
 TEST(BlasSpeedWarningTest, NamesSlowLibrariesAndOpenBlasFallbacks) {
-  EXPECT_EQ(blas_speed_warning(""), "");  // no description (nothing computed)
-  EXPECT_NE(blas_speed_warning("not OpenBLAS: /usr/lib/x86_64-linux-gnu/blas/libblas.so.3")
+  EXPECT_EQ(blas_speed_warning("", ""), "");  // no description (nothing computed)
+  EXPECT_NE(blas_speed_warning("not OpenBLAS: /usr/lib/x86_64-linux-gnu/blas/libblas.so.3", "")
                 .find("far slower than OpenBLAS"),
             std::string::npos);
   const std::string good =
       "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH USE_OPENMP Haswell MAX_THREADS=64";
-  EXPECT_EQ(blas_speed_warning(good), "");
+  EXPECT_EQ(blas_speed_warning(good, "Haswell"), "");
   const std::string old =
       "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH USE_OPENMP Prescott MAX_THREADS=64";
-  const std::string warning = blas_speed_warning(old);
+  const std::string warning = blas_speed_warning(old, "Prescott");
   if (!cpu_features().avx2) {
     EXPECT_EQ(warning, "");  // Prescott's kernels are this CPU's best
     return;

@@ -64,11 +64,11 @@ bool torch_module_loaded();
 // executable. For messages and docs.
 std::string torch_module_path();
 
-// A warning for run summaries when matrix products will be slow, or "": `blas` is the module's
-// description of the BLAS libtorch uses (the models' "blas" field: "OpenBLAS <configuration>",
-// whose configuration names the kernels OpenBLAS chose, or "not OpenBLAS: <library>"). Warns when
-// it is not OpenBLAS, and when OpenBLAS fell back to kernels older than this CPU's AVX2 (it does
-// not know the CPU model and OPENBLAS_CORETYPE does not pick better ones).
-std::string blas_speed_warning(const std::string& blas);
+// A warning for run summaries when matrix products will be slow, or "": `blas` and `blas_core`
+// are the module's "blas" and "blas_core" fields (what libtorch multiplies with: "OpenBLAS
+// <configuration>" or "not OpenBLAS: <library>"; the kernels OpenBLAS chose, e.g. "SkylakeX").
+// Warns when it is not OpenBLAS, and when OpenBLAS fell back to kernels older than this CPU's
+// AVX2 (it does not know the CPU model and OPENBLAS_CORETYPE does not pick better ones).
+std::string blas_speed_warning(const std::string& blas, const std::string& blas_core);
 
 }  // namespace rrg

@@ -281,7 +281,7 @@ std::string ChexbertLabeler::summary() const {
       if (!stats_.int8_kernel_note.empty()) out << ", " << stats_.int8_kernel_note;
     }
     out << ")";
-    const std::string blas_warning = blas_speed_warning(stats_.blas);
+    const std::string blas_warning = blas_speed_warning(stats_.blas, stats_.blas_core);
     if (!blas_warning.empty()) out << "; warning: " << blas_warning;
   }
   return out.str();

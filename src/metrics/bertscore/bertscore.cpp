@@ -528,7 +528,7 @@ std::string BertScorer::summary() const {
         << stats_.model_seconds << " s; model loaded in " << stats_.model_load_seconds << " s";
     if (!stats_.blas_core.empty()) out << "; OpenBLAS " << stats_.blas_core;
     out << ")";
-    const std::string blas_warning = blas_speed_warning(stats_.blas);
+    const std::string blas_warning = blas_speed_warning(stats_.blas, stats_.blas_core);
     if (!blas_warning.empty()) out << "; warning: " << blas_warning;
   }
   return out.str();
